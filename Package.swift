@@ -62,13 +62,18 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        // MARK: Tests, one mirror target each.
+        // MARK: Tests, one mirror target each, and what they share.
+        .target(name: "CordonTestSupport", dependencies: ["CTurboJPEG"], swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(
-            name: "MediaDecodingTests", dependencies: ["MediaDecoding"], swiftSettings: strict),
-        .testTarget(
-            name: "MediaHashingTests", dependencies: ["MediaHashing", "PDQ", "MediaDecoding"],
+            name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "CordonTests", dependencies: ["cordon"], swiftSettings: strict),
+        .testTarget(
+            name: "MediaHashingTests",
+            dependencies: ["MediaHashing", "PDQ", "MediaDecoding", "CordonTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CordonTests", dependencies: ["cordon", "PDQ", "CordonTestSupport"],
+            swiftSettings: strict),
     ]
 )

@@ -21,3 +21,25 @@ public struct DecodedImage: Sendable {
         self.orientation = orientation
     }
 }
+
+extension DecodedImage {
+    /// One grey channel when every RGB pixel has R = G = B, as ImageMagick (and so the PDQ
+    /// vectors) treat such images: a colour JPEG of a black-and-white photo hashes as grey,
+    /// whose luma is the grey value itself rather than the RGB formula's rounding of it.
+    func greyIfColourless() -> DecodedImage {
+        guard channels == 3 else { return self }
+        let count = width * height
+        let colourless = pixels.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < count {
+                if p[i * 3] != p[i * 3 + 1] || p[i * 3] != p[i * 3 + 2] { return false }
+                i += 1
+            }
+            return true
+        }
+        guard colourless else { return self }
+        return DecodedImage(
+            width: width, height: height, channels: 1,
+            pixels: (0..<count).map { pixels[$0 * 3] }, orientation: orientation)
+    }
+}

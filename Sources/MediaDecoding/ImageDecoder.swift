@@ -26,12 +26,14 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes `bytes` as `format`.
     public func decode(_ bytes: [UInt8], as format: ImageFormat) throws(ImageDecodingError) -> DecodedImage {
-        switch format {
-        case .jpeg: try JPEGDecoder.decode(bytes, limits: limits)
-        case .png: try PNGDecoder.decode(bytes, limits: limits)
-        case .gif: try GIFDecoder.decode(bytes, limits: limits)
-        case .webp: try WebPDecoder.decode(bytes, limits: limits)
-        }
+        let image: DecodedImage =
+            switch format {
+            case .jpeg: try JPEGDecoder.decode(bytes, limits: limits)
+            case .png: try PNGDecoder.decode(bytes, limits: limits)
+            case .gif: try GIFDecoder.decode(bytes, limits: limits)
+            case .webp: try WebPDecoder.decode(bytes, limits: limits)
+            }
+        return image.greyIfColourless()
     }
 }
 
@@ -43,6 +45,6 @@ extension ImageDecoder {
         let scale = [8, 4, 2].lazy
             .map { JPEGScale(numerator: 1, denominator: $0) }
             .first { $0.scaled(size.width) >= side && $0.scaled(size.height) >= side } ?? .full
-        return try JPEGDecoder.decode(bytes, limits: limits, scale: scale)
+        return try JPEGDecoder.decode(bytes, limits: limits, scale: scale).greyIfColourless()
     }
 }

@@ -16,7 +16,7 @@ enum JPEGDecoder {
             guard tjDecompressHeader3(handle, source, UInt(buffer.count), &width, &height,
                                       &subsampling, &colorspace) == 0
             else {
-                return .failure(failure(handle, fallback: "unreadable header"))
+                return .failure(failure(handle, fallback: "unreadable header", bytes: buffer))
             }
             if let violation = limits.violation(width: Int(width), height: Int(height)) {
                 return .failure(violation)
@@ -36,7 +36,7 @@ enum JPEGDecoder {
                 // running out of data does not, and neither does a fatal error.
                 let message = String(cString: tjGetErrorStr2(handle))
                 if tjGetErrorCode(handle) != TJERR_WARNING.rawValue || message.contains("Premature end") {
-                    return .failure(failure(handle, fallback: message))
+                    return .failure(failure(handle, fallback: message, bytes: buffer))
                 }
             }
             let orientation = ExifOrientation(jpeg: buffer)
@@ -62,14 +62,21 @@ enum JPEGDecoder {
         let status = bytes.withUnsafeBufferPointer {
             tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling, &colorspace)
         }
-        guard status == 0 else { throw failure(handle, fallback: "unreadable header") }
+        guard status == 0 else {
+            throw bytes.withUnsafeBufferPointer { failure(handle, fallback: "unreadable header", bytes: $0) }
+        }
         return (Int(width), Int(height))
     }
 
-    private static func failure(_ handle: tjhandle, fallback: String) -> ImageDecodingError {
+    /// A failed decode is reported as truncation when the file lacks the end-of-image
+    /// marker: that is what a cut-off upload looks like, whatever libjpeg complained about.
+    private static func failure(
+        _ handle: tjhandle, fallback: String, bytes: UnsafeBufferPointer<UInt8>
+    ) -> ImageDecodingError {
         let message = String(cString: tjGetErrorStr2(handle))
         let text = message.isEmpty ? fallback : message
-        if text.contains("Premature end") {
+        let endsWithEOI = bytes.count >= 2 && bytes[bytes.count - 2] == 0xFF && bytes[bytes.count - 1] == 0xD9
+        if text.contains("Premature end") || !endsWithEOI {
             return ImageDecodingError(.truncated, "JPEG: the file ends before the image does (\(text))")
         }
         return ImageDecodingError(.corrupt, "JPEG: \(text)")
