@@ -44,14 +44,16 @@ public struct MediaHasher: Sendable {
         if options.applyExifOrientation {
             image = image.applyingOrientation()
         }
-        let luma = image.pixels.withUnsafeBufferPointer {
-            LumaImage(pixels: $0, width: image.width, height: image.height, channels: image.channels)
+        let (pdq, dihedral) = image.pixels.withUnsafeBufferPointer { pixels in
+            let (width, height, channels) = (image.width, image.height, image.channels)
+            return (
+                hasher.hash(pixels: pixels, width: width, height: height, channels: channels),
+                options.dihedral
+                    ? hasher.dihedralHashes(pixels: pixels, width: width, height: height, channels: channels) : nil
+            )
         }
         var record = MediaHashRecord(
-            path: path, format: format, width: image.width, height: image.height, pdq: hasher.hash(luma))
-        if options.dihedral {
-            record.dihedral = hasher.dihedralHashes(luma)
-        }
+            path: path, format: format, width: image.width, height: image.height, pdq: pdq, dihedral: dihedral)
         if options.digests {
             record.md5 = Insecure.MD5.hash(data: bytes).hexString
             record.sha256 = SHA256.hash(data: bytes).hexString

@@ -31,13 +31,11 @@ public struct LumaImage: Sendable {
             self.values = []
             return
         }
+        let source = PixelLumaSource(pixels: base, width: width, height: height, channels: channels)
         self.values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            if channels == 1 {
-                for i in 0..<count {
-                    out[i] = Float(base[i])
-                }
-            } else {
-                Self.fillLuma(from: base, channels: channels, count: count, into: out.baseAddress!)
+            // One row at a time: a one-row strip is the row itself.
+            for y in 0..<height {
+                source.fillTransposed(top: y, count: 1, into: out.baseAddress! + y * width)
             }
             initialized = count
         }
@@ -50,23 +48,7 @@ public struct LumaImage: Sendable {
         }
     }
 
-    private static let redWeight: Float = 0.299
-    private static let greenWeight: Float = 0.587
-    private static let blueWeight: Float = 0.114
-
-    @inline(__always)
-    private static func fillLuma(
-        from base: UnsafePointer<UInt8>, channels: Int, count: Int, into out: UnsafeMutablePointer<Float>
-    ) {
-        let r = redWeight, g = greenWeight, b = blueWeight
-        var p = base
-        for i in 0..<count {
-            // (R·0.299 + G·0.587) + B·0.114, as the reference evaluates it.
-            let red = r * Float(p[0])
-            let green = g * Float(p[1])
-            let blue = b * Float(p[2])
-            out[i] = (red + green) + blue
-            p += channels
-        }
-    }
+    static let redWeight: Float = 0.299
+    static let greenWeight: Float = 0.587
+    static let blueWeight: Float = 0.114
 }

@@ -11,27 +11,62 @@ public struct PDQHasher: Sendable {
 
     /// The PDQ hash of `image` and its quality (0...100; below 50 is unreliable).
     public func hash(_ image: LumaImage) -> PDQResult {
-        guard image.width >= Self.minimumDimension, image.height >= Self.minimumDimension else {
-            return PDQResult(hash: .zero, quality: 0)
-        }
-        // An image that is already 64 x 64 (a video frame scaled by the decoder) is used as
-        // it is, without the blur: the reference's non-dihedral path does the same.
-        let downsampled =
-            image.width == 64 && image.height == 64
-            ? image.values : JaroszFilter.blurAndDecimate(image)
-        let dct = DCT16.transform(downsampled)
-        return PDQResult(hash: Self.bits(of: dct), quality: Self.quality(of: downsampled))
+        hash(source: image, exact64: { image.values })
+    }
+
+    /// The PDQ hash of interleaved 8-bit pixels: 1 channel (grey) or 3 or more (R, G, B
+    /// first). Luma is computed as the blur needs it, never as a full-size buffer.
+    public func hash(pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int) -> PDQResult {
+        let source = Self.source(pixels, width: width, height: height, channels: channels)
+        return hash(source: source, exact64: {
+            LumaImage(pixels: pixels, width: width, height: height, channels: channels).values
+        })
     }
 
     /// All eight dihedral hashes of `image` (always blurred, like the reference's dihedral
     /// entry point, so `original` can differ from `hash(_:)` for exactly 64 x 64 inputs).
     public func dihedralHashes(_ image: LumaImage) -> PDQDihedralResult {
-        guard image.width >= Self.minimumDimension, image.height >= Self.minimumDimension else {
+        dihedralHashes(source: image)
+    }
+
+    /// All eight dihedral hashes of interleaved 8-bit pixels (see ``hash(pixels:width:height:channels:)``).
+    public func dihedralHashes(
+        pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int
+    ) -> PDQDihedralResult {
+        dihedralHashes(source: Self.source(pixels, width: width, height: height, channels: channels))
+    }
+
+    private static func source(
+        _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int
+    ) -> PixelLumaSource {
+        precondition(channels >= 1 && channels != 2, "PDQ takes grey (1) or RGB-first (3+) pixels")
+        precondition(pixels.count >= width * height * channels, "pixel buffer too small")
+        // An empty buffer has no base address; such images are below the minimum size anyway.
+        return PixelLumaSource(
+            pixels: pixels.baseAddress ?? UnsafePointer(bitPattern: 1)!, width: width, height: height,
+            channels: channels)
+    }
+
+    private func hash(source: some LumaSource, exact64: () -> [Float]) -> PDQResult {
+        guard source.width >= Self.minimumDimension, source.height >= Self.minimumDimension else {
+            return PDQResult(hash: .zero, quality: 0)
+        }
+        // An image that is already 64 x 64 (a video frame scaled by the decoder) is used as
+        // it is, without the blur: the reference's non-dihedral path does the same.
+        let downsampled =
+            source.width == 64 && source.height == 64
+            ? exact64() : JaroszFilter.blurAndDecimate(source: source)
+        let dct = DCT16.transform(downsampled)
+        return PDQResult(hash: Self.bits(of: dct), quality: Self.quality(of: downsampled))
+    }
+
+    private func dihedralHashes(source: some LumaSource) -> PDQDihedralResult {
+        guard source.width >= Self.minimumDimension, source.height >= Self.minimumDimension else {
             return PDQDihedralResult(
                 hashes: Dictionary(uniqueKeysWithValues: DihedralTransform.allCases.map { ($0, .zero) }),
                 quality: 0)
         }
-        let downsampled = JaroszFilter.blurAndDecimate(image)
+        let downsampled = JaroszFilter.blurAndDecimate(source: source)
         let dct = DCT16.transform(downsampled)
         var hashes: [DihedralTransform: PDQHash] = [:]
         for transform in DihedralTransform.allCases {

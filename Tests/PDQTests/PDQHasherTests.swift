@@ -27,6 +27,26 @@ import Testing
         #expect(fast.map(\.bitPattern) == slow.map(\.bitPattern))
     }
 
+    @Test(arguments: [(5, 5), (64, 64), (63, 200), (301, 17)])
+    func hashingPixelsEqualsHashingTheirLuma(width: Int, height: Int) {
+        var state: UInt32 = 12345
+        let pixels = (0..<(width * height * 3)).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let hasher = PDQHasher()
+        for channels in [1, 3] {
+            let used = Array(pixels.prefix(width * height * channels))
+            let luma = LumaImage(pixels: used, width: width, height: height, channels: channels)
+            let direct = used.withUnsafeBufferPointer { hasher.hash(pixels: $0, width: width, height: height, channels: channels) }
+            let dihedral = used.withUnsafeBufferPointer {
+                hasher.dihedralHashes(pixels: $0, width: width, height: height, channels: channels)
+            }
+            #expect(direct == hasher.hash(luma))
+            #expect(dihedral == hasher.dihedralHashes(luma))
+        }
+    }
+
     @Test(arguments: [(4, 100), (100, 4), (0, 0), (1, 1)])
     func imagesSmallerThanFivePixelsGetTheZeroHash(width: Int, height: Int) {
         let image = LumaImage(width: width, height: height, values: [Float](repeating: 9, count: width * height))
