@@ -5,13 +5,11 @@ import Foundation
 public enum SharedVectors {
     /// The `shared/` folder, if present.
     public static let sharedRoot: URL? = {
-        if let override = ProcessInfo.processInfo.environment["CORDON_SHARED"] {
-            return URL(fileURLWithPath: override)
-        }
         // This file is Sources/CordonTestSupport/SharedVectors.swift in the package.
         let packageRoot = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let candidate = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let candidate = ProcessInfo.processInfo.environment["CORDON_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
         return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("vectors").path)
             ? candidate : nil
     }()
