@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "cordon", targets: ["cordon"]),
         .library(name: "PDQ", targets: ["PDQ"]),
+        .library(name: "HashIndex", targets: ["HashIndex"]),
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "MediaHashing", targets: ["MediaHashing"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
     targets: [
         // MARK: Hashing core: pure Swift, no dependencies.
         .target(name: "PDQ", swiftSettings: strict + optimised),
+        .target(name: "HashIndex", swiftSettings: strict + optimised),
 
         // MARK: Decoding through Debian's C libraries.
         .systemLibrary(
@@ -65,6 +67,7 @@ let package = Package(
         // MARK: Tests, one mirror target each, and what they share.
         .target(name: "CordonTestSupport", dependencies: ["CTurboJPEG"], swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
+        .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(
             name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),
