@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -82,24 +82,34 @@ final class MultiIndexTables: Sendable {
         }
         let perTable = radius / layout.count
         let queryKeys = (0..<layout.count).map { query.bits(from: layout.starts[$0], count: layout.lengths[$0]) }
-        hashes.withUnsafeBufferPointer { hashes in
-            for t in 0..<layout.count {
-                offsets[t].withUnsafeBufferPointer { offsets in
-                    entries[t].withUnsafeBufferPointer { entries in
-                        Self.forEachKey(near: queryKeys[t], length: layout.lengths[t], radius: perTable) { key in
-                            let first = Int(offsets[key]), end = Int(offsets[key + 1])
-                            var e = first
-                            while e < end {
-                                let position = Int(entries[e])
-                                let distance = hashes[position].distance(to: query)
-                                if distance <= radius
-                                    && !Self.foundInEarlierTable(hashes[position], before: t, layout, queryKeys, perTable)
-                                {
-                                    found(position, distance)
-                                }
-                                e += 1
-                            }
+        // First gather every candidate (table, position) from the probed buckets, then
+        // verify them in one tight loop: the verifications are independent, so the CPU
+        // overlaps their cache misses instead of waiting on each bucket's offsets in turn.
+        var candidates: [UInt64] = []
+        candidates.reserveCapacity(4096)
+        for t in 0..<layout.count {
+            offsets[t].withUnsafeBufferPointer { offsets in
+                entries[t].withUnsafeBufferPointer { entries in
+                    Self.forEachKey(near: queryKeys[t], length: layout.lengths[t], radius: perTable) { key in
+                        var e = Int(offsets[key])
+                        let end = Int(offsets[key + 1])
+                        while e < end {
+                            candidates.append(UInt64(t) << 32 | UInt64(entries[e]))
+                            e += 1
                         }
+                    }
+                }
+            }
+        }
+        hashes.withUnsafeBufferPointer { hashes in
+            candidates.withUnsafeBufferPointer { candidates in
+                for candidate in candidates {
+                    let position = Int(truncatingIfNeeded: candidate & 0xFFFF_FFFF)
+                    let distance = hashes[position].distance(to: query)
+                    if distance <= radius
+                        && !Self.foundInEarlierTable(hashes[position], before: Int(candidate >> 32), layout, queryKeys, perTable)
+                    {
+                        found(position, distance)
                     }
                 }
             }

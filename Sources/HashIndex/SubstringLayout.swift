@@ -51,10 +51,11 @@ struct SubstringLayout: Sendable, Hashable {
     static func bruteForceCost(n: Int) -> Double { Double(n) / 16 }
 
     /// The layout with the lowest estimated cost at `radius` for `n` hashes, among those
-    /// whose tables stay small (at most 2^24 keys), or `nil` if a scan is cheaper.
+    /// whose tables have at most about 2n keys (and 2^24), or `nil` if a scan is cheaper.
     static func best(n: Int, radius: Int) -> SubstringLayout? {
         guard n >= 4096 else { return nil }
-        let candidates = (11...32).map(SubstringLayout.init(substrings:)).filter { $0.lengths.max()! <= 24 }
+        let maxLength = min(24, Int.bitWidth - (n - 1).leadingZeroBitCount + 1)
+        let candidates = (11...32).map(SubstringLayout.init(substrings:)).filter { $0.lengths.max()! <= maxLength }
         guard let best = candidates.min(by: { $0.estimatedCost(n: n, radius: radius) < $1.estimatedCost(n: n, radius: radius) })
         else { return nil }
         return best.estimatedCost(n: n, radius: radius) < bruteForceCost(n: n) ? best : nil

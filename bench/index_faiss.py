@@ -1,0 +1,80 @@
+"""The FAISS side of bench/index: IndexBinaryFlat and IndexBinaryMultiHash (16 tables of
+16 bits, nflip=1: HMA's configuration) on the shared data, measured as Cordon is."""
+import argparse
+import json
+import time
+
+import faiss
+import numpy as np
+
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 1048576
+
+
+def ground_truth(path):
+    truth = {}
+    with open(path) as f:
+        for line in f:
+            qi, _, rest = line.rstrip("\n").partition("\t")
+            truth[int(qi)] = {int(x.split(":")[0]) for x in rest.split()}
+    return truth
+
+
+def measure(name, make, db, queries, truth, radius, nq):
+    base = rss_mb()
+    t0 = time.perf_counter()
+    index = make()
+    index.add(db)
+    build = time.perf_counter() - t0
+    mem = rss_mb() - base
+    q = queries[:nq]
+    faiss.omp_set_num_threads(1)
+    t0 = time.perf_counter()
+    lims, dists, ids = index.range_search(q, radius + 1)  # FAISS keeps distances < radius
+    qps1 = nq / (time.perf_counter() - t0)
+    latencies = []
+    for i in range(min(nq, 200)):
+        t = time.perf_counter()
+        index.range_search(q[i:i + 1], radius + 1)
+        latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    faiss.omp_set_num_threads(2)
+    t0 = time.perf_counter()
+    index.range_search(q, radius + 1)
+    qps2 = nq / (time.perf_counter() - t0)
+    expected = found = 0
+    for qi in range(nq):
+        if qi in truth:
+            got = set(ids[lims[qi]:lims[qi + 1]].tolist())
+            expected += len(truth[qi])
+            found += len(truth[qi] & got)
+    del index
+    return {f"{name}_build_s": build, f"{name}_mem_mb": mem, f"{name}_qps_1t": qps1, f"{name}_qps_2t": qps2,
+            f"{name}_p50_ms": latencies[len(latencies) // 2], f"{name}_p99_ms": latencies[len(latencies) * 99 // 100],
+            f"{name}_recall": found / expected if expected else 1.0, f"{name}_queries": nq}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--ground-truth", required=True)
+    ap.add_argument("--radius", type=int, default=31)
+    ap.add_argument("--flat-queries", type=int, default=1000)
+    ap.add_argument("--mih-queries", type=int, default=2000)
+    a = ap.parse_args()
+    db = np.fromfile(a.db, dtype=np.uint8).reshape(-1, 32)
+    queries = np.fromfile(a.queries, dtype=np.uint8).reshape(-1, 32)
+    truth = ground_truth(a.ground_truth)
+    figures = {}
+    figures.update(measure("faiss_mih", lambda: faiss.IndexBinaryMultiHash(256, 16, 16), db, queries, truth,
+                           a.radius, min(a.mih_queries, len(queries))))
+    figures.update(measure("faiss_flat", lambda: faiss.IndexBinaryFlat(256), db, queries, truth,
+                           a.radius, min(a.flat_queries, len(queries))))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
