@@ -22,8 +22,9 @@ final class MultiIndexTables: Sendable {
         precondition(ids.count == hashes.count, "one id per hash")
         precondition(hashes.count < Int(UInt32.max), "at most 2^32 - 1 hashes per index")
         self.ids = ids
-        self.hashes = hashes
         let layout = SubstringLayout.best(n: hashes.count, radius: designRadius)
+        // The hashes are read at random only when there are tables to probe.
+        self.hashes = layout == nil ? hashes : LargeArray.copy(hashes)
         self.layout = layout
         guard let layout else {
             offsets = []
@@ -47,8 +48,8 @@ final class MultiIndexTables: Sendable {
         _ hashes: UnsafeBufferPointer<Hash256>, start: Int, length: Int
     ) -> ([UInt32], [UInt32]) {
         let buckets = 1 << length
-        var offsets = [UInt32](repeating: 0, count: buckets + 1)
-        var entries = [UInt32](repeating: 0, count: hashes.count)
+        var offsets = LargeArray.make(count: buckets + 1, repeating: UInt32(0))
+        var entries = LargeArray.make(count: hashes.count, repeating: UInt32(0))
         offsets.withUnsafeMutableBufferPointer { offsets in
             for hash in hashes {
                 offsets[Int(hash.bits(from: start, count: length)) + 1] += 1
@@ -82,36 +83,79 @@ final class MultiIndexTables: Sendable {
         }
         let perTable = radius / layout.count
         let queryKeys = (0..<layout.count).map { query.bits(from: layout.starts[$0], count: layout.lengths[$0]) }
-        // First gather every candidate (table, position) from the probed buckets, then
-        // verify them in one tight loop: the verifications are independent, so the CPU
-        // overlaps their cache misses instead of waiting on each bucket's offsets in turn.
-        var candidates: [UInt64] = []
-        candidates.reserveCapacity(4096)
+        // The search runs in phases so that the CPU overlaps its cache misses instead of
+        // stalling on each: all probe keys first (no memory touched), then every bucket's
+        // bounds (independent loads, no data-dependent branches), then the bucket entries,
+        // then the verifications.
+        let probeCount = layout.lengths.reduce(0) { $0 + Int(SubstringLayout.ballSize(length: $1, radius: perTable)) }
+        let probes = UnsafeMutablePointer<UInt32>.allocate(capacity: probeCount)  // table << 24 | key
+        let bounds = UnsafeMutablePointer<UInt64>.allocate(capacity: probeCount)
+        defer {
+            probes.deallocate()
+            bounds.deallocate()
+        }
+        var written = 0
         for t in 0..<layout.count {
-            offsets[t].withUnsafeBufferPointer { offsets in
-                entries[t].withUnsafeBufferPointer { entries in
-                    Self.forEachKey(near: queryKeys[t], length: layout.lengths[t], radius: perTable) { key in
-                        var e = Int(offsets[key])
-                        let end = Int(offsets[key + 1])
-                        while e < end {
-                            candidates.append(UInt64(t) << 32 | UInt64(entries[e]))
-                            e += 1
-                        }
-                    }
-                }
+            Self.forEachKey(near: queryKeys[t], length: layout.lengths[t], radius: perTable) { key in
+                probes[written] = UInt32(t) << 24 | UInt32(key)
+                written += 1
             }
         }
-        hashes.withUnsafeBufferPointer { hashes in
-            candidates.withUnsafeBufferPointer { candidates in
-                for candidate in candidates {
-                    let position = Int(truncatingIfNeeded: candidate & 0xFFFF_FFFF)
-                    let distance = hashes[position].distance(to: query)
+        var candidateCount = 0
+        withTablePointers { offsets, entries in
+            for i in 0..<probeCount {
+                let bucket = offsets[Int(probes[i] >> 24)] + Int(probes[i] & 0xFF_FFFF)
+                let (start, end) = (bucket[0], bucket[1])
+                bounds[i] = UInt64(start) << 32 | UInt64(end)
+                candidateCount &+= Int(end &- start)
+            }
+            let candidates = UnsafeMutablePointer<UInt32>.allocate(capacity: max(candidateCount, 1))
+            let tables = UnsafeMutablePointer<UInt8>.allocate(capacity: max(candidateCount, 1))
+            defer {
+                candidates.deallocate()
+                tables.deallocate()
+            }
+            var filled = 0
+            for i in 0..<probeCount {
+                let table = Int(probes[i] >> 24)
+                let column = entries[table]
+                var e = Int(bounds[i] >> 32)
+                let end = Int(bounds[i] & 0xFFFF_FFFF)
+                while e < end {
+                    candidates[filled] = column[e]
+                    tables[filled] = UInt8(table)
+                    filled += 1
+                    e += 1
+                }
+            }
+            hashes.withUnsafeBufferPointer { hashes in
+                let base = hashes.baseAddress!
+                for c in 0..<filled {
+                    let position = Int(candidates[c])
+                    let distance = base[position].distance(to: query)
                     if distance <= radius
-                        && !Self.foundInEarlierTable(hashes[position], before: Int(candidate >> 32), layout, queryKeys, perTable)
+                        && !Self.foundInEarlierTable(base[position], before: Int(tables[c]), layout, queryKeys, perTable)
                     {
                         found(position, distance)
                     }
                 }
+            }
+        }
+    }
+
+    /// Calls `body` with base pointers of every table's offsets and entries.
+    private func withTablePointers(_ body: ([UnsafePointer<UInt32>], [UnsafePointer<UInt32>]) -> Void) {
+        // The arrays are immutable and owned by `self`, so their storage outlives the call.
+        func pointers(_ arrays: [[UInt32]], _ index: Int, _ collected: [UnsafePointer<UInt32>],
+                      _ done: ([UnsafePointer<UInt32>]) -> Void) {
+            guard index < arrays.count else { return done(collected) }
+            arrays[index].withUnsafeBufferPointer { buffer in
+                pointers(arrays, index + 1, collected + [buffer.baseAddress!], done)
+            }
+        }
+        pointers(offsets, 0, []) { offsetPointers in
+            pointers(entries, 0, []) { entryPointers in
+                body(offsetPointers, entryPointers)
             }
         }
     }
