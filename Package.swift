@@ -25,6 +25,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        // The hub. Hummingbird without its swift-configuration trait; FluentKit without Vapor.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         // MARK: Hashing core: pure Swift, no dependencies.
@@ -46,6 +54,31 @@ let package = Package(
             dependencies: ["CTurboJPEG", "CWebP", "CGIF", "CPNGShim"],
             swiftSettings: strict),
 
+        // MARK: The hub: domain (no web, no database), storage, HTTP.
+        .target(name: "CordonDomain", dependencies: ["PDQ"], swiftSettings: strict),
+        .target(
+            name: "CordonStore",
+            dependencies: [
+                "CordonDomain",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "CordonHub",
+            dependencies: [
+                "CordonDomain", "CordonStore", "HashIndex", "MediaHashing", "PDQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+
         // MARK: Files to hash records.
         .target(
             name: "MediaHashing",
@@ -59,8 +92,12 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "CordonHub", "CordonStore", "CordonDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
@@ -68,6 +105,14 @@ let package = Package(
         .target(name: "CordonTestSupport", dependencies: ["CTurboJPEG"], swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
+        .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "CordonHubTests",
+            dependencies: [
+                "CordonHub", "CordonStore", "CordonDomain", "PDQ", "CordonTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),

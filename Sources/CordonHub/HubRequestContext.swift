@@ -1,0 +1,33 @@
+import CordonDomain
+import Foundation
+import Hummingbird
+
+/// Per-request state: who is calling (set by ``APIKeyAuthenticator``).
+public struct HubRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Bulk submissions of 10,000 signals fit; anything larger is refused with 413.
+    public var maxUploadSize: Int { 16 << 20 }
+
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            // ISO 8601 with milliseconds: timelines and deadlines need sub-second times.
+            var container = encoder.singleValueContainer()
+            try container.encode(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date))
+        }
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// The authenticated caller; routes behind the authenticator can rely on it.
+    func requireCaller() throws -> Caller {
+        guard let caller else { throw APIError.unauthorized("send an API key as 'Authorization: Bearer cdn_…'") }
+        return caller
+    }
+}

@@ -1,0 +1,162 @@
+import CordonDomain
+import Crypto
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The hub's reads and writes, in domain terms. Every write runs in one transaction with
+/// its audit record, so a failed request leaves nothing behind.
+public struct HubStore: Sendable {
+    public let hub: HubDatabase
+
+    public init(_ hub: HubDatabase) {
+        self.hub = hub
+    }
+
+    var db: any Database { hub.database }
+
+    // MARK: Organisations and keys
+
+    public func createOrganisation(name: String, kind: OrganisationKind, by caller: Caller?) async throws -> OrganisationRecord {
+        let record = OrganisationRecord(name: name, kind: kind.rawValue)
+        try await db.transaction { db in
+            if try await OrganisationRecord.query(on: db).filter(\.$name == name).first() != nil {
+                throw StoreError.conflict(field: "name", message: "an organisation named '\(name)' exists already")
+            }
+            try await record.create(on: db)
+            try await Self.audit(caller, "organisation.create", target: record.id!.uuidString, detail: ["name": name, "kind": kind.rawValue], on: db)
+        }
+        return record
+    }
+
+    public func organisation(_ id: UUID) async throws -> OrganisationRecord? {
+        try await OrganisationRecord.find(id, on: db)
+    }
+
+    public func organisations() async throws -> [OrganisationRecord] {
+        try await OrganisationRecord.query(on: db).sort(\.$name).all()
+    }
+
+    /// A new key for the organisation. The secret is returned once and stored only hashed.
+    public func createKey(organisationID: UUID, role: Role, label: String, by caller: Caller?) async throws -> (APIKeyRecord, String) {
+        let secret = "cdn_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let record = APIKeyRecord(organisationID: organisationID, role: role.rawValue, label: label, secretHash: Self.hashSecret(secret))
+        try await db.transaction { db in
+            guard try await OrganisationRecord.find(organisationID, on: db) != nil else {
+                throw StoreError.notFound(field: "organisation", message: "no organisation \(organisationID)")
+            }
+            try await record.create(on: db)
+            try await Self.audit(caller, "key.create", target: record.id!.uuidString,
+                                 detail: ["organisation": organisationID.uuidString, "role": role.rawValue], on: db)
+        }
+        return (record, secret)
+    }
+
+    public func revokeKey(_ id: UUID, by caller: Caller) async throws {
+        try await db.transaction { db in
+            guard let key = try await APIKeyRecord.find(id, on: db) else {
+                throw StoreError.notFound(field: "key", message: "no key \(id)")
+            }
+            guard key.revokedAt == nil else { return }
+            key.revokedAt = Date()
+            try await key.save(on: db)
+            try await Self.audit(caller, "key.revoke", target: id.uuidString, detail: [:], on: db)
+        }
+    }
+
+    /// The caller a secret belongs to, or `nil` for an unknown or revoked key.
+    public func authenticate(secret: String) async throws -> Caller? {
+        guard let key = try await APIKeyRecord.query(on: db).filter(\.$secretHash == Self.hashSecret(secret)).first(),
+              key.revokedAt == nil,
+              let organisation = try await OrganisationRecord.find(key.organisationID, on: db),
+              let role = Role(rawValue: key.role), let kind = OrganisationKind(rawValue: organisation.kind)
+        else { return nil }
+        return Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind,
+                      keyID: key.id!, role: role)
+    }
+
+    static func hashSecret(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Collections
+
+    public func createCollection(name: String, description: String, by caller: Caller) async throws -> CollectionRecord {
+        let record = CollectionRecord(name: name, description: description)
+        try await db.transaction { db in
+            if try await CollectionRecord.query(on: db).filter(\.$name == name).first() != nil {
+                throw StoreError.conflict(field: "name", message: "a collection named '\(name)' exists already")
+            }
+            try await record.create(on: db)
+            // The creating organisation can write to it.
+            try await MembershipRecord(collectionID: record.id!, organisationID: caller.organisationID,
+                                       access: CollectionAccess.readWrite.rawValue).create(on: db)
+            try await Self.audit(caller, "collection.create", target: record.id!.uuidString, detail: ["name": name], on: db)
+        }
+        return record
+    }
+
+    public func setMembership(collectionID: UUID, organisationID: UUID, access: CollectionAccess, by caller: Caller) async throws {
+        try await db.transaction { db in
+            guard try await CollectionRecord.find(collectionID, on: db) != nil else {
+                throw StoreError.notFound(field: "collection", message: "no collection \(collectionID)")
+            }
+            guard try await OrganisationRecord.find(organisationID, on: db) != nil else {
+                throw StoreError.notFound(field: "organisation", message: "no organisation \(organisationID)")
+            }
+            if let existing = try await MembershipRecord.query(on: db)
+                .filter(\.$collectionID == collectionID).filter(\.$organisationID == organisationID).first()
+            {
+                existing.access = access.rawValue
+                try await existing.save(on: db)
+            } else {
+                try await MembershipRecord(collectionID: collectionID, organisationID: organisationID, access: access.rawValue).create(on: db)
+            }
+            try await Self.audit(caller, "membership.set", target: collectionID.uuidString,
+                                 detail: ["organisation": organisationID.uuidString, "access": access.rawValue], on: db)
+        }
+    }
+
+    /// The collections an organisation belongs to, with its access to each.
+    public func memberships(of organisationID: UUID) async throws -> [UUID: CollectionAccess] {
+        let rows = try await MembershipRecord.query(on: db).filter(\.$organisationID == organisationID).all()
+        return Dictionary(rows.compactMap { row in CollectionAccess(rawValue: row.access).map { (row.collectionID, $0) } },
+                          uniquingKeysWith: { a, _ in a })
+    }
+
+    public func collections(ids: some Collection<UUID>) async throws -> [CollectionRecord] {
+        try await CollectionRecord.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$name).all()
+    }
+
+    public func collection(named name: String) async throws -> CollectionRecord? {
+        try await CollectionRecord.query(on: db).filter(\.$name == name).first()
+    }
+
+    // MARK: Audit
+
+    public func auditLog(after id: Int, limit: Int) async throws -> [AuditRecord] {
+        try await AuditRecord.query(on: db).filter(\.$id > id).sort(\.$id).limit(limit).all()
+    }
+
+    static func audit(_ caller: Caller?, _ action: String, target: String, detail: [String: String],
+                      on db: any Database) async throws {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
+        try await AuditRecord(organisationID: caller?.organisationID, keyID: caller?.keyID, action: action,
+                              target: target, detail: json).create(on: db)
+    }
+
+    /// Serialises writers of the feed on PostgreSQL, so change ids are committed in order
+    /// (SQLite already allows one writer at a time).
+    static func lockFeed(on db: any Database, postgres: Bool) async throws {
+        guard postgres, let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE").run()
+    }
+}
+
+/// A write the store refused, naming the field at fault.
+public enum StoreError: Error, Hashable, Sendable {
+    case notFound(field: String, message: String)
+    case conflict(field: String, message: String)
+    case forbidden(field: String, message: String)
+    case invalid(field: String, message: String)
+}

@@ -1,0 +1,79 @@
+import FluentKit
+import Foundation
+
+/// A member organisation, as stored.
+public final class OrganisationRecord: Model, @unchecked Sendable {
+    public static let schema = "organisations"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "kind") public var kind: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, name: String, kind: String) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// An API key: only the SHA-256 of its secret is kept, so a stolen database yields no keys.
+public final class APIKeyRecord: Model, @unchecked Sendable {
+    public static let schema = "api_keys"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "role") public var role: String
+    @Field(key: "label") public var label: String
+    @Field(key: "secret_hash") public var secretHash: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @OptionalField(key: "revoked_at") public var revokedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, organisationID: UUID, role: String, label: String, secretHash: String) {
+        self.id = id
+        self.organisationID = organisationID
+        self.role = role
+        self.label = label
+        self.secretHash = secretHash
+    }
+}
+
+/// A shared hash list.
+public final class CollectionRecord: Model, @unchecked Sendable {
+    public static let schema = "collections"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "description") public var description: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, name: String, description: String) {
+        self.id = id
+        self.name = name
+        self.description = description
+    }
+}
+
+/// An organisation's read or read-write membership of a collection.
+public final class MembershipRecord: Model, @unchecked Sendable {
+    public static let schema = "memberships"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "collection_id") public var collectionID: UUID
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "access") public var access: String
+
+    public init() {}
+
+    public init(collectionID: UUID, organisationID: UUID, access: String) {
+        self.collectionID = collectionID
+        self.organisationID = organisationID
+        self.access = access
+    }
+}

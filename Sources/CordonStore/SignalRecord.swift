@@ -1,0 +1,117 @@
+import FluentKit
+import Foundation
+
+/// One hash in one collection. Unique per (collection, type, value): a second contribution
+/// of the same hash adds a ``SignalSourceRecord`` instead of a row.
+public final class SignalRecord: Model, @unchecked Sendable {
+    public static let schema = "signals"
+
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "collection_id") public var collectionID: UUID
+    @Field(key: "type") public var type: String
+    @Field(key: "value") public var value: String
+    /// Groups the variant hashes of one piece of content.
+    @OptionalField(key: "item") public var item: String?
+    /// ``SignalLabels`` as JSON.
+    @Field(key: "labels") public var labels: String
+    @Field(key: "confidence") public var confidence: Double
+    @Field(key: "status") public var status: String
+    @Field(key: "contributor_id") public var contributorID: UUID
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(collectionID: UUID, type: String, value: String, item: String?, labels: String,
+                confidence: Double, status: String, contributorID: UUID) {
+        self.collectionID = collectionID
+        self.type = type
+        self.value = value
+        self.item = item
+        self.labels = labels
+        self.confidence = confidence
+        self.status = status
+        self.contributorID = contributorID
+    }
+}
+
+/// An organisation that contributed a signal (the first contributor and every later one).
+public final class SignalSourceRecord: Model, @unchecked Sendable {
+    public static let schema = "signal_sources"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "signal_id") public var signalID: Int
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(signalID: Int, organisationID: UUID) {
+        self.signalID = signalID
+        self.organisationID = organisationID
+    }
+}
+
+/// A member's feedback on a signal.
+public final class FeedbackRecord: Model, @unchecked Sendable {
+    public static let schema = "feedback"
+
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "signal_id") public var signalID: Int
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "kind") public var kind: String
+    @Field(key: "comment") public var comment: String
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(signalID: Int, organisationID: UUID, kind: String, comment: String) {
+        self.signalID = signalID
+        self.organisationID = organisationID
+        self.kind = kind
+        self.comment = comment
+    }
+}
+
+/// One entry of the mirror feed. Its id is the cursor; ids are handed out in commit order
+/// (see ``HubStore/recordChanges(_:on:)``), so a mirror reading `id > cursor` misses nothing.
+public final class ChangeRecord: Model, @unchecked Sendable {
+    public static let schema = "changes"
+
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "collection_id") public var collectionID: UUID
+    @Field(key: "signal_id") public var signalID: Int
+    @Field(key: "kind") public var kind: String
+    @Timestamp(key: "at", on: .create) public var at: Date?
+
+    public init() {}
+
+    public init(collectionID: UUID, signalID: Int, kind: String) {
+        self.collectionID = collectionID
+        self.signalID = signalID
+        self.kind = kind
+    }
+}
+
+/// One write, as the audit log records it.
+public final class AuditRecord: Model, @unchecked Sendable {
+    public static let schema = "audit_log"
+
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Timestamp(key: "at", on: .create) public var at: Date?
+    @OptionalField(key: "organisation_id") public var organisationID: UUID?
+    @OptionalField(key: "key_id") public var keyID: UUID?
+    @Field(key: "action") public var action: String
+    @Field(key: "target") public var target: String
+    @Field(key: "detail") public var detail: String
+
+    public init() {}
+
+    public init(organisationID: UUID?, keyID: UUID?, action: String, target: String, detail: String) {
+        self.organisationID = organisationID
+        self.keyID = keyID
+        self.action = action
+        self.target = target
+        self.detail = detail
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import CordonDomain
+import CordonStore
+import Foundation
+import Logging
+
+/// `cordon admin …`: the first organisation and keys, from the shell.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Create organisations and API keys directly in the hub's database.",
+        subcommands: [CreateOrganisation.self, CreateKey.self])
+
+    struct CreateOrganisation: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-organisation",
+            abstract: "Create an organisation and an admin key for it; prints both.")
+
+        @OptionGroup var storage: DatabaseOptions
+
+        @Option(help: "The organisation's name (unique).")
+        var name: String
+
+        @Option(help: "platform, authority, referral-unit, trusted-flagger or auditor.")
+        var kind: OrganisationKind
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
+        }
+
+        func run() async throws {
+            let database = try await storage.open(logger: Logger(label: "cordon"))
+            let store = HubStore(database)
+            do {
+                let organisation = try await store.createOrganisation(name: name, kind: kind, by: nil)
+                let (_, secret) = try await store.createKey(organisationID: organisation.id!, role: .admin, label: "created by cordon admin", by: nil)
+                print("organisation \(organisation.id!.uuidString)\nadmin key \(secret)")
+            } catch let error as StoreError {
+                await database.close()
+                throw ValidationError(Self.describe(error))
+            }
+            await database.close()
+        }
+
+        static func describe(_ error: StoreError) -> String {
+            switch error {
+            case .notFound(_, let message), .conflict(_, let message), .forbidden(_, let message), .invalid(_, let message): message
+            }
+        }
+    }
+
+    struct CreateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-key", abstract: "Create an API key for an organisation; prints it once.")
+
+        @OptionGroup var storage: DatabaseOptions
+
+        @Option(help: "The organisation's id.")
+        var organisation: String
+
+        @Option(help: "consumer, contributor, admin or auditor.")
+        var role: Role
+
+        @Option(help: "A label to recognise the key by.")
+        var label: String = ""
+
+        func run() async throws {
+            guard let id = UUID(uuidString: organisation) else { throw ValidationError("--organisation must be a UUID") }
+            let database = try await storage.open(logger: Logger(label: "cordon"))
+            let store = HubStore(database)
+            do {
+                let (_, secret) = try await store.createKey(organisationID: id, role: role, label: label, by: nil)
+                print(secret)
+            } catch let error as StoreError {
+                await database.close()
+                throw ValidationError(CreateOrganisation.describe(error))
+            }
+            await database.close()
+        }
+    }
+}
+
+extension OrganisationKind: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
