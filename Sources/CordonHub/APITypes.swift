@@ -61,10 +61,13 @@ enum API {
     /// One signal, or `{"signals": [...]}` for up to 10,000 at once.
     struct Submission: Decodable {
         var signals: [SignalSubmission]
+        /// Whether the body was `{"signals": [...]}` (errors then name `signals[i].field`).
+        var isBulk: Bool
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
-            if container.contains(.signals) {
+            isBulk = container.contains(.signals)
+            if isBulk {
                 signals = try container.decode([SignalSubmission].self, forKey: .signals)
             } else {
                 signals = [try SignalSubmission(from: decoder)]

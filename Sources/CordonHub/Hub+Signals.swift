@@ -55,10 +55,12 @@ extension Hub {
                 do {
                     valid.append(try submission.validated())
                 } catch let error as FieldError {
-                    problems.append(.init(index: index, field: "signals[\(index)].\(error.field)", message: error.message))
+                    let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
+                    problems.append(.init(index: index, field: field, message: error.message))
                 }
             }
             if let first = problems.first {
+                guard body.isBulk else { throw APIError.invalid(first.field, first.message) }
                 var error = APIError.invalid(first.field, "\(problems.count) of \(body.signals.count) signals are invalid; nothing was stored. First: \(first.message)")
                 error.items = problems
                 throw error

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import CordonDomain
+
+@Suite struct SignalRulesTests {
+    @Test func valuesAreNormalisedToLowercaseHex() throws {
+        #expect(try SignalType.pdq.normalise(" " + String(repeating: "AB", count: 32) + "\n") == String(repeating: "ab", count: 32))
+        #expect(try SignalType.md5.normalise(String(repeating: "0", count: 32)).count == 32)
+        #expect(throws: SignalValueError.self) { try SignalType.sha256.normalise(String(repeating: "0", count: 32)) }
+        #expect(throws: SignalValueError.self) { try SignalType.md5.normalise(String(repeating: "x", count: 32)) }
+        #expect(throws: SignalValueError.self) { try SignalType.pdq.normalise("") }
+    }
+
+    @Test func submissionsNameTheFieldAtFault() {
+        let bad: [(SignalSubmission, String)] = [
+            (SignalSubmission(type: .pdq, value: "12"), "value"),
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), confidence: -0.1), "confidence"),
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), confidence: .nan), "confidence"),
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), item: String(repeating: "i", count: 201)), "item"),
+        ]
+        for (submission, field) in bad {
+            #expect(throws: FieldError.self) { try submission.validated() }
+            do {
+                _ = try submission.validated()
+            } catch {
+                #expect(error.field == field)
+            }
+        }
+    }
+
+    @Test func labelsDefaultToEmptyAndRejectUnknownTerms() throws {
+        let submission = try JSONDecoder().decode(SignalSubmission.self, from: Data(#"{"type":"md5","value":"x"}"#.utf8))
+        #expect(submission.labels == SignalLabels() && submission.confidence == 1)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(SignalLabels.self, from: Data(#"{"behaviours":["cats"]}"#.utf8))
+        }
+        let labels = try JSONDecoder().decode(SignalLabels.self, from: Data(#"{"categories":["instruction"],"behaviours":["attacker-manifesto"]}"#.utf8))
+        #expect(labels.categories == [.instruction] && labels.behaviours == [.attackerManifesto])
+    }
+
+    @Test func disputeRuleCountsDistinctDissentersAndKeepsRetractions() {
+        let rule = DisputeRule(minimumOrganisations: 2)
+        #expect(rule.status(current: .active, dissentingOrganisations: 1) == .active)
+        #expect(rule.status(current: .active, dissentingOrganisations: 2) == .disputed)
+        #expect(rule.status(current: .retracted, dissentingOrganisations: 5) == .retracted)
+        #expect(DisputeRule(minimumOrganisations: 0).minimumOrganisations == 1)
+        #expect(FeedbackKind.falsePositive.isDissent && !FeedbackKind.seenToo.isDissent)
+    }
+
+    @Test func rolesGrantWhatTheirNamesSay() {
+        #expect(Role.admin.canAdminister && Role.admin.canContribute && Role.admin.canAudit)
+        #expect(Role.contributor.canContribute && !Role.contributor.canAdminister)
+        #expect(Role.consumer.canRead && !Role.consumer.canContribute)
+        #expect(Role.auditor.canAudit && !Role.auditor.canRead)
+        #expect(CollectionAccess.readWrite.canWrite && !CollectionAccess.read.canWrite)
+    }
+}

@@ -1,0 +1,86 @@
+import CordonDomain
+import CordonHub
+import HTTPTypes
+import CordonHub
+import CordonStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// A hub on a fresh SQLite file, served over real HTTP on 127.0.0.1, with one platform
+/// organisation ("Alpha") holding an admin key and a collection.
+struct HubFixture {
+    let folder: URL
+    let database: HubDatabase
+    let store: HubStore
+    let hub: Hub
+    let adminKey: String
+    let alpha: UUID
+    let collection: UUID
+
+    static func make(configuration: HubConfiguration = HubConfiguration()) async throws -> HubFixture {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-hub-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        let store = HubStore(database)
+        let alpha = try await store.createOrganisation(name: "Alpha", kind: .platform, by: nil)
+        let (key, secret) = try await store.createKey(organisationID: alpha.id!, role: .admin, label: "test", by: nil)
+        let caller = Caller(organisationID: alpha.id!, organisationName: "Alpha", kind: .platform, keyID: key.id!, role: .admin)
+        let collection = try await store.createCollection(name: "terrorist-content", description: "", by: caller)
+        let hub = try await Hub(store: store, configuration: configuration)
+        return HubFixture(folder: folder, database: database, store: store, hub: hub, adminKey: secret,
+                          alpha: alpha.id!, collection: collection.id!)
+    }
+
+    /// Runs `body` against the hub served on a free loopback port, then closes everything.
+    func withServer(_ body: @Sendable (HubClient) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = hub.application(host: "127.0.0.1", port: 0, logger: logger)
+        do {
+            try await app.test(.live) { client in try await body(HubClient(client: client)) }
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+
+    func close() async {
+        await database.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// JSON over the test client.
+struct HubClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: @unchecked Sendable {
+        var status: Int
+        var json: Any?
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        /// The `error` object of an error reply.
+        var error: [String: Any] { object["error"] as? [String: Any] ?? [:] }
+    }
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        return try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { response in
+            let data = Data(response.body.readableBytesView)
+            return Reply(status: Int(response.status.code), json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
+        }
+    }
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any) async throws -> Reply {
+        let data = try JSONSerialization.data(withJSONObject: json)
+        return try await call(method, uri, key: key, body: String(decoding: data, as: UTF8.self))
+    }
+}
