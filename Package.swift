@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "CordonHub",
             dependencies: [
-                "CordonDomain", "CordonStore", "HashIndex", "MediaHashing", "PDQ",
+                "CordonDomain", "CordonStore", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "CordonHubTests",
             dependencies: [
-                "CordonHub", "CordonStore", "CordonDomain", "PDQ", "CordonTestSupport",
+                "CordonHub", "CordonStore", "CordonDomain", "PDQ", "MediaDecoding", "CordonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

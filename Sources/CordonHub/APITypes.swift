@@ -126,6 +126,11 @@ enum API {
         var hashes: [Hash]
         var maxDistance: Int?
 
+        init(hashes: [Hash], maxDistance: Int?) {
+            self.hashes = hashes
+            self.maxDistance = maxDistance
+        }
+
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             maxDistance = try container.decodeIfPresent(Int.self, forKey: .maxDistance)

@@ -2,13 +2,21 @@ import CordonDomain
 import CordonStore
 import Foundation
 import Hummingbird
+import MediaDecoding
+import MediaHashing
+import PDQ
 
 extension Hub {
     func addMatchRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("match") { request, context -> API.MatchResult in
             let caller = try context.requireCaller()
             guard caller.role.canRead else { throw APIError.forbidden("matching needs a consumer, contributor or admin key") }
-            let query = try await request.decodeJSON(API.MatchQuery.self, context: context)
+            let query: API.MatchQuery
+            if let type = request.headers[.contentType], !type.hasPrefix("application/json") {
+                query = try await hashUpload(request, context: context)
+            } else {
+                query = try await request.decodeJSON(API.MatchQuery.self, context: context)
+            }
             guard (1...1000).contains(query.hashes.count) else {
                 throw APIError.invalid("hashes", "send 1 to 1,000 hashes per request; got \(query.hashes.count)")
             }
@@ -40,6 +48,28 @@ extension Hub {
             }
             return API.MatchResult(results: results)
         }
+    }
+
+    /// An uploaded image, hashed here (PDQ, MD5, SHA-256) and never stored.
+    func hashUpload(_ request: Request, context: HubRequestContext) async throws -> API.MatchQuery {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "too-large", field: "body",
+                           message: "the image is over \(context.maxUploadSize / 1_048_576) MiB")
+        }
+        let record: MediaHashRecord
+        do {
+            record = try MediaHasher(options: HashOptions(digests: true)).hash(bytes: Array(buffer.readableBytesView), path: "upload")
+        } catch {
+            throw APIError(.unprocessableContent, code: "undecodable", field: "body", message: "the upload is not a usable image: \(error.message)")
+        }
+        var hashes = [API.MatchQuery.Hash(type: .pdq, value: record.pdq.hash.hex)]
+        if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
+        if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
+        let maxDistance = try Self.intQuery(request, "maxDistance", default: configuration.defaultMaxDistance, range: 0...configuration.maxDistanceCap)
+        return API.MatchQuery(hashes: hashes, maxDistance: maxDistance)
     }
 
     func addFeedRoutes(to v1: RouterGroup<HubRequestContext>) {
