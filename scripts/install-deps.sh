@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   pkg-config
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev  # image decoding
+  postgresql postgresql-client  # the hub's production database; tests start a throwaway server
 )
 
 missing=()

@@ -163,6 +163,13 @@ enum API {
             var kind: ChangeKind
             var at: Date?
             var signal: SignalOut
+
+            init(_ change: SignalChange) {
+                cursor = change.cursor
+                kind = change.kind
+                at = change.at
+                signal = SignalOut(change.signal)
+            }
         }
         var changes: [Change]
         /// Pass as `since` for the next page; equal to the request's when nothing is new.

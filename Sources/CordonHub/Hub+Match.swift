@@ -32,21 +32,14 @@ extension Hub {
                     throw APIError.invalid(query.hashes.count == 1 ? "value" : "hashes[\(index)].value", error.message)
                 }
             }
-            let collections = Set(try await store.memberships(of: caller.organisationID).keys)
-            let found = normalised.map { type, value in
-                matcher.match(type: type, value: value, maxDistance: maxDistance, in: collections)
-            }
-            let signals = try await store.signals(ids: Array(Set(found.flatMap { $0.map(\.id) })))
-            let results = zip(normalised, found).map { query, matches in
+            let collections = Set(access.memberships(of: caller.organisationID).keys)
+            return API.MatchResult(results: normalised.map { type, value in
                 API.MatchResult.QueryResult(
-                    type: query.0, value: query.1,
-                    matches: matches.compactMap { match in
-                        // Retracted in the meantime: never reported.
-                        guard let signal = signals[match.id], signal.status != .retracted else { return nil }
-                        return .init(signal: .init(signal), distance: match.distance)
+                    type: type, value: value,
+                    matches: catalog.match(type: type, value: value, maxDistance: maxDistance, in: collections).map {
+                        .init(signal: .init($0.signal), distance: $0.distance)
                     })
-            }
-            return API.MatchResult(results: results)
+            })
         }
     }
 
@@ -70,28 +63,5 @@ extension Hub {
         if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
         let maxDistance = try Self.intQuery(request, "maxDistance", default: configuration.defaultMaxDistance, range: 0...configuration.maxDistanceCap)
         return API.MatchQuery(hashes: hashes, maxDistance: maxDistance)
-    }
-
-    func addFeedRoutes(to v1: RouterGroup<HubRequestContext>) {
-        v1.get("feed") { request, context -> API.FeedPage in
-            let caller = try context.requireCaller()
-            guard caller.role.canRead else { throw APIError.forbidden("the feed needs a consumer, contributor or admin key") }
-            guard let text = request.uri.queryParameters.get("collection") else {
-                throw APIError.invalid("collection", "name the collection: ?collection=UUID")
-            }
-            guard let collectionID = UUID(uuidString: String(text)) else {
-                throw APIError.invalid("collection", "collection must be a UUID")
-            }
-            try await requireAccess(caller, to: collectionID, write: false)
-            let since = try Self.intQuery(request, "since", default: 0, range: 0...Int.max)
-            let limit = try Self.intQuery(request, "limit", default: 1000, range: 1...10_000)
-            let changes = try await store.changes(in: collectionID, after: since, limit: limit)
-            return API.FeedPage(
-                changes: changes.map { change, signal in
-                    .init(cursor: change.id!, kind: ChangeKind(rawValue: change.kind) ?? .updated, at: change.at,
-                          signal: .init(signal))
-                },
-                next: changes.last?.0.id ?? since)
-        }
     }
 }

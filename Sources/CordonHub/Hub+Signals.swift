@@ -7,7 +7,7 @@ extension Hub {
     func addCollectionRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.get("collections") { _, context -> [API.CollectionOut] in
             let caller = try context.requireCaller()
-            let memberships = try await store.memberships(of: caller.organisationID)
+            let memberships = access.memberships(of: caller.organisationID)
             return try await store.collections(ids: memberships.keys).map {
                 API.CollectionOut(id: $0.id!, name: $0.name, description: $0.description, access: memberships[$0.id!])
             }
@@ -20,6 +20,7 @@ extension Hub {
             let record = try await storeCall {
                 try await store.createCollection(name: name, description: body.description ?? "", by: caller)
             }
+            try await accessChanged()
             return EditedResponse(status: .created, response: API.CollectionOut(
                 id: record.id!, name: record.name, description: record.description, access: .readWrite))
         }
@@ -28,11 +29,12 @@ extension Hub {
             let collectionID = try Self.uuidParameter(context, "id", field: "collection")
             let organisationID = try Self.uuidParameter(context, "organisation", field: "organisation")
             guard caller.role.canAdminister else { throw APIError.forbidden("managing members needs an admin key") }
-            try await requireAccess(caller, to: collectionID, write: true)
+            try requireAccess(caller, to: collectionID, write: true)
             let body = try await request.decodeJSON(API.Membership.self, context: context)
             try await storeCall {
                 try await store.setMembership(collectionID: collectionID, organisationID: organisationID, access: body.access, by: caller)
             }
+            try await accessChanged()
             return .noContent
         }
     }
@@ -42,7 +44,7 @@ extension Hub {
             let caller = try context.requireCaller()
             let collectionID = try Self.uuidParameter(context, "id", field: "collection")
             guard caller.role.canContribute else { throw APIError.forbidden("contributing needs a contributor or admin key") }
-            try await requireAccess(caller, to: collectionID, write: true)
+            try requireAccess(caller, to: collectionID, write: true)
             let body = try await request.decodeJSON(API.Submission.self, context: context)
             guard !body.signals.isEmpty else { throw APIError.invalid("signals", "send at least one signal") }
             guard body.signals.count <= configuration.maxSignalsPerRequest else {
@@ -66,7 +68,7 @@ extension Hub {
                 throw error
             }
             let results = try await storeCall { try await store.submit(valid, to: collectionID, by: caller) }
-            for (signal, _) in results { matcher.apply(signal) }
+            try await signalsChanged()
             return EditedResponse(status: .created, response: API.SubmissionResult(
                 results: results.map { .init(outcome: $0.1, signal: .init($0.0)) }))
         }
@@ -80,7 +82,7 @@ extension Hub {
             guard caller.role.canContribute else { throw APIError.forbidden("retracting needs a contributor or admin key") }
             let signal = try await readableSignal(context, caller)
             let retracted = try await storeCall { try await store.retract(signalID: signal.id, by: caller) }
-            matcher.apply(retracted)
+            try await signalsChanged()
             return .init(retracted)
         }
         v1.post("signals/:id/feedback") { request, context -> API.SignalOut in
@@ -94,6 +96,7 @@ extension Hub {
                 try await store.addFeedback(signalID: signal.id, kind: body.kind, comment: comment,
                                             rule: configuration.disputeRule, by: caller)
             }
+            try await signalsChanged()
             return .init(updated)
         }
     }
@@ -104,15 +107,15 @@ extension Hub {
             throw APIError.invalid("signal", "signal id must be a whole number")
         }
         guard let signal = try await store.signal(id) else { throw APIError.notFound("signal", "no signal \(id)") }
-        let memberships = try await store.memberships(of: caller.organisationID)
+        let memberships = access.memberships(of: caller.organisationID)
         // Not a member: answer as if it did not exist, so ids reveal nothing.
         guard memberships[signal.collectionID] != nil else { throw APIError.notFound("signal", "no signal \(id)") }
         return signal
     }
 
     /// Throws unless the caller's organisation belongs to the collection (with write access if asked).
-    func requireAccess(_ caller: Caller, to collectionID: UUID, write: Bool) async throws {
-        let memberships = try await store.memberships(of: caller.organisationID)
+    func requireAccess(_ caller: Caller, to collectionID: UUID, write: Bool) throws {
+        let memberships = access.memberships(of: caller.organisationID)
         guard let access = memberships[collectionID] else {
             throw APIError.notFound("collection", "no collection \(collectionID) among your organisation's collections")
         }

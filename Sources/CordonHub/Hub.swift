@@ -3,26 +3,52 @@ import CordonStore
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// The hash-sharing hub: the `/v1` JSON API over a ``HubStore``, with every matchable
-/// signal held in memory by a ``SignalMatcher``.
+/// signal, key and membership held in memory, so matching never waits for the database.
 public struct Hub: Sendable {
     public let store: HubStore
     public var configuration: HubConfiguration
-    let matcher = SignalMatcher()
+    let catalog = SignalCatalog()
+    let access: AccessCache
+    let follower: ChangeFollower
 
-    /// Opens the hub over `store` and loads every matchable signal into memory.
+    /// Opens the hub over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
         self.store = store
         self.configuration = configuration
-        matcher.load(try await store.matchableSignals())
+        access = AccessCache(store: store)
+        try await access.reload()
+        let catalog = catalog
+        let pending = Mutex<[StoredSignal]>([])
+        let cursor = try await store.loadMatchableSignals { signal in
+            let full = pending.withLock { pending -> [StoredSignal]? in
+                pending.append(signal)
+                guard pending.count >= 20_000 else { return nil }
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            if let full { catalog.load(full) }
+        }
+        catalog.load(pending.withLock { $0 })
+        catalog.compact()
+        follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
+        try await follower.catchUp()
     }
+
+    /// How many signals can match now.
+    public var matchableCount: Int { catalog.count }
 
     /// The router with every route; `Application(router:)` serves it.
     public func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.get("/health") { _, _ in "ok" }
-        let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(store: store))
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
+        let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(access: access))
         addOrganisationRoutes(to: v1)
         addCollectionRoutes(to: v1)
         addSignalRoutes(to: v1)
@@ -31,12 +57,15 @@ public struct Hub: Sendable {
         return router
     }
 
-    /// An application serving the hub on `host:port` (port 0 picks a free one).
+    /// An application serving the hub on `host:port` (port 0 picks a free one), with the
+    /// service that keeps this replica in step with the others.
     public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
-        Application(
+        var app = Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             logger: logger)
+        app.addServices(HubSynchroniser(hub: self, logger: logger))
+        return app
     }
 
     /// Runs a store call, turning store refusals into API errors.
@@ -46,6 +75,17 @@ public struct Hub: Sendable {
         } catch let error as StoreError {
             throw APIError(error)
         }
+    }
+
+    /// After a local write of signals: the catalog (and live subscribers) see it before
+    /// the response goes out.
+    func signalsChanged() async throws {
+        try await follower.catchUp()
+    }
+
+    /// After a local write of organisations, keys or memberships.
+    func accessChanged() async throws {
+        try await access.reload()
     }
 }
 
@@ -66,82 +106,5 @@ public struct HubConfiguration: Sendable {
         self.defaultMaxDistance = defaultMaxDistance
         self.maxDistanceCap = maxDistanceCap
         self.maxSignalsPerRequest = maxSignalsPerRequest
-    }
-}
-
-extension Hub {
-    func addOrganisationRoutes(to v1: RouterGroup<HubRequestContext>) {
-        v1.get("me") { _, context -> API.Me in
-            let caller = try context.requireCaller()
-            guard let organisation = try await store.organisation(caller.organisationID) else {
-                throw APIError.unauthorized("this key's organisation no longer exists")
-            }
-            return API.Me(organisation: .init(organisation), role: caller.role, keyID: caller.keyID)
-        }
-        v1.get("organisations") { _, context -> [API.OrganisationOut] in
-            _ = try context.requireCaller()
-            return try await store.organisations().map(API.OrganisationOut.init)
-        }
-        v1.post("organisations") { request, context -> EditedResponse<API.OrganisationOut> in
-            let caller = try context.requireCaller()
-            guard caller.role.canAdminister else { throw APIError.forbidden("creating organisations needs an admin key") }
-            let body = try await request.decodeJSON(API.NewOrganisation.self, context: context)
-            let name = try Self.validName(body.name, field: "name")
-            let record = try await storeCall { try await store.createOrganisation(name: name, kind: body.kind, by: caller) }
-            return EditedResponse(status: .created, response: .init(record))
-        }
-        v1.post("organisations/:id/keys") { request, context -> EditedResponse<API.KeyOut> in
-            let caller = try context.requireCaller()
-            let organisationID = try Self.uuidParameter(context, "id", field: "organisation")
-            guard caller.role.canAdminister else { throw APIError.forbidden("creating keys needs an admin key") }
-            let body = try await request.decodeJSON(API.NewKey.self, context: context)
-            let (record, secret) = try await storeCall {
-                try await store.createKey(organisationID: organisationID, role: body.role, label: body.label ?? "", by: caller)
-            }
-            return EditedResponse(status: .created, response: API.KeyOut(
-                id: record.id!, organisationID: organisationID, role: body.role, label: record.label, secret: secret))
-        }
-        v1.delete("keys/:id") { _, context -> HTTPResponse.Status in
-            let caller = try context.requireCaller()
-            let keyID = try Self.uuidParameter(context, "id", field: "key")
-            guard caller.role.canAdminister else { throw APIError.forbidden("revoking keys needs an admin key") }
-            try await storeCall { try await store.revokeKey(keyID, by: caller) }
-            return .noContent
-        }
-        v1.get("audit") { request, context -> API.AuditPage in
-            let caller = try context.requireCaller()
-            guard caller.role.canAudit else { throw APIError.forbidden("reading the audit log needs an auditor or admin key") }
-            let since = try Self.intQuery(request, "since", default: 0, range: 0...Int.max)
-            let limit = try Self.intQuery(request, "limit", default: 500, range: 1...5000)
-            let entries = try await store.auditLog(after: since, limit: limit).map {
-                API.AuditPage.Entry(id: $0.id!, at: $0.at, organisationID: $0.organisationID, keyID: $0.keyID,
-                                    action: $0.action, target: $0.target,
-                                    detail: (try? JSONDecoder().decode([String: String].self, from: Data($0.detail.utf8))) ?? [:])
-            }
-            return API.AuditPage(entries: entries, next: entries.last?.id ?? since)
-        }
-    }
-
-    static func validName(_ name: String, field: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(trimmed.count) else {
-            throw APIError.invalid(field, "\(field) must be 1 to 200 characters")
-        }
-        return trimmed
-    }
-
-    static func uuidParameter(_ context: HubRequestContext, _ name: String, field: String) throws -> UUID {
-        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
-            throw APIError.invalid(field, "\(field) id must be a UUID")
-        }
-        return id
-    }
-
-    static func intQuery(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.uri.queryParameters.get(name) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw APIError.invalid(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
     }
 }

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 
 /// Version 1 of the hub's tables.
 struct CreateSchema: AsyncMigration {
@@ -40,17 +41,10 @@ struct CreateSchema: AsyncMigration {
             .field("labels", .string, .required)
             .field("confidence", .double, .required)
             .field("status", .string, .required)
-            .field("contributor_id", .uuid, .required)
+            .field("sources", .string, .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .unique(on: "collection_id", "type", "value")
-            .create()
-        try await database.schema(SignalSourceRecord.schema)
-            .id()
-            .field("signal_id", .int, .required)
-            .field("organisation_id", .uuid, .required)
-            .field("created_at", .datetime)
-            .unique(on: "signal_id", "organisation_id")
             .create()
         try await database.schema(FeedbackRecord.schema)
             .id()
@@ -67,6 +61,11 @@ struct CreateSchema: AsyncMigration {
             .field("kind", .string, .required)
             .field("at", .datetime)
             .create()
+        if let sql = database as? any SQLDatabase {
+            // The mirror feed reads one collection's changes in cursor order.
+            try await sql.create(index: "changes_by_collection").on(ChangeRecord.schema)
+                .column("collection_id").column("id").run()
+        }
         try await database.schema(AuditRecord.schema)
             .field("id", .int, .identifier(auto: true))
             .field("at", .datetime)
@@ -79,9 +78,8 @@ struct CreateSchema: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [AuditRecord.schema, ChangeRecord.schema, FeedbackRecord.schema, SignalSourceRecord.schema,
-                       SignalRecord.schema, MembershipRecord.schema, CollectionRecord.schema, APIKeyRecord.schema,
-                       OrganisationRecord.schema] {
+        for schema in [AuditRecord.schema, ChangeRecord.schema, FeedbackRecord.schema, SignalRecord.schema,
+                       MembershipRecord.schema, CollectionRecord.schema, APIKeyRecord.schema, OrganisationRecord.schema] {
             try await database.schema(schema).delete()
         }
     }

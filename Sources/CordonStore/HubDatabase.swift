@@ -3,6 +3,8 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Logging
 import NIOPosix
+import PostgresNIO
+import SQLKit
 import ServiceLifecycle
 
 /// The hub's database connection: opens SQLite or PostgreSQL through FluentKit, runs the
@@ -11,11 +13,15 @@ public final class HubDatabase: Service, @unchecked Sendable {
     public let location: DatabaseLocation
     private let databases: Databases
     private let logger: Logger
+    private let gate = WriteGate()
 
     /// A database handle for queries.
     public var database: any Database {
         databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }
+
+    /// The same handle, for SQL the query builder does not cover (bulk writes, streaming reads).
+    var sql: any SQLDatabase { database as! any SQLDatabase }
 
     /// Connects and brings the schema up to date.
     public init(_ location: DatabaseLocation, logger: Logger) async throws {
@@ -24,9 +30,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch location {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path)), as: .sqlite)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
-            databases.use(try .postgres(url: url), as: .psql)
+            databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
         }
         let migrations = Migrations()
         migrations.add(CreateSchema())
@@ -34,6 +40,10 @@ public final class HubDatabase: Service, @unchecked Sendable {
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
         do {
+            if !isPostgres {
+                // Readers never wait for the writer; kept in the file, so set once.
+                try await sql.raw("PRAGMA journal_mode=WAL").run()
+            }
             try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
         } catch {
             await databases.shutdownAsync()
@@ -51,9 +61,68 @@ public final class HubDatabase: Service, @unchecked Sendable {
         await databases.shutdownAsync()
     }
 
-    /// Whether this is PostgreSQL (which needs explicit ordering of feed entries).
+    /// Whether this is PostgreSQL (several hub replicas may share it).
     public var isPostgres: Bool {
         if case .postgres = location { return true }
         return false
     }
+
+    /// Runs `body` in one transaction. On SQLite writers queue for the one write lock; on
+    /// PostgreSQL the commit tells every replica which `topics` changed (NOTIFY).
+    func write<T: Sendable>(
+        _ topics: Set<HubTopic>, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        if isPostgres {
+            return try await database.transaction { db in
+                let result = try await body(db)
+                for topic in topics {
+                    try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
+                }
+                return result
+            }
+        }
+        return try await gate.run { try await database.transaction(body) }
+    }
+
+    static let channel = "cordon_changes"
+
+    /// Calls `handler` with each topic another process (or this one) changed, until the
+    /// task is cancelled. PostgreSQL only: a lost connection is re-opened, and `handler`
+    /// then gets every topic, since notifications sent meanwhile are lost. On SQLite (one
+    /// process) it returns at once.
+    public func followNotifications(_ handler: @escaping @Sendable (HubTopic) async -> Void) async {
+        guard case .postgres(let url) = location, let configuration = try? SQLPostgresConfiguration(url: url) else { return }
+        var reconnecting = false
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration,
+                    id: 0, logger: logger
+                ).get()
+                defer { Task { try? await connection.close() } }
+                try await connection.listen(on: Self.channel) { notifications in
+                    if reconnecting {
+                        for topic in HubTopic.allCases { await handler(topic) }
+                    }
+                    reconnecting = true
+                    for try await notification in notifications {
+                        if let topic = HubTopic(rawValue: notification.payload) { await handler(topic) }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("listening for changes from other replicas failed, retrying in 1 s: \(error)")
+                reconnecting = true
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
+/// What a write changed, as replicas are told.
+public enum HubTopic: String, Sendable, CaseIterable, Hashable {
+    /// Signals (the `changes` table grew).
+    case signals
+    /// Organisations, keys or memberships.
+    case access
 }

@@ -1,178 +1,240 @@
 import CordonDomain
 import FluentKit
 import Foundation
-
-/// A signal as readers see it: stored fields plus the organisations that contributed it.
-public struct StoredSignal: Sendable, Hashable {
-    public var id: Int
-    public var collectionID: UUID
-    public var type: SignalType
-    public var value: String
-    public var item: String?
-    public var labels: SignalLabels
-    public var confidence: Double
-    public var status: SignalStatus
-    public var contributors: [UUID]
-    public var createdAt: Date?
-    public var updatedAt: Date?
-}
+import SQLKit
 
 /// What happened to one submitted signal.
 public enum SubmissionOutcome: String, Sendable, Codable {
     /// A new signal.
     case created
-    /// The hash was there already: the caller was added as a source.
+    /// The hash was there already: the caller was added as a source (or it was revived).
     case sourceAdded = "source-added"
     /// The caller had contributed it before: nothing changed.
     case unchanged
 }
 
 extension HubStore {
-    /// Adds signals to a collection, all or nothing. A hash already in the collection gains
-    /// the caller as a source instead of a duplicate row; a retracted one is revived.
+    /// Adds signals to a collection, all or nothing, in a few statements however many there
+    /// are (bulk ingest is a hot path). A hash already in the collection gains the caller
+    /// as a source instead of a duplicate row; a retracted one is revived. The same hash
+    /// twice in one request counts once.
     public func submit(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller)
         async throws -> [(StoredSignal, SubmissionOutcome)]
     {
         let postgres = hub.isPostgres
-        return try await db.transaction { db in
-            try await Self.lockFeed(on: db, postgres: postgres)
-            var results: [(StoredSignal, SubmissionOutcome)] = []
+        return try await hub.write([.signals]) { db in
+            let sql = db as! any SQLDatabase
+            try await Self.lockFeed(on: sql, postgres: postgres)
+            let now = Date()
+            var known = try await Self.existingSignals(for: submissions, in: collectionID, on: sql)
+            var outcomes: [SignalKey: SubmissionOutcome] = [:]
+            var fresh: [SignalSubmission] = []
+            var touched: [StoredSignal] = []
             for submission in submissions {
-                let labels = String(decoding: try JSONEncoder().encode(submission.labels), as: UTF8.self)
-                let outcome: SubmissionOutcome
-                let record: SignalRecord
-                if let existing = try await SignalRecord.query(on: db)
-                    .filter(\.$collectionID == collectionID).filter(\.$type == submission.type.rawValue)
-                    .filter(\.$value == submission.value).first()
-                {
-                    record = existing
-                    let known = try await SignalSourceRecord.query(on: db)
-                        .filter(\.$signalID == existing.id!).filter(\.$organisationID == caller.organisationID).first()
-                    let revived = existing.status == SignalStatus.retracted.rawValue
-                    if revived {
-                        existing.status = SignalStatus.active.rawValue
-                        existing.labels = labels
-                        existing.confidence = submission.confidence
-                        try await existing.save(on: db)
-                    }
-                    if known == nil {
-                        try await SignalSourceRecord(signalID: existing.id!, organisationID: caller.organisationID).create(on: db)
-                    }
-                    if revived || known == nil {
-                        try await ChangeRecord(collectionID: collectionID, signalID: existing.id!, kind: ChangeKind.updated.rawValue).create(on: db)
-                        outcome = .sourceAdded
-                    } else {
-                        outcome = .unchanged
-                    }
-                } else {
-                    record = SignalRecord(
-                        collectionID: collectionID, type: submission.type.rawValue, value: submission.value,
-                        item: submission.item, labels: labels, confidence: submission.confidence,
-                        status: SignalStatus.active.rawValue, contributorID: caller.organisationID)
-                    try await record.create(on: db)
-                    try await SignalSourceRecord(signalID: record.id!, organisationID: caller.organisationID).create(on: db)
-                    try await ChangeRecord(collectionID: collectionID, signalID: record.id!, kind: ChangeKind.added.rawValue).create(on: db)
-                    outcome = .created
+                let key = SignalKey(submission.type, submission.value)
+                guard outcomes[key] == nil else { continue }
+                guard var signal = known[key] else {
+                    fresh.append(submission)
+                    outcomes[key] = .created
+                    continue
                 }
-                results.append((try await Self.stored(record, on: db), outcome))
+                let revived = signal.status == .retracted
+                let newSource = !signal.contributors.contains(caller.organisationID)
+                if revived {
+                    signal.status = .active
+                    signal.labels = submission.labels
+                    signal.confidence = submission.confidence
+                }
+                if newSource { signal.contributors.append(caller.organisationID) }
+                if revived || newSource {
+                    signal.updatedAt = now
+                    touched.append(signal)
+                    known[key] = signal
+                }
+                outcomes[key] = revived || newSource ? .sourceAdded : .unchanged
             }
+            for signal in touched {
+                try await sql.update(SignalRecord.schema)
+                    .set("status", to: signal.status.rawValue).set("labels", to: StoredSignal.labelsJSON(signal.labels))
+                    .set("confidence", to: signal.confidence).set("sources", to: StoredSignal.sourcesJSON(signal.contributors))
+                    .set("updated_at", to: now)
+                    .where("id", .equal, signal.id).run()
+            }
+            let sources = StoredSignal.sourcesJSON([caller.organisationID])
+            for chunk in fresh.chunked(500) {
+                let insert = sql.insert(into: SignalRecord.schema)
+                    .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
+                for submission in chunk {
+                    insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
+                                  SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
+                                  SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
+                                  SQLBind(now), SQLBind(now))
+                }
+                for row in try await insert.returning(SQLLiteral.all).all() {
+                    let signal = try StoredSignal(row: row)
+                    known[SignalKey(signal.type, signal.value)] = signal
+                }
+            }
+            let changes = touched.map { ($0.id, ChangeKind.updated) }
+                + fresh.compactMap { known[SignalKey($0.type, $0.value)].map { ($0.id, ChangeKind.added) } }
+            try await Self.recordChanges(changes, in: collectionID, at: now, on: sql)
             try await Self.audit(caller, "signals.submit", target: collectionID.uuidString,
-                                 detail: ["count": String(submissions.count),
-                                          "created": String(results.filter { $0.1 == .created }.count)], on: db)
-            return results
+                                 detail: ["count": String(submissions.count), "created": String(fresh.count)], on: db)
+            return submissions.map { submission in
+                let key = SignalKey(submission.type, submission.value)
+                return (known[key]!, outcomes[key]!)
+            }
         }
     }
 
     /// Withdraws a signal. Only an organisation that contributed it may.
     public func retract(signalID: Int, by caller: Caller) async throws -> StoredSignal {
         let postgres = hub.isPostgres
-        return try await db.transaction { db in
+        return try await hub.write([.signals]) { db in
             guard let record = try await SignalRecord.find(signalID, on: db) else {
                 throw StoreError.notFound(field: "signal", message: "no signal \(signalID)")
             }
-            guard try await SignalSourceRecord.query(on: db).filter(\.$signalID == signalID)
-                .filter(\.$organisationID == caller.organisationID).first() != nil
-            else {
+            guard StoredSignal.sources(record.sources).contains(caller.organisationID) else {
                 throw StoreError.forbidden(field: "signal", message: "only an organisation that contributed signal \(signalID) can retract it")
             }
             if record.status != SignalStatus.retracted.rawValue {
-                try await Self.lockFeed(on: db, postgres: postgres)
+                try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
                 record.status = SignalStatus.retracted.rawValue
                 try await record.save(on: db)
-                try await ChangeRecord(collectionID: record.collectionID, signalID: signalID, kind: ChangeKind.retracted.rawValue).create(on: db)
+                try await Self.recordChanges([(signalID, .retracted)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
                 try await Self.audit(caller, "signal.retract", target: String(signalID), detail: [:], on: db)
             }
-            return try await Self.stored(record, on: db)
+            return StoredSignal(record)
         }
     }
 
     /// Records feedback and applies the dispute rule.
     public func addFeedback(signalID: Int, kind: FeedbackKind, comment: String, rule: DisputeRule, by caller: Caller) async throws -> StoredSignal {
         let postgres = hub.isPostgres
-        return try await db.transaction { db in
+        return try await hub.write([.signals]) { db in
             guard let record = try await SignalRecord.find(signalID, on: db) else {
                 throw StoreError.notFound(field: "signal", message: "no signal \(signalID)")
             }
             try await FeedbackRecord(signalID: signalID, organisationID: caller.organisationID, kind: kind.rawValue, comment: comment).create(on: db)
-            let sources = Set(try await SignalSourceRecord.query(on: db).filter(\.$signalID == signalID).all().map(\.organisationID))
             let dissent = Set(try await FeedbackRecord.query(on: db).filter(\.$signalID == signalID).all()
                 .filter { FeedbackKind(rawValue: $0.kind)?.isDissent == true }.map(\.organisationID))
-                .subtracting(sources)
+                .subtracting(StoredSignal.sources(record.sources))
             let current = SignalStatus(rawValue: record.status) ?? .active
             let next = rule.status(current: current, dissentingOrganisations: dissent.count)
             if next != current {
-                try await Self.lockFeed(on: db, postgres: postgres)
+                try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
                 record.status = next.rawValue
                 try await record.save(on: db)
-                try await ChangeRecord(collectionID: record.collectionID, signalID: signalID, kind: ChangeKind.updated.rawValue).create(on: db)
+                try await Self.recordChanges([(signalID, .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
             }
             try await Self.audit(caller, "signal.feedback", target: String(signalID), detail: ["kind": kind.rawValue], on: db)
-            return try await Self.stored(record, on: db)
+            return StoredSignal(record)
         }
     }
 
     public func signal(_ id: Int) async throws -> StoredSignal? {
-        guard let record = try await SignalRecord.find(id, on: db) else { return nil }
-        return try await Self.stored(record, on: db)
+        try await SignalRecord.find(id, on: db).map(StoredSignal.init)
     }
 
-    /// Signals by id, with their contributors, for match answers.
+    /// Signals by id.
     public func signals(ids: [Int]) async throws -> [Int: StoredSignal] {
         guard !ids.isEmpty else { return [:] }
-        let records = try await SignalRecord.query(on: db).filter(\.$id ~~ ids).all()
-        let sources = try await SignalSourceRecord.query(on: db).filter(\.$signalID ~~ ids).all()
-        let bySignal = Dictionary(grouping: sources, by: \.signalID)
-        return Dictionary(uniqueKeysWithValues: records.map { record in
-            (record.id!, Self.stored(record, contributors: (bySignal[record.id!] ?? []).sorted { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }.map(\.organisationID)))
+        let rows = try await hub.sql.select().column(SQLLiteral.all).from(SignalRecord.schema).where("id", .in, ids).all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { row in
+            let signal = try StoredSignal(row: row)
+            return (signal.id, signal)
         })
     }
 
-    /// Every signal that can match (not retracted), for building the in-memory index.
-    public func matchableSignals() async throws -> [(id: Int, collectionID: UUID, type: SignalType, value: String)] {
-        try await SignalRecord.query(on: db).filter(\.$status != SignalStatus.retracted.rawValue).all().compactMap { record in
-            SignalType(rawValue: record.type).map { (record.id!, record.collectionID, $0, record.value) }
+    /// Every signal that can match (not retracted), one at a time, for building the
+    /// in-memory index at start-up; and the feed cursor they are current as of.
+    public func loadMatchableSignals(_ body: @escaping @Sendable (StoredSignal) -> Void) async throws -> Int {
+        let cursor = try await latestChange()
+        try await hub.sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
+            .where("status", .notEqual, SignalStatus.retracted.rawValue)
+            .run { row in
+                if let signal = try? StoredSignal(row: row) { body(signal) }
+            }
+        return cursor
+    }
+
+    /// How many signals are stored, retracted ones included.
+    public func signalCount() async throws -> Int {
+        try await SignalRecord.query(on: db).count()
+    }
+
+    /// The cursor of the newest change, 0 when there is none.
+    public func latestChange() async throws -> Int {
+        let row = try await hub.sql.select().column(SQLFunction("max", args: SQLColumn("id")), as: "latest")
+            .from(ChangeRecord.schema).first()
+        return try row?.decode(column: "latest", as: Int?.self) ?? 0
+    }
+
+    /// Changes after `cursor`, oldest first, with each signal as it is now; of one
+    /// collection, or of all of them (how replicas keep their in-memory index current).
+    public func changes(after cursor: Int, in collectionID: UUID? = nil, limit: Int) async throws -> [SignalChange] {
+        let query = hub.sql.select()
+            .column(SQLColumn("id", table: "c"), as: "cursor").column(SQLColumn("kind", table: "c"), as: "change_kind")
+            .column(SQLColumn("at", table: "c"), as: "change_at").column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("s")))
+            .from(SQLAlias(SQLIdentifier(ChangeRecord.schema), as: SQLIdentifier("c")))
+            .join(SQLAlias(SQLIdentifier(SignalRecord.schema), as: SQLIdentifier("s")), on: SQLColumn("signal_id", table: "c"), .equal, SQLColumn("id", table: "s"))
+            .where(SQLColumn("id", table: "c"), .greaterThan, SQLBind(cursor))
+        if let collectionID {
+            query.where(SQLColumn("collection_id", table: "c"), .equal, SQLBind(collectionID))
+        }
+        return try await query.orderBy(SQLColumn("id", table: "c")).limit(limit).all().map { row in
+            SignalChange(
+                cursor: try row.decode(column: "cursor", as: Int.self),
+                kind: ChangeKind(rawValue: try row.decode(column: "change_kind", as: String.self)) ?? .updated,
+                at: try row.decode(column: "change_at", as: Date?.self),
+                signal: try StoredSignal(row: row))
         }
     }
 
-    /// Feed entries of `collectionID` after `cursor`, oldest first, with the signal as it is now.
-    public func changes(in collectionID: UUID, after cursor: Int, limit: Int) async throws -> [(ChangeRecord, StoredSignal)] {
-        let changes = try await ChangeRecord.query(on: db).filter(\.$collectionID == collectionID)
-            .filter(\.$id > cursor).sort(\.$id).limit(limit).all()
-        let signals = try await signals(ids: Array(Set(changes.map(\.signalID))))
-        return changes.compactMap { change in signals[change.signalID].map { (change, $0) } }
+    /// The stored rows for the submissions' hashes, by (type, value).
+    private static func existingSignals(for submissions: [SignalSubmission], in collectionID: UUID,
+                                        on sql: any SQLDatabase) async throws -> [SignalKey: StoredSignal] {
+        var found: [SignalKey: StoredSignal] = [:]
+        for (type, group) in Dictionary(grouping: submissions, by: \.type) {
+            for chunk in Array(Set(group.map(\.value))).chunked(500) {
+                let rows = try await sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
+                    .where("collection_id", .equal, collectionID).where("type", .equal, type.rawValue)
+                    .where("value", .in, Array(chunk)).all()
+                for row in rows {
+                    let signal = try StoredSignal(row: row)
+                    found[SignalKey(signal.type, signal.value)] = signal
+                }
+            }
+        }
+        return found
     }
 
-    static func stored(_ record: SignalRecord, on db: any Database) async throws -> StoredSignal {
-        let sources = try await SignalSourceRecord.query(on: db).filter(\.$signalID == record.id!).sort(\.$createdAt).all()
-        return stored(record, contributors: sources.map(\.organisationID))
+    /// Appends feed entries, in the order given.
+    static func recordChanges(_ changes: [(Int, ChangeKind)], in collectionID: UUID, at time: Date, on sql: any SQLDatabase) async throws {
+        for chunk in changes.chunked(1000) {
+            let insert = sql.insert(into: ChangeRecord.schema).columns("collection_id", "signal_id", "kind", "at")
+            for (signalID, kind) in chunk {
+                insert.values(SQLBind(collectionID), SQLBind(signalID), SQLBind(kind.rawValue), SQLBind(time))
+            }
+            try await insert.run()
+        }
     }
+}
 
-    static func stored(_ record: SignalRecord, contributors: [UUID]) -> StoredSignal {
-        StoredSignal(
-            id: record.id!, collectionID: record.collectionID, type: SignalType(rawValue: record.type) ?? .pdq,
-            value: record.value, item: record.item,
-            labels: (try? JSONDecoder().decode(SignalLabels.self, from: Data(record.labels.utf8))) ?? SignalLabels(),
-            confidence: record.confidence, status: SignalStatus(rawValue: record.status) ?? .active,
-            contributors: contributors, createdAt: record.createdAt, updatedAt: record.updatedAt)
+/// A signal's identity within one collection.
+struct SignalKey: Hashable {
+    var type: SignalType
+    var value: String
+
+    init(_ type: SignalType, _ value: String) {
+        self.type = type
+        self.value = value
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

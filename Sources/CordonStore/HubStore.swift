@@ -19,7 +19,7 @@ public struct HubStore: Sendable {
 
     public func createOrganisation(name: String, kind: OrganisationKind, by caller: Caller?) async throws -> OrganisationRecord {
         let record = OrganisationRecord(name: name, kind: kind.rawValue)
-        try await db.transaction { db in
+        try await hub.write([.access]) { db in
             if try await OrganisationRecord.query(on: db).filter(\.$name == name).first() != nil {
                 throw StoreError.conflict(field: "name", message: "an organisation named '\(name)' exists already")
             }
@@ -41,7 +41,7 @@ public struct HubStore: Sendable {
     public func createKey(organisationID: UUID, role: Role, label: String, by caller: Caller?) async throws -> (APIKeyRecord, String) {
         let secret = "cdn_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let record = APIKeyRecord(organisationID: organisationID, role: role.rawValue, label: label, secretHash: Self.hashSecret(secret))
-        try await db.transaction { db in
+        try await hub.write([.access]) { db in
             guard try await OrganisationRecord.find(organisationID, on: db) != nil else {
                 throw StoreError.notFound(field: "organisation", message: "no organisation \(organisationID)")
             }
@@ -53,7 +53,7 @@ public struct HubStore: Sendable {
     }
 
     public func revokeKey(_ id: UUID, by caller: Caller) async throws {
-        try await db.transaction { db in
+        try await hub.write([.access]) { db in
             guard let key = try await APIKeyRecord.find(id, on: db) else {
                 throw StoreError.notFound(field: "key", message: "no key \(id)")
             }
@@ -75,7 +75,27 @@ public struct HubStore: Sendable {
                       keyID: key.id!, role: role)
     }
 
-    static func hashSecret(_ secret: String) -> String {
+    /// Every unrevoked key with its caller, by the hash of its secret, and every
+    /// organisation's memberships: small tables, held in memory so that a request is
+    /// authorised without a query.
+    public func accessSnapshot() async throws -> AccessSnapshot {
+        let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationRecord.query(on: db).all().map { ($0.id!, $0) })
+        var callers: [String: Caller] = [:]
+        for key in try await APIKeyRecord.query(on: db).filter(\.$revokedAt == nil).all() {
+            guard let organisation = organisations[key.organisationID], let role = Role(rawValue: key.role),
+                  let kind = OrganisationKind(rawValue: organisation.kind) else { continue }
+            callers[key.secretHash] = Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind,
+                                             keyID: key.id!, role: role)
+        }
+        var memberships: [UUID: [UUID: CollectionAccess]] = [:]
+        for row in try await MembershipRecord.query(on: db).all() {
+            memberships[row.organisationID, default: [:]][row.collectionID] = CollectionAccess(rawValue: row.access)
+        }
+        return AccessSnapshot(callers: callers, memberships: memberships)
+    }
+
+    /// The SHA-256 (hex) under which a key's secret is stored.
+    public static func hashSecret(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -83,7 +103,7 @@ public struct HubStore: Sendable {
 
     public func createCollection(name: String, description: String, by caller: Caller) async throws -> CollectionRecord {
         let record = CollectionRecord(name: name, description: description)
-        try await db.transaction { db in
+        try await hub.write([.access]) { db in
             if try await CollectionRecord.query(on: db).filter(\.$name == name).first() != nil {
                 throw StoreError.conflict(field: "name", message: "a collection named '\(name)' exists already")
             }
@@ -97,7 +117,7 @@ public struct HubStore: Sendable {
     }
 
     public func setMembership(collectionID: UUID, organisationID: UUID, access: CollectionAccess, by caller: Caller) async throws {
-        try await db.transaction { db in
+        try await hub.write([.access]) { db in
             guard try await CollectionRecord.find(collectionID, on: db) != nil else {
                 throw StoreError.notFound(field: "collection", message: "no collection \(collectionID)")
             }
@@ -146,10 +166,24 @@ public struct HubStore: Sendable {
     }
 
     /// Serialises writers of the feed on PostgreSQL, so change ids are committed in order
-    /// (SQLite already allows one writer at a time).
-    static func lockFeed(on db: any Database, postgres: Bool) async throws {
-        guard postgres, let sql = db as? any SQLDatabase else { return }
+    /// and a mirror reading `id > cursor` never skips one committed late (SQLite already
+    /// allows one writer at a time).
+    static func lockFeed(on sql: any SQLDatabase, postgres: Bool) async throws {
+        guard postgres else { return }
         try await sql.raw("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE").run()
+    }
+}
+
+/// Who may do what, as of one moment: see ``HubStore/accessSnapshot()``.
+public struct AccessSnapshot: Sendable {
+    /// Unrevoked keys' callers, by ``HubStore/hashSecret(_:)`` of the secret.
+    public var callers: [String: Caller]
+    /// Each organisation's collections and its access to each.
+    public var memberships: [UUID: [UUID: CollectionAccess]]
+
+    public init(callers: [String: Caller] = [:], memberships: [UUID: [UUID: CollectionAccess]] = [:]) {
+        self.callers = callers
+        self.memberships = memberships
     }
 }
 

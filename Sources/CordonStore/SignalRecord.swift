@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 
 /// One hash in one collection. Unique per (collection, type, value): a second contribution
-/// of the same hash adds a ``SignalSourceRecord`` instead of a row.
+/// of the same hash adds its organisation to `sources` instead of a row.
 public final class SignalRecord: Model, @unchecked Sendable {
     public static let schema = "signals"
 
@@ -16,14 +16,15 @@ public final class SignalRecord: Model, @unchecked Sendable {
     @Field(key: "labels") public var labels: String
     @Field(key: "confidence") public var confidence: Double
     @Field(key: "status") public var status: String
-    @Field(key: "contributor_id") public var contributorID: UUID
+    /// The contributing organisations' ids, first contributor first, as a JSON array.
+    @Field(key: "sources") public var sources: String
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}
 
     public init(collectionID: UUID, type: String, value: String, item: String?, labels: String,
-                confidence: Double, status: String, contributorID: UUID) {
+                confidence: Double, status: String, sources: String) {
         self.collectionID = collectionID
         self.type = type
         self.value = value
@@ -31,24 +32,7 @@ public final class SignalRecord: Model, @unchecked Sendable {
         self.labels = labels
         self.confidence = confidence
         self.status = status
-        self.contributorID = contributorID
-    }
-}
-
-/// An organisation that contributed a signal (the first contributor and every later one).
-public final class SignalSourceRecord: Model, @unchecked Sendable {
-    public static let schema = "signal_sources"
-
-    @ID(key: .id) public var id: UUID?
-    @Field(key: "signal_id") public var signalID: Int
-    @Field(key: "organisation_id") public var organisationID: UUID
-    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
-
-    public init() {}
-
-    public init(signalID: Int, organisationID: UUID) {
-        self.signalID = signalID
-        self.organisationID = organisationID
+        self.sources = sources
     }
 }
 

@@ -25,7 +25,17 @@ public final class DigestSet: Sendable {
         }
     }
 
-    /// Removes `id` from every digest it was stored under.
+    /// Removes `id` from `digest`: one lookup, where ``remove(id:)`` scans every digest.
+    public func remove(_ digest: some Collection<UInt8>, id: UInt64) {
+        guard let key = try? pack(digest) else { return }
+        table.withLock { table in
+            guard let ids = table[key] else { return }
+            let rest = ids.filter { $0 != id }
+            table[key] = rest.isEmpty ? nil : rest
+        }
+    }
+
+    /// Removes `id` from every digest it was stored under (a scan of the whole set).
     public func remove(id: UInt64) {
         table.withLock { table in
             for (key, ids) in table where ids.contains(id) {

@@ -5,7 +5,7 @@ import CordonStore
 import Foundation
 import Testing
 
-/// The `/v1` API over real HTTP against SQLite.
+/// The `/v1` API over real HTTP, against SQLite and against a real PostgreSQL.
 @Suite struct HubAPITests {
     static let hashA = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
     /// hashA with 2 bits changed.
@@ -27,11 +27,12 @@ import Testing
     }
 
     static func signalCount(_ f: HubFixture) async throws -> Int {
-        try await f.store.matchableSignals().count
+        try await f.store.signalCount()
     }
 
-    @Test func keysAreRequiredValidAndRevocable() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func keysAreRequiredValidAndRevocable(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let none = try await c.call(.get, "/v1/me", key: nil)
             #expect(none.status == 401 && none.error["field"] as? String == "authorization")
@@ -48,8 +49,9 @@ import Testing
         }
     }
 
-    @Test func submissionsAreIdempotentAndAddSources() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func submissionsAreIdempotentAndAddSources(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             let first = try await c.call(.post, uri, key: f.adminKey, json: [
@@ -77,8 +79,9 @@ import Testing
         }
     }
 
-    @Test func badInputsGetFieldErrorsAndChangeNothing() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func badInputsGetFieldErrorsAndChangeNothing(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             _ = try await c.call(.post, uri, key: f.adminKey, json: ["type": "md5", "value": String(repeating: "a", count: 32)])
@@ -112,8 +115,9 @@ import Testing
         }
     }
 
-    @Test func rolesAndMembershipsLimitWhatEachOrganisationSeesAndDoes() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func rolesAndMembershipsLimitWhatEachOrganisationSeesAndDoes(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             let (_, reader) = try await Self.member(f, c, name: "Reader", role: .consumer, access: .read)
@@ -142,8 +146,9 @@ import Testing
         }
     }
 
-    @Test func matchingFindsNearDuplicatesAndNeverRetractedOnes() async throws {
-        let f = try await HubFixture.make(configuration: HubConfiguration(disputeRule: DisputeRule(minimumOrganisations: 2)))
+    @Test(arguments: Backend.allCases)
+    func matchingFindsNearDuplicatesAndNeverRetractedOnes(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend, configuration: HubConfiguration(disputeRule: DisputeRule(minimumOrganisations: 2)))
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             let submitted = try await c.call(.post, uri, key: f.adminKey, json: ["signals": [
@@ -186,8 +191,9 @@ import Testing
         }
     }
 
-    @Test func theFeedPagesThroughConcurrentWritesWithoutGapsOrRepeats() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func theFeedPagesThroughConcurrentWritesWithoutGapsOrRepeats(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             // Four writers at once, 25 requests of 4 signals each.
@@ -223,8 +229,9 @@ import Testing
         }
     }
 
-    @Test func everyWriteIsAudited() async throws {
-        let f = try await HubFixture.make()
+    @Test(arguments: Backend.allCases)
+    func everyWriteIsAudited(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             _ = try await c.call(.post, "/v1/collections/\(f.collection)/signals", key: f.adminKey, json: ["type": "pdq", "value": Self.hashA])
             let (auditorOrg, auditor) = try await Self.member(f, c, name: "Oversight", role: .auditor, access: nil)

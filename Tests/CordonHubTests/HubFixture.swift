@@ -3,13 +3,30 @@ import CordonHub
 import HTTPTypes
 import CordonHub
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 
-/// A hub on a fresh SQLite file, served over real HTTP on 127.0.0.1, with one platform
-/// organisation ("Alpha") holding an admin key and a collection.
+/// The databases the hub runs on; API tests run on each.
+enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    var description: String { rawValue }
+
+    /// A fresh, empty database of this kind.
+    func freshLocation(in folder: URL) throws -> DatabaseLocation {
+        switch self {
+        case .sqlite: .sqlite(path: folder.appendingPathComponent("hub.sqlite").path)
+        case .postgres: .postgres(url: try TestPostgres.newDatabaseURL())
+        }
+    }
+}
+
+/// A hub on a fresh database (SQLite file or PostgreSQL database), served over real HTTP
+/// on 127.0.0.1, with one platform organisation ("Alpha") holding an admin key and a
+/// collection.
 struct HubFixture {
     let folder: URL
     let database: HubDatabase
@@ -19,12 +36,12 @@ struct HubFixture {
     let alpha: UUID
     let collection: UUID
 
-    static func make(configuration: HubConfiguration = HubConfiguration()) async throws -> HubFixture {
+    static func make(_ backend: Backend = .sqlite, configuration: HubConfiguration = HubConfiguration()) async throws -> HubFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        let database = try await HubDatabase(try backend.freshLocation(in: folder), logger: logger)
         let store = HubStore(database)
         let alpha = try await store.createOrganisation(name: "Alpha", kind: .platform, by: nil)
         let (key, secret) = try await store.createKey(organisationID: alpha.id!, role: .admin, label: "test", by: nil)

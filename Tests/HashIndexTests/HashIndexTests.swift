@@ -250,4 +250,18 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
         try md5.insert([UInt8](0..<16), id: 9)
         #expect(md5.lookup([UInt8](0..<16)) == [9])
     }
+
+    @Test func removingUnderAKnownDigestTouchesOnlyThatDigest() throws {
+        let set = DigestSet(length: 16)
+        let a = [UInt8](repeating: 1, count: 16), b = [UInt8](repeating: 2, count: 16)
+        try set.insert(a, id: 7)
+        try set.insert(b, id: 7)
+        try set.insert(a, id: 8)
+        set.remove(a, id: 7)
+        #expect(set.lookup(a) == [8])
+        #expect(set.lookup(b) == [7])
+        set.remove(a, id: 8)
+        set.remove([UInt8](repeating: 1, count: 3), id: 7)  // wrong length: nothing happens
+        #expect(set.count == 1)
+    }
 }

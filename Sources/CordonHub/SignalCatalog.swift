@@ -1,0 +1,139 @@
+import CordonDomain
+import CordonStore
+import Foundation
+import HashIndex
+import Synchronization
+
+/// Every matchable signal, in memory: PDQ hashes in a ``HashIndex``, digests in
+/// ``DigestSet``s, and each signal's fields, so `POST /v1/match` is answered without a
+/// database query and only from the caller's collections.
+///
+/// It is kept current by ``ChangeFollower`` from the store's change log, the same log
+/// mirrors read; applying a change is idempotent (the entry takes the signal's state).
+final class SignalCatalog: Sendable {
+    private let pdq = HashIndex()
+    private let md5 = DigestSet(length: 16)
+    private let sha256 = DigestSet(length: 32)
+    private let state = Mutex(State())
+
+    fileprivate struct State {
+        var signals: [Int: StoredSignal] = [:]
+        /// Labels and contributor lists repeat across millions of signals: one copy each.
+        var labels: Set<SignalLabels> = []
+        var contributors: Set<[UUID]> = []
+    }
+
+    /// How many signals can match.
+    var count: Int { state.withLock { $0.signals.count } }
+
+    /// Adds signals in bulk (start-up, in batches); ``compact()`` once after the last.
+    func load(_ signals: [StoredSignal]) {
+        var entries: [(UInt64, Hash256)] = []
+        entries.reserveCapacity(signals.count)
+        state.withLock { state in
+            for signal in signals where signal.status != .retracted {
+                guard state.signals[signal.id] == nil, let bytes = Self.bytes(signal.value) else { continue }
+                switch signal.type {
+                case .pdq: if let hash = Hash256(bytes: bytes) { entries.append((UInt64(signal.id), hash)) }
+                case .md5: try? md5.insert(bytes, id: UInt64(signal.id))
+                case .sha256: try? sha256.insert(bytes, id: UInt64(signal.id))
+                }
+                state.signals[signal.id] = state.interned(signal)
+            }
+        }
+        pdq.insert(contentsOf: entries)
+    }
+
+    /// Folds what was added into the index's search tables.
+    func compact() {
+        pdq.compact()
+    }
+
+    /// Brings one signal up to date: a retracted one leaves the index, any other is
+    /// added or has its fields replaced.
+    func apply(_ signal: StoredSignal) {
+        let id = UInt64(signal.id)
+        let (wasIndexed, needsCompaction) = state.withLock { state -> (Bool, Bool) in
+            let was = state.signals[signal.id] != nil
+            if signal.status == .retracted {
+                state.signals[signal.id] = nil
+            } else {
+                state.signals[signal.id] = state.interned(signal)
+            }
+            return (was, pdq.pendingChanges > 50_000)
+        }
+        let isIndexed = signal.status != .retracted
+        if wasIndexed != isIndexed, let bytes = Self.bytes(signal.value) {
+            switch (signal.type, isIndexed) {
+            case (.pdq, true): if let hash = Hash256(bytes: bytes) { pdq.insert(hash, id: id) }
+            case (.pdq, false): pdq.remove(id: id)
+            case (.md5, true): try? md5.insert(bytes, id: id)
+            case (.md5, false): md5.remove(bytes, id: id)
+            case (.sha256, true): try? sha256.insert(bytes, id: id)
+            case (.sha256, false): sha256.remove(bytes, id: id)
+            }
+        }
+        if needsCompaction { pdq.compact() }
+    }
+
+    /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests), in the
+    /// given collections only, nearest first.
+    func match(type: SignalType, value: String, maxDistance: Int, in collections: Set<UUID>) -> [(signal: StoredSignal, distance: Int)] {
+        guard let bytes = Self.bytes(value) else { return [] }
+        let found: [(Int, Int)]
+        switch type {
+        case .pdq:
+            guard let hash = Hash256(bytes: bytes) else { return [] }
+            found = pdq.search(hash, maxDistance: maxDistance).map { (Int($0.id), $0.distance) }
+        case .md5: found = md5.lookup(bytes).map { (Int($0), 0) }
+        case .sha256: found = sha256.lookup(bytes).map { (Int($0), 0) }
+        }
+        return state.withLock { state in
+            found.compactMap { id, distance in
+                guard let signal = state.signals[id], collections.contains(signal.collectionID) else { return nil }
+                return (signal, distance)
+            }
+        }
+    }
+
+    static func bytes(_ hex: String) -> [UInt8]? {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count.isMultiple(of: 2) else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        var i = 0
+        while i < utf8.count {
+            guard let high = nibble(utf8[i]), let low = nibble(utf8[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 97...102: c - 87
+        case 65...70: c - 55
+        default: nil
+        }
+    }
+}
+
+extension SignalCatalog.State {
+    /// `signal` with its labels and contributors sharing storage with equal ones.
+    mutating func interned(_ signal: StoredSignal) -> StoredSignal {
+        var copy = signal
+        if let existing = labels.firstIndex(of: signal.labels) {
+            copy.labels = labels[existing]
+        } else if labels.count < 100_000 {
+            labels.insert(signal.labels)
+        }
+        if let existing = contributors.firstIndex(of: signal.contributors) {
+            copy.contributors = contributors[existing]
+        } else if contributors.count < 100_000 {
+            contributors.insert(signal.contributors)
+        }
+        return copy
+    }
+}
