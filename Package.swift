@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        // Tests only (HummingbirdTesting builds it anyway): a real HTTP client for event streams.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
@@ -81,6 +84,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.embedInCode("openapi.json")],
             swiftSettings: strict),
 
         // MARK: Files to hash records.
@@ -106,7 +110,14 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Tests, one mirror target each, and what they share.
-        .target(name: "CordonTestSupport", dependencies: ["CTurboJPEG"], swiftSettings: strict),
+        .target(
+            name: "CordonTestSupport",
+            dependencies: [
+                "CTurboJPEG",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),

@@ -76,6 +76,9 @@ struct HubFixture {
 struct HubClient: Sendable {
     let client: any TestClientProtocol
 
+    /// The live server's port, for clients of our own (event streams).
+    var port: Int? { client.port }
+
     struct Reply: @unchecked Sendable {
         var status: Int
         var json: Any?

@@ -1,0 +1,54 @@
+import CordonHub
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+
+/// `/openapi.json` describes exactly the routes the hub serves.
+@Suite struct OpenAPITests {
+    @Test func theDocumentAndTheRouterNameTheSameRoutes() async throws {
+        let f = try await HubFixture.make()
+        let served = Set(f.hub.router().routes.map { route in
+            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            return "\(route.method.rawValue) /" + path.joined(separator: "/")
+        })
+        try await f.withServer { c in
+            let reply = try await c.call(.get, "/openapi.json", key: nil)
+            #expect(reply.status == 200)
+            let document = reply.object
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
+            #expect(documented == served, "only documented: \(documented.subtracting(served)); only served: \(served.subtracting(documented))")
+
+            // Every reference resolves, and every operation says what it answers.
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let references = Self.references(in: document)
+            #expect(!references.isEmpty)
+            for reference in references {
+                #expect(reference.hasPrefix("#/components/schemas/") && schemas[String(reference.dropFirst(21))] != nil, "\(reference)")
+            }
+            for (path, operations) in paths {
+                for (method, operation) in operations {
+                    #expect((operation as? [String: Any])?["responses"] != nil, "\(method) \(path)")
+                }
+            }
+
+            // Each documented /v1 route exists: without a key it answers 401, never 404.
+            for entry in documented where entry.contains(" /v1/") {
+                let parts = entry.split(separator: " ")
+                let uri = String(parts[1]).replacing(/\{id\}/, with: "1").replacing(/\{[a-z]+\}/, with: UUID().uuidString)
+                let answer = try await c.call(HTTPRequest.Method(String(parts[0]))!, uri, key: nil)
+                #expect(answer.status == 401 && answer.error["field"] as? String == "authorization", "\(entry): \(answer.status)")
+            }
+        }
+    }
+
+    static func references(in value: Any) -> [String] {
+        if let object = value as? [String: Any] {
+            return (object["$ref"] as? String).map { [$0] } ?? object.values.flatMap(references)
+        }
+        if let array = value as? [Any] { return array.flatMap(references) }
+        return []
+    }
+}
