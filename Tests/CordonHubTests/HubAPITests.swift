@@ -80,6 +80,39 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aFullBulkRequestIsStoredOnceAndMatchableAtOnce(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
+        try await f.withServer { c in
+            let uri = "/v1/collections/\(f.collection)/signals"
+            let values = (0..<9_999).map { n in String(format: "%08x", n) + String(repeating: "5", count: 56) }
+            // 10,000 items: the first hash twice (it counts once).
+            let signals = (values + [values[0]]).map { ["type": "pdq", "value": $0, "item": "video-\($0.prefix(8))"] }
+            let first = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals])
+            #expect(first.status == 201)
+            let outcomes = (first.object["results"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+            #expect(outcomes.count == 10_000 && outcomes.filter { $0 == "created" }.count == 10_000)
+            #expect(try await Self.signalCount(f) == 9_999)
+
+            let again = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals])
+            #expect((again.object["results"] as? [[String: Any]] ?? []).allSatisfy { $0["outcome"] as? String == "unchanged" })
+
+            let (beta, betaKey) = try await Self.member(f, c, name: "Beta", role: .contributor, access: .readWrite)
+            let overlap = try await c.call(.post, uri, key: betaKey, json: ["signals": signals.prefix(100).map { $0 }])
+            #expect((overlap.object["results"] as? [[String: Any]] ?? []).allSatisfy { $0["outcome"] as? String == "source-added" })
+            #expect(try await Self.signalCount(f) == 9_999)
+
+            // Matchable as soon as the response is out, with both contributors.
+            let match = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "pdq", "value": values[42]])
+            let signal = ((match.object["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any]
+            #expect(signal?["contributors"] as? [String] == [f.alpha.uuidString, beta.uuidString])
+            #expect(signal?["item"] as? String == "video-0000002a")
+            let feed = try await c.call(.get, "/v1/feed?collection=\(f.collection)&since=0&limit=10000", key: f.adminKey)
+            let kinds = (feed.object["changes"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds.filter { $0 == "added" }.count == 9_999 && kinds.filter { $0 == "updated" }.count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func badInputsGetFieldErrorsAndChangeNothing(_ backend: Backend) async throws {
         let f = try await HubFixture.make(backend)
         try await f.withServer { c in
