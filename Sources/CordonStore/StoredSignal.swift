@@ -1,6 +1,7 @@
 import CordonDomain
 import Foundation
 import SQLKit
+import Synchronization
 
 /// A signal as readers see it: its stored fields and the organisations that contributed it.
 public struct StoredSignal: Sendable, Hashable {
@@ -60,25 +61,42 @@ public struct StoredSignal: Sendable, Hashable {
             createdAt: record.createdAt, updatedAt: record.updatedAt)
     }
 
+    /// The `labels` column. A few label sets cover millions of signals, and start-up and
+    /// bulk writes convert every one, so conversions are remembered (up to 10,000 each way).
     static func labels(_ json: String) -> SignalLabels {
-        (try? JSONDecoder().decode(SignalLabels.self, from: Data(json.utf8))) ?? SignalLabels()
+        if let known = Memo.labels.withLock({ $0[json] }) { return known }
+        let labels = (try? JSONDecoder().decode(SignalLabels.self, from: Data(json.utf8))) ?? SignalLabels()
+        Memo.labels.withLock { if $0.count < 10_000 { $0[json] = labels } }
+        return labels
     }
 
     static func labelsJSON(_ labels: SignalLabels) -> String {
+        if let known = Memo.labelsJSON.withLock({ $0[labels] }) { return known }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+        let json = String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+        Memo.labelsJSON.withLock { if $0.count < 10_000 { $0[labels] = json } }
+        return json
     }
 
-    /// The `sources` column: a JSON array of organisation ids. Parsed by hand: it is read
-    /// for every signal at start-up.
+    /// The `sources` column: a JSON array of organisation ids, remembered like labels.
     static func sources(_ json: String) -> [UUID] {
-        json.split(whereSeparator: { $0 == "[" || $0 == "]" || $0 == "," || $0 == "\"" }).compactMap { UUID(uuidString: String($0)) }
+        if let known = Memo.sources.withLock({ $0[json] }) { return known }
+        let ids = json.split(whereSeparator: { $0 == "[" || $0 == "]" || $0 == "," || $0 == "\"" }).compactMap { UUID(uuidString: String($0)) }
+        Memo.sources.withLock { if $0.count < 10_000 { $0[json] = ids } }
+        return ids
     }
 
     static func sourcesJSON(_ ids: [UUID]) -> String {
         "[" + ids.map { "\"\($0.uuidString)\"" }.joined(separator: ",") + "]"
     }
+}
+
+/// Remembered column conversions (see ``StoredSignal/labels(_:)``).
+private enum Memo {
+    static let labels = Mutex<[String: SignalLabels]>([:])
+    static let labelsJSON = Mutex<[SignalLabels: String]>([:])
+    static let sources = Mutex<[String: [UUID]]>([:])
 }
 
 /// One entry of the mirror feed: a change and the signal as it is now.
