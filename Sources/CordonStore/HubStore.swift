@@ -137,13 +137,6 @@ public struct HubStore: Sendable {
         }
     }
 
-    /// The collections an organisation belongs to, with its access to each.
-    public func memberships(of organisationID: UUID) async throws -> [UUID: CollectionAccess] {
-        let rows = try await MembershipRecord.query(on: db).filter(\.$organisationID == organisationID).all()
-        return Dictionary(rows.compactMap { row in CollectionAccess(rawValue: row.access).map { (row.collectionID, $0) } },
-                          uniquingKeysWith: { a, _ in a })
-    }
-
     public func collections(ids: some Collection<UUID>) async throws -> [CollectionRecord] {
         try await CollectionRecord.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$name).all()
     }

@@ -68,7 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """)
         }
+        let clock = ContinuousClock(), start = clock.now
         let hub = try await Hub(store: store)
+        logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
         let app = hub.application(host: host, port: port, logger: logger)
         let services = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: database)],
