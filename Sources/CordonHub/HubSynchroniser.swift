@@ -4,8 +4,8 @@ import ServiceLifecycle
 
 /// Keeps one hub process in step with writes made through the others: on PostgreSQL it
 /// listens for their notifications and catches up at once (well within a second); on a
-/// timer it catches up anyway, which also covers a notification lost while reconnecting
-/// and, on SQLite, a `cordon admin` run beside the server.
+/// timer it catches up anyway (signals and access), which also covers a notification lost
+/// while reconnecting and, on SQLite, a `cordon admin` run beside the server.
 struct HubSynchroniser: Service {
     let hub: Hub
     let logger: Logger
@@ -21,7 +21,7 @@ struct HubSynchroniser: Service {
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
-                    await refresh(.signals)
+                    for topic in HubTopic.allCases { await refresh(topic) }
                 }
             }
             try? await gracefulShutdown()

@@ -87,12 +87,11 @@ public final class HubDatabase: Service, @unchecked Sendable {
     static let channel = "cordon_changes"
 
     /// Calls `handler` with each topic another process (or this one) changed, until the
-    /// task is cancelled. PostgreSQL only: a lost connection is re-opened, and `handler`
-    /// then gets every topic, since notifications sent meanwhile are lost. On SQLite (one
-    /// process) it returns at once.
+    /// task is cancelled. PostgreSQL only. Each time listening starts (the first time, and
+    /// after a lost connection is re-opened) `handler` gets every topic, since nothing sent
+    /// before `LISTEN` took effect is delivered. On SQLite (one process) it returns at once.
     public func followNotifications(_ handler: @escaping @Sendable (HubTopic) async -> Void) async {
         guard case .postgres(let url) = location, let configuration = try? SQLPostgresConfiguration(url: url) else { return }
-        var reconnecting = false
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(
@@ -101,10 +100,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
                 ).get()
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: Self.channel) { notifications in
-                    if reconnecting {
-                        for topic in HubTopic.allCases { await handler(topic) }
-                    }
-                    reconnecting = true
+                    for topic in HubTopic.allCases { await handler(topic) }
                     for try await notification in notifications {
                         if let topic = HubTopic(rawValue: notification.payload) { await handler(topic) }
                     }
@@ -112,7 +108,6 @@ public final class HubDatabase: Service, @unchecked Sendable {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("listening for changes from other replicas failed, retrying in 1 s: \(error)")
-                reconnecting = true
                 try? await Task.sleep(for: .seconds(1))
             }
         }
