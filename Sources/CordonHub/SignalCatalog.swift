@@ -31,12 +31,14 @@ final class SignalCatalog: Sendable {
         var entries: [(UInt64, Hash256)] = []
         entries.reserveCapacity(signals.count)
         state.withLock { state in
-            for signal in signals where signal.status != .retracted {
-                guard state.signals[signal.id] == nil, let bytes = Self.bytes(signal.value) else { continue }
+            for signal in signals where signal.status != .retracted && state.signals[signal.id] == nil {
                 switch signal.type {
-                case .pdq: if let hash = Hash256(bytes: bytes) { entries.append((UInt64(signal.id), hash)) }
-                case .md5: try? md5.insert(bytes, id: UInt64(signal.id))
-                case .sha256: try? sha256.insert(bytes, id: UInt64(signal.id))
+                case .pdq:
+                    guard let hash = Hash256(hex: signal.value) else { continue }
+                    entries.append((UInt64(signal.id), hash))
+                case .md5, .sha256:
+                    guard let bytes = Self.bytes(signal.value) else { continue }
+                    try? (signal.type == .md5 ? md5 : sha256).insert(bytes, id: UInt64(signal.id))
                 }
                 state.signals[signal.id] = state.interned(signal)
             }
@@ -83,7 +85,7 @@ final class SignalCatalog: Sendable {
         let found: [(Int, Int)]
         switch type {
         case .pdq:
-            guard let hash = Hash256(bytes: bytes) else { return [] }
+            guard let hash = Hash256(hex: value) else { return [] }
             found = pdq.search(hash, maxDistance: maxDistance).map { (Int($0.id), $0.distance) }
         case .md5: found = md5.lookup(bytes).map { (Int($0), 0) }
         case .sha256: found = sha256.lookup(bytes).map { (Int($0), 0) }

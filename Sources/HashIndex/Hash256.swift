@@ -12,13 +12,51 @@ public struct Hash256: Hashable, Sendable {
     }
 
     /// Reads 32 bytes, most significant first.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() {
-            words[index / 8] = words[index / 8] << 8 | UInt64(byte)
+        var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var index = 0
+        for byte in bytes {
+            switch index >> 3 {
+            case 0: words.0 = words.0 << 8 | UInt64(byte)
+            case 1: words.1 = words.1 << 8 | UInt64(byte)
+            case 2: words.2 = words.2 << 8 | UInt64(byte)
+            default: words.3 = words.3 << 8 | UInt64(byte)
+            }
+            index += 1
         }
-        self.init(words[0], words[1], words[2], words[3])
+        self.init(words.0, words.1, words.2, words.3)
+    }
+
+    /// Reads 64 hex digits (either case), most significant first; `nil` for anything else.
+    /// No intermediate buffers: a hub parses millions of these at start-up.
+    @inlinable
+    public init?(hex: String) {
+        var hex = hex
+        let parsed: (UInt64, UInt64, UInt64, UInt64)?? = hex.withUTF8 { utf8 in
+            guard utf8.count == 64 else { return nil }
+            var words = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            for index in 0..<64 {
+                let c = utf8[index]
+                let nibble: UInt8
+                switch c {
+                case 48...57: nibble = c &- 48
+                case 97...102: nibble = c &- 87
+                case 65...70: nibble = c &- 55
+                default: return .some(nil)
+                }
+                switch index >> 4 {
+                case 0: words.0 = words.0 << 4 | UInt64(nibble)
+                case 1: words.1 = words.1 << 4 | UInt64(nibble)
+                case 2: words.2 = words.2 << 4 | UInt64(nibble)
+                default: words.3 = words.3 << 4 | UInt64(nibble)
+                }
+            }
+            return .some(words)
+        }
+        guard let parsed, let words = parsed else { return nil }
+        self.init(words.0, words.1, words.2, words.3)
     }
 
     /// The Hamming distance.

@@ -73,7 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
         let app = hub.application(host: host, port: port, logger: logger)
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: database)],
+            // Shut down in reverse order: the server (and its synchroniser) first, the
+            // database it queries last.
+            services: [.init(service: database), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
     }

@@ -14,6 +14,9 @@ import Testing
         #expect(reply.status == 200)
         let collections = reply.body as? [[String: Any]]
         #expect(collections?.first?["name"] as? String == "terrorist-content")
+        // Graceful shutdown ends cleanly, after the once-a-second catch-up has run.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(server.stop() == 0)
     }
 
     @Test func adminCreatesOrganisationsAndRefusesDuplicates() throws {

@@ -40,10 +40,14 @@ final class ServerProcess: @unchecked Sendable {
         Thread { while !handle.availableData.isEmpty {} }.start()
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+    /// Asks it to shut down gracefully (SIGTERM) and waits; its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
     }
 
     /// One JSON request to this server.

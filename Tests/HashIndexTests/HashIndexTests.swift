@@ -232,6 +232,22 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 }
 
+@Suite struct Hash256ParsingTests {
+    @Test func hexAndBytesReadTheSameHash() {
+        for _ in 0..<100 {
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            let hex = bytes.map { String(format: "%02x", $0) }.joined()
+            let fromBytes = Hash256(bytes: bytes)
+            #expect(fromBytes != nil && Hash256(hex: hex) == fromBytes && Hash256(hex: hex.uppercased()) == fromBytes)
+            #expect(fromBytes?.w0 == bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) })
+        }
+        #expect(Hash256(hex: String(repeating: "f", count: 63)) == nil)
+        #expect(Hash256(hex: String(repeating: "0", count: 63) + "g") == nil)
+        #expect(Hash256(hex: String(repeating: "é", count: 32)) == nil)
+        #expect(Hash256(bytes: [UInt8](repeating: 1, count: 31)) == nil)
+    }
+}
+
 @Suite struct DigestSetTests {
     @Test func exactLookupByLength() throws {
         let sha = DigestSet(length: 32)
