@@ -190,7 +190,8 @@ def main():
         for body in bodies:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
             connection.request("POST", f"/v1/collections/{collection}/signals", body=body,
-                               headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
+                               headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}",
+                                        "Prefer": "return=minimal"})
             response = connection.getresponse()
             response.read()
             assert response.status == 201, response.status

@@ -108,7 +108,9 @@ enum API {
     struct SubmissionResult: ResponseCodable {
         struct Item: Codable {
             var outcome: SubmissionOutcome
-            var signal: SignalOut
+            var id: Int
+            /// Left out when the request said `Prefer: return=minimal`.
+            var signal: SignalOut?
         }
         var results: [Item]
     }

@@ -104,4 +104,5 @@ extension Hub {
 
 extension HTTPField.Name {
     static let lastEventID = Self("Last-Event-ID")!
+    static let prefer = Self("Prefer")!
 }

@@ -1,6 +1,7 @@
 import CordonDomain
 import CordonStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 extension Hub {
@@ -69,8 +70,11 @@ extension Hub {
             }
             let results = try await storeCall { try await store.submit(valid, to: collectionID, by: caller) }
             try await signalsChanged()
+            // `Prefer: return=minimal` (RFC 7240): outcomes and ids only, for bulk loaders
+            // that need no echo of what they sent.
+            let minimal = request.headers[values: .prefer].contains { $0.contains("return=minimal") }
             return EditedResponse(status: .created, response: API.SubmissionResult(
-                results: results.map { .init(outcome: $0.1, signal: .init($0.0)) }))
+                results: results.map { .init(outcome: $0.1, id: $0.0.id, signal: minimal ? nil : .init($0.0)) }))
         }
         v1.get("signals/:id") { _, context -> API.SignalOut in
             let caller = try context.requireCaller()

@@ -93,8 +93,11 @@ import Testing
             #expect(outcomes.count == 10_000 && outcomes.filter { $0 == "created" }.count == 10_000)
             #expect(try await Self.signalCount(f) == 9_999)
 
-            let again = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals])
-            #expect((again.object["results"] as? [[String: Any]] ?? []).allSatisfy { $0["outcome"] as? String == "unchanged" })
+            let again = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals], prefer: "return=minimal")
+            let minimal = again.object["results"] as? [[String: Any]] ?? []
+            #expect(minimal.count == 10_000 && minimal.allSatisfy { $0["outcome"] as? String == "unchanged" && $0["signal"] == nil })
+            let ids = (first.object["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+            #expect(minimal.compactMap { $0["id"] as? Int } == ids)
 
             let (beta, betaKey) = try await Self.member(f, c, name: "Beta", role: .contributor, access: .readWrite)
             let overlap = try await c.call(.post, uri, key: betaKey, json: ["signals": signals.prefix(100).map { $0 }])

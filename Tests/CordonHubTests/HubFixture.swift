@@ -88,9 +88,10 @@ struct HubClient: Sendable {
         var error: [String: Any] { object["error"] as? [String: Any] ?? [:] }
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, prefer: String? = nil) async throws -> Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let key { headers[.authorization] = "Bearer \(key)" }
+        if let prefer { headers[HTTPField.Name("Prefer")!] = prefer }
         return try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
@@ -99,8 +100,8 @@ struct HubClient: Sendable {
         }
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any, prefer: String? = nil) async throws -> Reply {
         let data = try JSONSerialization.data(withJSONObject: json)
-        return try await call(method, uri, key: key, body: String(decoding: data, as: UTF8.self))
+        return try await call(method, uri, key: key, body: String(decoding: data, as: UTF8.self), prefer: prefer)
     }
 }
