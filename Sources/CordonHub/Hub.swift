@@ -21,6 +21,7 @@ public struct Hub: Sendable {
         access = AccessCache(store: store)
         try await access.reload()
         let catalog = catalog
+        catalog.reserve(try await store.signalCount())
         let pending = Mutex<[StoredSignal]>([])
         let cursor = try await store.loadMatchableSignals { signal in
             let full = pending.withLock { pending -> [StoredSignal]? in

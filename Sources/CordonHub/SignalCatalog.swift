@@ -23,6 +23,11 @@ final class SignalCatalog: Sendable {
         var contributors: Set<[UUID]> = []
     }
 
+    /// Makes room for `count` signals (start-up), so loading never regrows the table.
+    func reserve(_ count: Int) {
+        state.withLock { $0.signals.reserveCapacity(count) }
+    }
+
     /// How many signals can match.
     var count: Int { state.withLock { $0.signals.count } }
 

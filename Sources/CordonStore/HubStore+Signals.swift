@@ -2,6 +2,7 @@ import CordonDomain
 import FluentKit
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// What happened to one submitted signal.
 public enum SubmissionOutcome: String, Sendable, Codable {
@@ -150,6 +151,14 @@ extension HubStore {
     /// in-memory index at start-up; and the feed cursor they are current as of.
     public func loadMatchableSignals(_ body: @escaping @Sendable (StoredSignal) -> Void) async throws -> Int {
         let cursor = try await latestChange()
+        if let sqlite = db as? any SQLiteDatabase {
+            try await sqlite.query(
+                "SELECT * FROM \(SignalRecord.schema) WHERE status <> ?", [.text(SignalStatus.retracted.rawValue)]
+            ) { row in
+                if let signal = StoredSignal(sqlite: row) { body(signal) }
+            }
+            return cursor
+        }
         try await hub.sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
             .where("status", .notEqual, SignalStatus.retracted.rawValue)
             .run { row in

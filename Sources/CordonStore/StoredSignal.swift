@@ -92,8 +92,19 @@ public struct StoredSignal: Sendable, Hashable {
     }
 }
 
+extension StoredSignal {
+    /// A collection id column: a handful of distinct values, parsed once each.
+    static func uuid(_ text: String) -> UUID? {
+        if let known = Memo.uuids.withLock({ $0[text] }) { return known }
+        guard let id = UUID(uuidString: text) else { return nil }
+        Memo.uuids.withLock { if $0.count < 10_000 { $0[text] = id } }
+        return id
+    }
+}
+
 /// Remembered column conversions (see ``StoredSignal/labels(_:)``).
 private enum Memo {
+    static let uuids = Mutex<[String: UUID]>([:])
     static let labels = Mutex<[String: SignalLabels]>([:])
     static let labelsJSON = Mutex<[SignalLabels: String]>([:])
     static let sources = Mutex<[String: [UUID]]>([:])

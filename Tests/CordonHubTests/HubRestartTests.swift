@@ -1,0 +1,38 @@
+import CordonDomain
+@testable import CordonHub
+import CordonStore
+import Foundation
+import Testing
+
+/// A hub re-opened on a database holds exactly what the running hub held: start-up reads
+/// every signal (on SQLite straight from its rows), live writes come through the change log.
+@Suite struct HubRestartTests {
+    @Test(arguments: Backend.allCases)
+    func reopeningLoadsEverySignalAsTheRunningHubHadIt(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
+        let caller = Caller(organisationID: f.alpha, organisationName: "Alpha", kind: .platform, keyID: UUID(), role: .admin)
+        let labels = SignalLabels(categories: [.incitement, .threat], behaviours: [.attackerManifesto], entity: "Group X", incident: "2026-11-22")
+        let submissions = [
+            SignalSubmission(type: .pdq, value: HubAPITests.hashA, item: "video-1", labels: labels, confidence: 0.5),
+            SignalSubmission(type: .pdq, value: HubAPITests.hashB),
+            SignalSubmission(type: .md5, value: String(repeating: "ab", count: 16), item: "file-2", labels: labels),
+            SignalSubmission(type: .sha256, value: String(repeating: "cd", count: 32), confidence: 1),
+        ]
+        let stored = try await f.store.submit(submissions, to: f.collection, by: caller).map(\.0)
+        _ = try await f.store.retract(signalID: stored[1].id, by: caller)
+        try await f.hub.signalsChanged()
+
+        let reopened = try await Hub(store: f.store)
+        #expect(reopened.matchableCount == 3 && f.hub.matchableCount == 3)
+        for submission in submissions {
+            let live = f.hub.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
+            let loaded = reopened.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
+            #expect(live.map(\.signal) == loaded.map(\.signal), "\(submission.type)")
+            #expect(loaded.first?.signal.labels == (submission.value == HubAPITests.hashB ? nil : submission.labels))
+        }
+        let first = try #require(reopened.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection]).first)
+        #expect(first.signal.item == "video-1" && first.signal.confidence == 0.5 && first.signal.contributors == [f.alpha])
+        #expect(first.signal.createdAt != nil)
+        await f.close()
+    }
+}
