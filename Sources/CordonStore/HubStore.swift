@@ -95,8 +95,17 @@ public struct HubStore: Sendable {
     }
 
     /// The SHA-256 (hex) under which a key's secret is stored.
+    /// Runs on every request, so the hex is written by table, not `String(format:)`
+    /// (which made it a fifth of a match request's time).
     public static func hashSecret(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(secret.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     // MARK: Collections

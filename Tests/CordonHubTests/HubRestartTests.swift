@@ -35,4 +35,10 @@ import Testing
         #expect(first.signal.createdAt != nil)
         await f.close()
     }
+
+    @Test func keySecretsAreStoredAsTheirSHA256InLowercaseHex() {
+        // FIPS 180-2's test vector: databases made before keep their keys.
+        #expect(HubStore.hashSecret("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(HubStore.hashSecret("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
 }
