@@ -101,8 +101,3 @@ extension Hub {
         return collectionID
     }
 }
-
-extension HTTPField.Name {
-    static let lastEventID = Self("Last-Event-ID")!
-    static let prefer = Self("Prefer")!
-}

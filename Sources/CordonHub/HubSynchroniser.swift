@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 
 /// Keeps one hub process in step with writes made through the others: on PostgreSQL it
-/// listens for their notifications and catches up at once (well within a second); on a
-/// timer it catches up anyway (signals and access), which also covers a notification lost
-/// while reconnecting and, on SQLite, a `cordon admin` run beside the server.
+/// listens for their notifications and catches up at once (well within a second; every
+/// topic is re-read whenever listening starts, so nothing sent before is missed). A timer
+/// also catches up with signals, a cheap query when nothing is new. Keys made by
+/// `cordon admin` beside a server are found on first use (``AccessCache``).
 struct HubSynchroniser: Service {
     let hub: Hub
     let logger: Logger
@@ -21,7 +22,7 @@ struct HubSynchroniser: Service {
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
-                    for topic in HubTopic.allCases { await refresh(topic) }
+                    await refresh(.signals)
                 }
             }
             try? await gracefulShutdown()

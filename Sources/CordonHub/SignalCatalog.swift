@@ -37,13 +37,12 @@ final class SignalCatalog: Sendable {
         entries.reserveCapacity(signals.count)
         state.withLock { state in
             for signal in signals where signal.status != .retracted && state.signals[signal.id] == nil {
-                switch signal.type {
-                case .pdq:
+                if let digests = digests(signal.type) {
+                    guard let bytes = Self.bytes(signal.value) else { continue }
+                    try? digests.insert(bytes, id: UInt64(signal.id))
+                } else {
                     guard let hash = Hash256(hex: signal.value) else { continue }
                     entries.append((UInt64(signal.id), hash))
-                case .md5, .sha256:
-                    guard let bytes = Self.bytes(signal.value) else { continue }
-                    try? (signal.type == .md5 ? md5 : sha256).insert(bytes, id: UInt64(signal.id))
                 }
                 state.signals[signal.id] = state.interned(signal)
             }
@@ -70,14 +69,15 @@ final class SignalCatalog: Sendable {
             return (was, pdq.pendingChanges > 50_000)
         }
         let isIndexed = signal.status != .retracted
-        if wasIndexed != isIndexed, let bytes = Self.bytes(signal.value) {
-            switch (signal.type, isIndexed) {
-            case (.pdq, true): if let hash = Hash256(bytes: bytes) { pdq.insert(hash, id: id) }
-            case (.pdq, false): pdq.remove(id: id)
-            case (.md5, true): try? md5.insert(bytes, id: id)
-            case (.md5, false): md5.remove(bytes, id: id)
-            case (.sha256, true): try? sha256.insert(bytes, id: id)
-            case (.sha256, false): sha256.remove(bytes, id: id)
+        if wasIndexed != isIndexed {
+            if let digests = digests(signal.type) {
+                if let bytes = Self.bytes(signal.value) {
+                    if isIndexed { try? digests.insert(bytes, id: id) } else { digests.remove(bytes, id: id) }
+                }
+            } else if !isIndexed {
+                pdq.remove(id: id)
+            } else if let hash = Hash256(hex: signal.value) {
+                pdq.insert(hash, id: id)
             }
         }
         if needsCompaction { pdq.compact() }
@@ -86,20 +86,28 @@ final class SignalCatalog: Sendable {
     /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests), in the
     /// given collections only, nearest first.
     func match(type: SignalType, value: String, maxDistance: Int, in collections: Set<UUID>) -> [(signal: StoredSignal, distance: Int)] {
-        guard let bytes = Self.bytes(value) else { return [] }
         let found: [(Int, Int)]
-        switch type {
-        case .pdq:
+        if let digests = digests(type) {
+            guard let bytes = Self.bytes(value) else { return [] }
+            found = digests.lookup(bytes).map { (Int($0), 0) }
+        } else {
             guard let hash = Hash256(hex: value) else { return [] }
             found = pdq.search(hash, maxDistance: maxDistance).map { (Int($0.id), $0.distance) }
-        case .md5: found = md5.lookup(bytes).map { (Int($0), 0) }
-        case .sha256: found = sha256.lookup(bytes).map { (Int($0), 0) }
         }
         return state.withLock { state in
             found.compactMap { id, distance in
                 guard let signal = state.signals[id], collections.contains(signal.collectionID) else { return nil }
                 return (signal, distance)
             }
+        }
+    }
+
+    /// The exact-match set a type's values live in; `nil` for PDQ, which the index holds.
+    private func digests(_ type: SignalType) -> DigestSet? {
+        switch type {
+        case .pdq: nil
+        case .md5: md5
+        case .sha256: sha256
         }
     }
 

@@ -137,16 +137,6 @@ extension HubStore {
         try await SignalRecord.find(id, on: db).map(StoredSignal.init)
     }
 
-    /// Signals by id.
-    public func signals(ids: [Int]) async throws -> [Int: StoredSignal] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await hub.sql.select().column(SQLLiteral.all).from(SignalRecord.schema).where("id", .in, ids).all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { row in
-            let signal = try StoredSignal(row: row)
-            return (signal.id, signal)
-        })
-    }
-
     /// Every signal that can match (not retracted), one at a time, for building the
     /// in-memory index at start-up; and the feed cursor they are current as of.
     public func loadMatchableSignals(_ body: @escaping @Sendable (StoredSignal) -> Void) async throws -> Int {

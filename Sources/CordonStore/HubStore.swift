@@ -68,11 +68,15 @@ public struct HubStore: Sendable {
     public func authenticate(secret: String) async throws -> Caller? {
         guard let key = try await APIKeyRecord.query(on: db).filter(\.$secretHash == Self.hashSecret(secret)).first(),
               key.revokedAt == nil,
-              let organisation = try await OrganisationRecord.find(key.organisationID, on: db),
-              let role = Role(rawValue: key.role), let kind = OrganisationKind(rawValue: organisation.kind)
+              let organisation = try await OrganisationRecord.find(key.organisationID, on: db)
         else { return nil }
-        return Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind,
-                      keyID: key.id!, role: role)
+        return Self.caller(key, of: organisation)
+    }
+
+    /// Who calls with `key`, or `nil` when a stored role or kind is not one this version knows.
+    private static func caller(_ key: APIKeyRecord, of organisation: OrganisationRecord) -> Caller? {
+        guard let role = Role(rawValue: key.role), let kind = OrganisationKind(rawValue: organisation.kind) else { return nil }
+        return Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind, keyID: key.id!, role: role)
     }
 
     /// Every unrevoked key with its caller, by the hash of its secret, and every
@@ -82,10 +86,7 @@ public struct HubStore: Sendable {
         let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationRecord.query(on: db).all().map { ($0.id!, $0) })
         var callers: [String: Caller] = [:]
         for key in try await APIKeyRecord.query(on: db).filter(\.$revokedAt == nil).all() {
-            guard let organisation = organisations[key.organisationID], let role = Role(rawValue: key.role),
-                  let kind = OrganisationKind(rawValue: organisation.kind) else { continue }
-            callers[key.secretHash] = Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind,
-                                             keyID: key.id!, role: role)
+            callers[key.secretHash] = organisations[key.organisationID].flatMap { Self.caller(key, of: $0) }
         }
         var memberships: [UUID: [UUID: CollectionAccess]] = [:]
         for row in try await MembershipRecord.query(on: db).all() {
