@@ -49,6 +49,9 @@ import Testing
             #expect(stranger.status == 404)
             let badCursor = try await c.call(.get, "/v1/feed/stream?collection=\(f.collection)&since=x", key: f.adminKey)
             #expect(badCursor.status == 400 && badCursor.error["field"] as? String == "since")
+            let badResume = try await EventStreamClient.collect(
+                url: url, headers: [("Authorization", "Bearer \(f.adminKey)"), ("Last-Event-ID", "yesterday")]) { _ in true }
+            #expect(badResume.status == 400)
         }
     }
 }
