@@ -12,7 +12,9 @@ extension Hub {
             let caller = try context.requireCaller()
             guard caller.role.canRead else { throw APIError.forbidden("matching needs a consumer, contributor or admin key") }
             let query: API.MatchQuery
-            if let type = request.headers[.contentType], !type.hasPrefix("application/json") {
+            // An image only when the request says so (as the OpenAPI document does): curl's
+            // `-d` labels JSON as a form, and that must still be read as JSON.
+            if let type = request.headers[.contentType], type.hasPrefix("image/") || type.hasPrefix("application/octet-stream") {
                 query = try await hashUpload(request, context: context)
             } else {
                 query = try await request.decodeJSON(API.MatchQuery.self, context: context)

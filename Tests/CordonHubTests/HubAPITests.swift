@@ -203,6 +203,11 @@ import Testing
             #expect((results[1]["matches"] as? [Any])?.isEmpty == true)
             #expect((results[2]["matches"] as? [Any])?.count == 1)
 
+            // As the README's curl sends it: JSON labelled as a form is still read as JSON.
+            let curlStyle = try await c.call(.post, "/v1/match", key: f.adminKey,
+                                             body: "{\"type\":\"pdq\",\"value\":\"\(Self.nearA)\"}",
+                                             contentType: "application/x-www-form-urlencoded")
+            #expect(((curlStyle.object["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1)
             let strict = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "pdq", "value": Self.nearA, "maxDistance": 1])
             #expect(((strict.object["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.isEmpty == true)
             let wide = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "pdq", "value": Self.nearA, "maxDistance": 200])

@@ -88,8 +88,9 @@ struct HubClient: Sendable {
         var error: [String: Any] { object["error"] as? [String: Any] ?? [:] }
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, prefer: String? = nil) async throws -> Reply {
-        var headers: HTTPFields = [.contentType: "application/json"]
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, prefer: String? = nil,
+              contentType: String = "application/json") async throws -> Reply {
+        var headers: HTTPFields = [.contentType: contentType]
         if let key { headers[.authorization] = "Bearer \(key)" }
         if let prefer { headers[HTTPField.Name("Prefer")!] = prefer }
         return try await client.execute(
