@@ -36,6 +36,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         }
         let migrations = Migrations()
         migrations.add(CreateSchema())
+        migrations.add(CreateCaseSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
@@ -120,4 +121,6 @@ public enum HubTopic: String, Sendable, CaseIterable, Hashable {
     case signals
     /// Organisations, keys or memberships.
     case access
+    /// Referrals and orders (the `case_events` table grew).
+    case cases
 }

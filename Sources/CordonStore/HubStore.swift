@@ -17,8 +17,9 @@ public struct HubStore: Sendable {
 
     // MARK: Organisations and keys
 
-    public func createOrganisation(name: String, kind: OrganisationKind, by caller: Caller?) async throws -> OrganisationRecord {
-        let record = OrganisationRecord(name: name, kind: kind.rawValue)
+    public func createOrganisation(name: String, kind: OrganisationKind, memberState: String? = nil,
+                                   by caller: Caller?) async throws -> OrganisationRecord {
+        let record = OrganisationRecord(name: name, kind: kind.rawValue, memberState: memberState)
         try await hub.write([.access]) { db in
             if try await OrganisationRecord.query(on: db).filter(\.$name == name).first() != nil {
                 throw StoreError.conflict(field: "name", message: "an organisation named '\(name)' exists already")

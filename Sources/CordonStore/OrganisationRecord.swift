@@ -8,14 +8,18 @@ public final class OrganisationRecord: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "name") public var name: String
     @Field(key: "kind") public var kind: String
+    /// ISO 3166 code of the member state where a platform is established, or where an
+    /// authority is competent: decides who scrutinises cross-border orders.
+    @OptionalField(key: "member_state") public var memberState: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
 
-    public init(id: UUID? = nil, name: String, kind: String) {
+    public init(id: UUID? = nil, name: String, kind: String, memberState: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
+        self.memberState = memberState
     }
 }
 

@@ -1,0 +1,311 @@
+import CordonDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+extension HubStore {
+    /// Opens a case in the platform's inbox: checks who may issue it to whom,
+    /// de-conflicts its URLs, starts an order's clock and tells both sides. All in one
+    /// transaction, so a refused case leaves nothing behind.
+    public func openCase(
+        _ new: NewCase, by caller: Caller, sentAt: Date, receivedAt: Date, receiptSignature: String?, rules: DeskRules
+    ) async throws -> CaseRecord {
+        try await hub.write([.cases]) { db in
+            guard let platform = try await OrganisationRecord.find(new.platformID, on: db) else {
+                throw StoreError.notFound(field: "platform", message: "no organisation \(new.platformID); list them with GET /v1/organisations")
+            }
+            guard platform.kind == OrganisationKind.platform.rawValue else {
+                throw StoreError.invalid(field: "platform", message: "'\(platform.name)' is not a hosting platform")
+            }
+            try await Self.deconflict(new, by: caller, now: receivedAt, on: db)
+            let record = CaseRecord()
+            record.id = new.id
+            record.kind = new.kind.rawValue
+            record.issuerID = caller.organisationID
+            record.platformID = new.platformID
+            record.reference = new.reference
+            record.state = CaseState.received.rawValue
+            record.urls = Self.json(new.urls.map(\.normalised))
+            record.hashes = Self.json(new.hashes)
+            record.categories = Self.json(new.categories)
+            record.statement = new.statement
+            record.emergency = new.emergency
+            record.orderJSON = new.signedOrder?.canonicalJSON
+            record.signature = new.signedOrder?.signature
+            record.signingKeyID = new.signedOrder?.keyID
+            record.nonDisclosureUntil = new.nonDisclosureUntil
+            record.sentAt = sentAt
+            record.receivedAt = receivedAt
+            record.receiptSignature = receiptSignature
+            record.alertsSent = 0
+            record.reinstatable = false
+            record.firstOrder = false
+            record.updatedAt = receivedAt
+            if new.kind == .removalOrder {
+                record.firstOrder = try await CaseRecord.query(on: db)
+                    .filter(\.$issuerID == caller.organisationID).filter(\.$platformID == new.platformID)
+                    .filter(\.$kind == CaseKind.removalOrder.rawValue).first() == nil
+                let deadline = rules.clock.deadline(from: receivedAt, firstOrder: record.firstOrder, emergency: new.emergency)
+                record.deadlineAt = deadline
+                record.nextAlertAt = rules.clock.alerts(deadline: deadline, sent: [], now: receivedAt).next
+                record.scrutinyAuthorityID = try await Self.homeAuthority(of: platform, issuer: caller.organisationID, on: db)
+            }
+            try await record.create(on: db)
+            for url in new.urls {
+                try await CaseURLRecord(caseID: new.id, issuerID: caller.organisationID, url: url.normalised, host: url.host,
+                                        nextCheckAt: receivedAt.addingTimeInterval(rules.firstCheckAfter)).create(on: db)
+            }
+            try await Self.audit(caller, "\(new.kind.rawValue).issue", target: new.id.uuidString,
+                                 detail: ["platform": new.platformID.uuidString, "reference": new.reference,
+                                          "urls": String(new.urls.count), "override": String(new.override)], on: db)
+            try await Self.recordEvent(.received, of: record, at: receivedAt,
+                                       detail: ["kind": new.kind.rawValue, "reference": new.reference], on: db)
+            return record
+        }
+    }
+
+    /// Refuses URLs under another authority's hold, and (unless overridden) URLs that
+    /// another issuer's case, or an open case of the same kind, already covers.
+    private static func deconflict(_ new: NewCase, by caller: Caller, now: Date, on db: any Database) async throws {
+        let texts = new.urls.map(\.normalised)
+        var items: [DeconflictionError.Item] = []
+        var held = false
+        let holds = try await HoldRecord.query(on: db).filter(\.$liftedAt == nil)
+            .filter(\.$authorityID != caller.organisationID).all()
+            .filter { $0.until.map { $0 > now } ?? true }
+        let canSeeHolds = caller.kind == .authority || caller.kind == .referralUnit
+        for (index, url) in new.urls.enumerated() {
+            for hold in holds where hold.url == url.normalised || hold.domain.map({ url.isUnder(domain: $0) }) == true {
+                held = true
+                items.append(.init(index: index, url: url.normalised, message: canSeeHolds
+                    ? "held by another authority (hold \(hold.id!)): linked to an investigation; contact them before referring"
+                    : "this URL cannot be referred now; ask the hub operator"))
+            }
+        }
+        if !new.override {
+            let existing = try await CaseURLRecord.query(on: db).filter(\.$url ~~ texts).all()
+            let cases = Dictionary(uniqueKeysWithValues: try await CaseRecord.query(on: db)
+                .filter(\.$id ~~ Set(existing.map(\.caseID))).all().map { ($0.id!, $0) })
+            for row in existing {
+                guard let other = cases[row.caseID], let state = CaseState(rawValue: other.state),
+                      state.isOpen || state == .removed else { continue }
+                let sameIssuer = other.issuerID == caller.organisationID
+                if sameIssuer && (other.kind != new.kind.rawValue || !state.isOpen) { continue }
+                let index = texts.firstIndex(of: row.url) ?? 0
+                items.append(.init(index: index, url: row.url, message:
+                    "already in \(other.kind) \(other.id!) (\(other.state)) by \(sameIssuer ? "you" : "another issuer"): see GET /v1/cases/\(other.id!); send \"override\": true to issue anyway"))
+            }
+        }
+        if !items.isEmpty { throw DeconflictionError(items: items.sorted { $0.index < $1.index }, held: held) }
+    }
+
+    /// The authority of the platform's home member state, for a cross-border order.
+    private static func homeAuthority(of platform: OrganisationRecord, issuer: UUID, on db: any Database) async throws -> UUID? {
+        guard let home = platform.memberState,
+              let issuerState = try await OrganisationRecord.find(issuer, on: db)?.memberState,
+              issuerState != home
+        else { return nil }
+        return try await OrganisationRecord.query(on: db).filter(\.$kind == OrganisationKind.authority.rawValue)
+            .filter(\.$memberState == home).sort(\.$name).first()?.id
+    }
+
+    /// One case, if `caller` is a party to it (issuer, platform, or scrutinising authority).
+    public func `case`(_ id: UUID, for caller: Caller) async throws -> CaseRecord {
+        guard let record = try await CaseRecord.find(id, on: db), Self.party(caller, record) != nil || record.scrutinyAuthorityID == caller.organisationID
+        else { throw StoreError.notFound(field: "case", message: "no case \(id) addressed to or issued by your organisation") }
+        return record
+    }
+
+    /// Which side of the case the caller is on, if any.
+    static func party(_ caller: Caller, _ record: CaseRecord) -> CaseParty? {
+        if caller.organisationID == record.platformID { return .platform }
+        if caller.organisationID == record.issuerID { return .issuer }
+        return nil
+    }
+
+    /// Whose cases a list shows.
+    public enum CaseView: String, Sendable, CaseIterable {
+        /// Addressed to the caller (a platform's inbox).
+        case inbox
+        /// Issued by the caller.
+        case issued
+        /// Copies for scrutiny by the caller (the platform's home authority).
+        case scrutiny
+    }
+
+    /// A page of cases, newest first; `before` is the `receivedAt` of the last one seen.
+    public func cases(_ view: CaseView, for caller: Caller, kind: CaseKind?, state: CaseState?, before: Date?,
+                      limit: Int) async throws -> [CaseRecord] {
+        let query = CaseRecord.query(on: db)
+        switch view {
+        case .inbox: query.filter(\.$platformID == caller.organisationID)
+        case .issued: query.filter(\.$issuerID == caller.organisationID)
+        case .scrutiny: query.filter(\.$scrutinyAuthorityID == caller.organisationID)
+        }
+        if let kind { query.filter(\.$kind == kind.rawValue) }
+        if let state { query.filter(\.$state == state.rawValue) }
+        if let before { query.filter(\.$receivedAt < before) }
+        return try await query.sort(\.$receivedAt, .descending).limit(limit).all()
+    }
+
+    /// Applies one side's action through the state machine, with what it does to the clock.
+    public func act(on id: UUID, _ action: CaseAction, by caller: Caller, now: Date, rules: DeskRules) async throws -> CaseRecord {
+        try await hub.write([.cases]) { db in
+            guard let record = try await CaseRecord.find(id, on: db), let party = Self.party(caller, record) else {
+                throw StoreError.notFound(field: "case", message: "no case \(id) addressed to or issued by your organisation")
+            }
+            let kind = CaseKind(rawValue: record.kind) ?? .referral
+            let current = CaseState(rawValue: record.state) ?? .received
+            let pause = record.pauseReason.flatMap(InabilityReason.init(rawValue:))
+            let reinstatable = record.reinstatable
+            let (state, clock) = try Self.checked { () throws(CaseRuleError) in
+                try action.transition(kind: kind, state: current, pause: pause, reinstatable: reinstatable, by: party)
+            }
+            var detail: [String: String] = ["action": action.name, "from": record.state]
+            switch action {
+            case .acknowledge:
+                record.acknowledgedAt = now
+            case .reportInability(let reason, let text):
+                record.pauseReason = reason.rawValue
+                record.pauseDetail = text
+                detail["reason"] = reason.rawValue
+                detail["detail"] = text
+            case .clarify(let text):
+                detail["clarification"] = text
+            case .confirmRemoval(let how, let at):
+                let removedAt = at ?? now
+                guard removedAt <= now.addingTimeInterval(1), removedAt >= record.receivedAt.addingTimeInterval(-1) else {
+                    throw StoreError.invalid(field: "at", message: "the removal time must be between receipt of the case and now")
+                }
+                record.removedAt = removedAt
+                record.removalAction = how.rawValue
+                record.removalSeconds = max(0, removedAt.timeIntervalSince(record.receivedAt))
+                if kind == .removalOrder, let deadline = record.deadlineAt {
+                    record.breachedAt = removedAt > deadline ? (record.breachedAt ?? deadline) : nil
+                }
+                detail["removal"] = how.rawValue
+                detail["at"] = Self.iso(removedAt)
+            case .refuse(let reason), .withdraw(let reason):
+                record.refusalReason = reason
+                detail["reason"] = reason
+            case .reinstate:
+                record.reinstatedAt = now
+            case .resume:
+                break
+            }
+            switch clock {
+            case .none: break
+            case .pause:
+                record.pausedAt = now
+                record.deadlineAt = nil
+                record.nextAlertAt = nil
+            case .restart:
+                let deadline = rules.clock.deadline(from: now)
+                record.pausedAt = nil
+                record.pauseReason = nil
+                record.deadlineAt = deadline
+                record.alertsSent = 0
+                record.nextAlertAt = rules.clock.alerts(deadline: deadline, sent: [], now: now).next
+                detail["deadline"] = Self.iso(deadline)
+            case .stop:
+                record.nextAlertAt = nil
+                record.closedAt = now
+            }
+            record.state = state.rawValue
+            record.updatedAt = now
+            try await record.save(on: db)
+            try await Self.audit(caller, "case.\(action.name)", target: id.uuidString, detail: detail, on: db)
+            try await Self.recordEvent(CaseEventKind(entering: state, restarted: clock == .restart), of: record, at: now,
+                                       detail: detail, on: db)
+            return record
+        }
+    }
+
+    /// Sends every deadline alert due by `now`, once across all replicas (the update only
+    /// applies if no one else sent it first). Returns how many went out.
+    @discardableResult
+    public func fireDueAlerts(now: Date, rules: DeskRules) async throws -> Int {
+        let due = try await CaseRecord.query(on: db).filter(\.$nextAlertAt <= now).limit(500).all()
+        guard !due.isEmpty else { return 0 }
+        return try await hub.write([.cases]) { db in
+            var sent = 0
+            for record in due {
+                guard let deadline = record.deadlineAt, CaseState(rawValue: record.state)?.isOpen == true else { continue }
+                let before = DeadlineAlert.set(bits: record.alertsSent)
+                let (alert, passed, next) = rules.clock.alerts(deadline: deadline, sent: before, now: now)
+                let claimed = try await (db as! any SQLDatabase).update(CaseRecord.schema)
+                    .set("alerts_sent", to: DeadlineAlert.bits(passed))
+                    .set("next_alert_at", to: next)
+                    .set("breached_at", to: passed.contains(.breach) ? (record.breachedAt ?? deadline) : record.breachedAt)
+                    .where("id", .equal, record.id!).where("alerts_sent", .equal, record.alertsSent)
+                    .returning("id").all()
+                guard !claimed.isEmpty, let alert else { continue }
+                record.alertsSent = DeadlineAlert.bits(passed)
+                try await Self.recordEvent(CaseEventKind(alert), of: record, at: now,
+                                           detail: ["deadline": Self.iso(deadline), "due": Self.iso(deadline.addingTimeInterval(-alert.lead))],
+                                           on: db)
+                sent += 1
+            }
+            return sent
+        }
+    }
+
+    // MARK: Events
+
+    /// Appends an event both sides (and a scrutinising authority) will see, and queues it
+    /// for each of their webhooks that wants it.
+    static func recordEvent(_ kind: CaseEventKind, of record: CaseRecord, at: Date, detail: [String: String],
+                            on db: any Database) async throws {
+        let event = CaseEventRecord()
+        event.caseID = record.id!
+        event.kind = kind.rawValue
+        event.issuerID = record.issuerID
+        event.platformID = record.platformID
+        event.scrutinyAuthorityID = record.scrutinyAuthorityID
+        event.at = at
+        event.detail = json(detail)
+        try await event.create(on: db)
+        try await queueDeliveries(of: event, on: db)
+    }
+
+    /// Events after `cursor` that `organisation` is a party to, in order.
+    public func caseEvents(after cursor: Int, for organisation: UUID, limit: Int) async throws -> [CaseEventRecord] {
+        try await CaseEventRecord.query(on: db).filter(\.$id > cursor)
+            .group(.or) {
+                $0.filter(\.$platformID == organisation).filter(\.$issuerID == organisation)
+                    .filter(\.$scrutinyAuthorityID == organisation)
+            }
+            .sort(\.$id).limit(limit).all()
+    }
+
+    /// The newest event id (the start of a live stream).
+    public func latestCaseEvent() async throws -> Int {
+        try await CaseEventRecord.query(on: db).sort(\.$id, .descending).first()?.id ?? 0
+    }
+
+    // MARK: Helpers
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func iso(_ date: Date) -> String {
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+    }
+
+    /// Runs a domain rule, turning its refusal into a store refusal.
+    static func checked<T>(_ body: () throws(CaseRuleError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            switch error.code {
+            case .forbidden: throw StoreError.forbidden(field: error.field, message: error.message)
+            case .conflict: throw StoreError.conflict(field: error.field, message: error.message)
+            case .notFound: throw StoreError.notFound(field: error.field, message: error.message)
+            default: throw StoreError.invalid(field: error.field, message: error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import CordonDomain
+import FluentKit
+import Foundation
+
+extension HubStore {
+    /// The platform's preserved record of removed content, kept for the preservation period.
+    public func preserve(caseID: UUID, contentReference: String, hashes: String, metadata: String, sealedEvidence: Data?,
+                         by caller: Caller, now: Date, rules: DeskRules) async throws -> PreservationRecord {
+        try await hub.write([]) { db in
+            let record = try await Self.platformCase(caseID, caller, on: db)
+            guard record.removedAt != nil else {
+                throw StoreError.conflict(field: "case", message: "content is preserved when it is removed; confirm the removal first")
+            }
+            let preservation = PreservationRecord()
+            preservation.caseID = caseID
+            preservation.platformID = caller.organisationID
+            preservation.contentReference = contentReference
+            preservation.hashes = hashes
+            preservation.metadata = metadata
+            preservation.evidence = sealedEvidence
+            preservation.preservedAt = now
+            preservation.keepUntil = now.addingTimeInterval(rules.preservationPeriod)
+            try await preservation.create(on: db)
+            try await Self.audit(caller, "preservation.create", target: preservation.id!.uuidString,
+                                 detail: ["case": caseID.uuidString, "evidence": String(sealedEvidence != nil)], on: db)
+            return preservation
+        }
+    }
+
+    /// A preserved record the caller may see: the platform's own, or one of a case it issued.
+    public func preservation(_ id: UUID, for caller: Caller) async throws -> PreservationRecord {
+        guard let record = try await PreservationRecord.find(id, on: db),
+              let owner = try await CaseRecord.find(record.caseID, on: db),
+              HubStore.party(caller, owner) != nil
+        else { throw StoreError.notFound(field: "preservation", message: "no preserved record \(id) of your cases") }
+        return record
+    }
+
+    public func preservations(of caseID: UUID) async throws -> [PreservationRecord] {
+        try await PreservationRecord.query(on: db).filter(\.$caseID == caseID).sort(\.$preservedAt).all()
+    }
+
+    /// Keeps a record beyond its period, until `until` (a legal hold by either side).
+    public func holdPreservation(_ id: UUID, until: Date, by caller: Caller, now: Date) async throws -> PreservationRecord {
+        try await hub.write([]) { db in
+            guard let record = try await PreservationRecord.find(id, on: db),
+                  let owner = try await CaseRecord.find(record.caseID, on: db), HubStore.party(caller, owner) != nil
+            else { throw StoreError.notFound(field: "preservation", message: "no preserved record \(id) of your cases") }
+            guard record.purgedAt == nil else { throw StoreError.conflict(field: "preservation", message: "this record was purged already") }
+            guard until > now else { throw StoreError.invalid(field: "until", message: "a legal hold must end in the future") }
+            record.legalHoldUntil = max(until, record.legalHoldUntil ?? until)
+            try await record.save(on: db)
+            try await Self.audit(caller, "preservation.hold", target: id.uuidString, detail: ["until": Self.iso(until)], on: db)
+            return record
+        }
+    }
+
+    /// Purges every record past its period and any legal hold: the content reference,
+    /// hashes, metadata and evidence go, the fact of the purge stays (and is audited).
+    @discardableResult
+    public func purgeExpiredPreservations(now: Date) async throws -> Int {
+        let expired = try await PreservationRecord.query(on: db).filter(\.$purgedAt == nil).filter(\.$keepUntil < now).all()
+            .filter { ($0.legalHoldUntil ?? .distantPast) < now }
+        guard !expired.isEmpty else { return 0 }
+        try await hub.write([]) { db in
+            for record in expired {
+                record.contentReference = ""
+                record.hashes = "[]"
+                record.metadata = "{}"
+                record.evidence = nil
+                record.purgedAt = now
+                try await record.save(on: db)
+                try await Self.audit(nil, "preservation.purge", target: record.id!.uuidString,
+                                     detail: ["case": record.caseID.uuidString], on: db)
+            }
+        }
+        return expired.count
+    }
+}

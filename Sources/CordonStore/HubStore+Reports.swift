@@ -1,0 +1,124 @@
+import CordonDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+extension HubStore {
+    /// The transparency figures of `organisation` for a calendar year (UTC), computed in
+    /// the database (a handful of aggregate queries over indexed columns).
+    public func transparency(of organisation: UUID, year: Int) async throws -> TransparencyFigures {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
+        let end = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!
+        let sql = hub.sql
+        let order = CaseKind.removalOrder.rawValue, referral = CaseKind.referral.rawValue
+        var figures = TransparencyFigures(organisation: organisation, year: year, asPlatform: .init(), asIssuer: .init())
+
+        struct PlatformRow: Decodable {
+            var orders: Int?, referrals: Int?, refused: Int?, scrutiny: Int?, struck: Int?
+        }
+        if let row = try await sql.raw("""
+            SELECT SUM(CASE WHEN kind = \(bind: order) THEN 1 ELSE 0 END) AS orders,
+                   SUM(CASE WHEN kind = \(bind: referral) THEN 1 ELSE 0 END) AS referrals,
+                   SUM(CASE WHEN state = 'refused' THEN 1 ELSE 0 END) AS refused,
+                   SUM(CASE WHEN scrutiny_requested_at IS NOT NULL THEN 1 ELSE 0 END) AS scrutiny,
+                   SUM(CASE WHEN scrutiny_outcome = 'struck-down' THEN 1 ELSE 0 END) AS struck
+            FROM cases WHERE platform_id = \(bind: organisation) AND received_at >= \(bind: start) AND received_at < \(bind: end)
+            """).first(decoding: PlatformRow.self) {
+            figures.asPlatform.ordersReceived = row.orders ?? 0
+            figures.asPlatform.referralsReceived = row.referrals ?? 0
+            figures.asPlatform.referralsRefused = row.refused ?? 0
+            figures.asPlatform.scrutinyRequests = row.scrutiny ?? 0
+            figures.asPlatform.ordersStruckDown = row.struck ?? 0
+        }
+        struct RemovalRow: Decodable {
+            var orders: Int?, own: Int?, removed: Int?, disabled: Int?
+        }
+        if let row = try await sql.raw("""
+            SELECT SUM(CASE WHEN kind = \(bind: order) THEN 1 ELSE 0 END) AS orders,
+                   SUM(CASE WHEN kind = \(bind: referral) THEN 1 ELSE 0 END) AS own,
+                   SUM(CASE WHEN removal_action = 'removed' THEN 1 ELSE 0 END) AS removed,
+                   SUM(CASE WHEN removal_action = 'disabled' THEN 1 ELSE 0 END) AS disabled
+            FROM cases WHERE platform_id = \(bind: organisation) AND removed_at >= \(bind: start) AND removed_at < \(bind: end)
+            """).first(decoding: RemovalRow.self) {
+            figures.asPlatform.removedAfterOrders = row.orders ?? 0
+            figures.asPlatform.removedByOwnMeasures = row.own ?? 0
+            figures.asPlatform.removed = row.removed ?? 0
+            figures.asPlatform.disabled = row.disabled ?? 0
+        }
+        figures.asPlatform.deadlinesBreached = try await count(sql, """
+            SELECT COUNT(*) AS n FROM cases WHERE platform_id = \(bind: organisation)
+            AND breached_at >= \(bind: start) AND breached_at < \(bind: end)
+            """)
+        figures.asPlatform.reinstatements = try await count(sql, """
+            SELECT COUNT(*) AS n FROM cases WHERE platform_id = \(bind: organisation)
+            AND reinstated_at >= \(bind: start) AND reinstated_at < \(bind: end)
+            """)
+        struct ComplaintRow: Decodable {
+            var total: Int?, upheld: Int?, rejected: Int?
+        }
+        if let row = try await sql.raw("""
+            SELECT COUNT(*) AS total, SUM(CASE WHEN outcome = 'upheld' THEN 1 ELSE 0 END) AS upheld,
+                   SUM(CASE WHEN outcome = 'rejected' THEN 1 ELSE 0 END) AS rejected
+            FROM complaints WHERE platform_id = \(bind: organisation) AND filed_at >= \(bind: start) AND filed_at < \(bind: end)
+            """).first(decoding: ComplaintRow.self) {
+            figures.asPlatform.complaints = row.total ?? 0
+            figures.asPlatform.complaintsUpheld = row.upheld ?? 0
+            figures.asPlatform.complaintsRejected = row.rejected ?? 0
+            figures.asPlatform.complaintsPending = (row.total ?? 0) - (row.upheld ?? 0) - (row.rejected ?? 0)
+        }
+
+        struct IssuerRow: Decodable {
+            var orders: Int?, referrals: Int?, ordersRemoved: Int?, referralsRemoved: Int?, breached: Int?
+            var q15: Int?, q30: Int?, q60: Int?, q1440: Int?, over: Int?
+        }
+        let removedOrGone = "(removed_at IS NOT NULL OR EXISTS (SELECT 1 FROM case_urls u WHERE u.case_id = cases.id AND u.status = 'gone'))"
+        if let row = try await sql.raw("""
+            SELECT SUM(CASE WHEN kind = \(bind: order) THEN 1 ELSE 0 END) AS orders,
+                   SUM(CASE WHEN kind = \(bind: referral) THEN 1 ELSE 0 END) AS referrals,
+                   SUM(CASE WHEN kind = \(bind: order) AND \(unsafeRaw: removedOrGone) THEN 1 ELSE 0 END) AS "ordersRemoved",
+                   SUM(CASE WHEN kind = \(bind: referral) AND \(unsafeRaw: removedOrGone) THEN 1 ELSE 0 END) AS "referralsRemoved",
+                   SUM(CASE WHEN breached_at IS NOT NULL THEN 1 ELSE 0 END) AS breached,
+                   SUM(CASE WHEN kind = \(bind: order) AND removal_seconds <= 900 THEN 1 ELSE 0 END) AS q15,
+                   SUM(CASE WHEN kind = \(bind: order) AND removal_seconds > 900 AND removal_seconds <= 1800 THEN 1 ELSE 0 END) AS q30,
+                   SUM(CASE WHEN kind = \(bind: order) AND removal_seconds > 1800 AND removal_seconds <= 3600 THEN 1 ELSE 0 END) AS q60,
+                   SUM(CASE WHEN kind = \(bind: order) AND removal_seconds > 3600 AND removal_seconds <= 86400 THEN 1 ELSE 0 END) AS q1440,
+                   SUM(CASE WHEN kind = \(bind: order) AND removal_seconds > 86400 THEN 1 ELSE 0 END) AS over
+            FROM cases WHERE issuer_id = \(bind: organisation) AND received_at >= \(bind: start) AND received_at < \(bind: end)
+            """).first(decoding: IssuerRow.self) {
+            var issuer = TransparencyFigures.IssuerFigures()
+            issuer.ordersIssued = row.orders ?? 0
+            issuer.referralsIssued = row.referrals ?? 0
+            issuer.ordersRemoved = row.ordersRemoved ?? 0
+            issuer.referralsRemoved = row.referralsRemoved ?? 0
+            issuer.orderRemovalRate = issuer.ordersIssued == 0 ? 0 : Double(issuer.ordersRemoved) / Double(issuer.ordersIssued)
+            issuer.referralRemovalRate = issuer.referralsIssued == 0 ? 0 : Double(issuer.referralsRemoved) / Double(issuer.referralsIssued)
+            issuer.deadlinesBreached = row.breached ?? 0
+            issuer.timeToRemoval = .init(within15Minutes: row.q15 ?? 0, within30Minutes: row.q30 ?? 0, within1Hour: row.q60 ?? 0,
+                                         within24Hours: row.q1440 ?? 0, over24Hours: row.over ?? 0)
+            let timed = [row.q15, row.q30, row.q60, row.q1440, row.over].reduce(0) { $0 + ($1 ?? 0) }
+            if timed > 0 {
+                issuer.timeToRemoval.medianSeconds = try await removalSeconds(sql, organisation, start, end, offset: (timed - 1) / 2)
+                issuer.timeToRemoval.p90Seconds = try await removalSeconds(sql, organisation, start, end, offset: (timed * 9 - 1) / 10)
+            }
+            figures.asIssuer = issuer
+        }
+        return figures
+    }
+
+    private func count(_ sql: any SQLDatabase, _ query: SQLQueryString) async throws -> Int {
+        struct Row: Decodable { var n: Int }
+        return try await sql.raw(query).first(decoding: Row.self)?.n ?? 0
+    }
+
+    /// The `offset`-th smallest time to removal of the issuer's orders in the period.
+    private func removalSeconds(_ sql: any SQLDatabase, _ organisation: UUID, _ start: Date, _ end: Date, offset: Int) async throws -> Double? {
+        struct Row: Decodable { var s: Double }
+        return try await sql.raw("""
+            SELECT removal_seconds AS s FROM cases WHERE issuer_id = \(bind: organisation) AND kind = \(bind: CaseKind.removalOrder.rawValue)
+            AND received_at >= \(bind: start) AND received_at < \(bind: end) AND removal_seconds IS NOT NULL
+            ORDER BY removal_seconds LIMIT 1 OFFSET \(unsafeRaw: String(offset))
+            """).first(decoding: Row.self)?.s
+    }
+}

@@ -1,0 +1,127 @@
+import CordonDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+extension HubStore {
+    public func createWebhook(url: String, events: [String], secret: String, by caller: Caller, now: Date) async throws -> WebhookRecord {
+        let record = WebhookRecord()
+        record.organisationID = caller.organisationID
+        record.url = url
+        record.secret = secret
+        record.events = Self.json(events)
+        record.createdAt = now
+        try await hub.write([]) { db in
+            try await record.create(on: db)
+            try await Self.audit(caller, "webhook.create", target: record.id!.uuidString, detail: ["url": url], on: db)
+        }
+        return record
+    }
+
+    public func webhooks(of organisation: UUID) async throws -> [WebhookRecord] {
+        try await WebhookRecord.query(on: db).filter(\.$organisationID == organisation).filter(\.$revokedAt == nil)
+            .sort(\.$createdAt).all()
+    }
+
+    public func revokeWebhook(_ id: UUID, by caller: Caller, now: Date) async throws {
+        try await hub.write([]) { db in
+            guard let record = try await WebhookRecord.find(id, on: db), record.organisationID == caller.organisationID,
+                  record.revokedAt == nil
+            else { throw StoreError.notFound(field: "webhook", message: "no webhook \(id) of your organisation") }
+            record.revokedAt = now
+            try await record.save(on: db)
+            try await Self.audit(caller, "webhook.revoke", target: id.uuidString, detail: [:], on: db)
+        }
+    }
+
+    /// Queues `event` for every webhook of the organisations it concerns that wants its kind.
+    static func queueDeliveries(of event: CaseEventRecord, on db: any Database) async throws {
+        let parties = [event.issuerID, event.platformID] + (event.scrutinyAuthorityID.map { [$0] } ?? [])
+        let hooks = try await WebhookRecord.query(on: db).filter(\.$organisationID ~~ parties).filter(\.$revokedAt == nil).all()
+        guard !hooks.isEmpty else { return }
+        let body = json(WebhookPayload(event))
+        for hook in hooks {
+            let wanted = (try? JSONDecoder().decode([String].self, from: Data(hook.events.utf8))) ?? []
+            guard wanted.isEmpty || wanted.contains(event.kind) else { continue }
+            let delivery = WebhookDeliveryRecord()
+            delivery.webhookID = hook.id!
+            delivery.eventID = event.id!
+            delivery.eventKind = event.kind
+            delivery.body = body
+            delivery.state = "pending"
+            delivery.attempts = 0
+            delivery.nextAttemptAt = event.at
+            try await delivery.create(on: db)
+        }
+    }
+
+    /// Claims up to `limit` deliveries due by `now` for `lease` (no other replica sends
+    /// them meanwhile), with their webhooks.
+    public func claimDueDeliveries(now: Date, lease: TimeInterval, limit: Int) async throws -> [(WebhookDeliveryRecord, WebhookRecord)] {
+        let due = try await WebhookDeliveryRecord.query(on: db).filter(\.$state == "pending")
+            .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).all()
+        guard !due.isEmpty else { return [] }
+        var claimed: [WebhookDeliveryRecord] = []
+        for delivery in due {
+            let rows = try await hub.sql.update(WebhookDeliveryRecord.schema)
+                .set("next_attempt_at", to: now.addingTimeInterval(lease))
+                .where("id", .equal, delivery.id!).where("state", .equal, "pending")
+                .where("next_attempt_at", .lessThanOrEqual, now)
+                .returning("id").all()
+            if !rows.isEmpty { claimed.append(delivery) }
+        }
+        let hooks = Dictionary(uniqueKeysWithValues: try await WebhookRecord.query(on: db)
+            .filter(\.$id ~~ Set(claimed.map(\.webhookID))).all().map { ($0.id!, $0) })
+        return claimed.compactMap { delivery in hooks[delivery.webhookID].map { (delivery, $0) } }
+    }
+
+    /// Records one attempt: delivered, retried at `retryAt`, or dead-lettered when `retryAt` is nil.
+    public func recordDelivery(_ id: Int, delivered: Bool, error: String?, retryAt: Date?, now: Date) async throws {
+        guard let delivery = try await WebhookDeliveryRecord.find(id, on: db) else { return }
+        delivery.attempts += 1
+        delivery.lastError = error
+        if delivered {
+            delivery.state = "delivered"
+            delivery.deliveredAt = now
+        } else if let retryAt {
+            delivery.nextAttemptAt = retryAt
+        } else {
+            delivery.state = "dead"
+        }
+        try await delivery.save(on: db)
+    }
+
+    /// A webhook's deliveries in one state (`dead` is the dead-letter list), newest first.
+    public func deliveries(of webhook: UUID, state: String?, limit: Int) async throws -> [WebhookDeliveryRecord] {
+        let query = WebhookDeliveryRecord.query(on: db).filter(\.$webhookID == webhook)
+        if let state { query.filter(\.$state == state) }
+        return try await query.sort(\.$id, .descending).limit(limit).all()
+    }
+
+    /// Puts a dead delivery back in the queue.
+    public func retryDelivery(_ id: Int, of webhook: UUID, now: Date) async throws {
+        guard let delivery = try await WebhookDeliveryRecord.find(id, on: db), delivery.webhookID == webhook else {
+            throw StoreError.notFound(field: "delivery", message: "no delivery \(id) of webhook \(webhook)")
+        }
+        delivery.state = "pending"
+        delivery.nextAttemptAt = now
+        try await delivery.save(on: db)
+    }
+}
+
+/// The JSON body of a webhook call.
+public struct WebhookPayload: Codable, Sendable {
+    public var id: Int
+    public var event: String
+    public var caseID: UUID
+    public var at: String
+    public var detail: [String: String]
+
+    init(_ event: CaseEventRecord) {
+        id = event.id!
+        self.event = event.kind
+        caseID = event.caseID
+        at = HubStore.iso(event.at)
+        detail = (try? JSONDecoder().decode([String: String].self, from: Data(event.detail.utf8))) ?? [:]
+    }
+}
