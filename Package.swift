@@ -34,7 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
-        // Tests only (HummingbirdTesting builds it anyway): a real HTTP client for event streams.
+        // Outgoing HTTP (removal checks, webhooks), and a real client for event streams in tests.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -78,10 +78,21 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "CordonOutbound",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "CordonHub",
             dependencies: [
-                "CordonDomain", "CordonStore", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
+                "CordonDomain", "CordonStore", "CordonOutbound", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -123,6 +134,14 @@ let package = Package(
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
+        .testTarget(
+            name: "CordonOutboundTests",
+            dependencies: [
+                "CordonOutbound", "CordonTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "CordonHubTests",
             dependencies: [

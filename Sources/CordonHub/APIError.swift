@@ -61,6 +61,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.notFound, code: "not-found", field: field, message: message)
     }
 
+    /// A case refused by de-confliction: 409, one item per URL covered.
+    init(_ error: DeconflictionError) {
+        self.init(.conflict, code: error.held ? "held" : "duplicate", field: "urls", message: error.held
+            ? "a URL is under a do-not-refer hold linked to an investigation"
+            : "a URL is already covered by another case; see the items, and send \"override\": true to issue anyway")
+        items = error.items.map { Item(index: $0.index, field: "urls[\($0.index)]", message: $0.message) }
+    }
+
     /// The API form of a store refusal.
     init(_ error: StoreError) {
         switch error {

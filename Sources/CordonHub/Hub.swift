@@ -1,4 +1,5 @@
 import CordonDomain
+import CordonOutbound
 import CordonStore
 import Foundation
 import Hummingbird
@@ -13,6 +14,8 @@ public struct Hub: Sendable {
     let catalog = SignalCatalog()
     let access: AccessCache
     let follower: ChangeFollower
+    let notary: HubNotary
+    let caseEvents = CaseEventSignal()
 
     /// Opens the hub over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
@@ -36,6 +39,7 @@ public struct Hub: Sendable {
         catalog.compact()
         follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
         try await follower.catchUp()
+        notary = try await HubNotary(store: store)
     }
 
     /// How many signals can match now.
@@ -55,6 +59,10 @@ public struct Hub: Sendable {
         addSignalRoutes(to: v1)
         addMatchRoutes(to: v1)
         addFeedRoutes(to: v1)
+        addCaseRoutes(to: v1)
+        addCaseReviewRoutes(to: v1)
+        addDeskRoutes(to: v1)
+        addCaseEventRoutes(to: v1)
         return router
     }
 
@@ -65,7 +73,7 @@ public struct Hub: Sendable {
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             logger: logger)
-        app.addServices(HubSynchroniser(hub: self, logger: logger))
+        app.addServices(HubSynchroniser(hub: self, logger: logger), DeskWorker(hub: self, logger: logger))
         return app
     }
 
@@ -75,8 +83,13 @@ public struct Hub: Sendable {
             return try await body()
         } catch let error as StoreError {
             throw APIError(error)
+        } catch let error as DeconflictionError {
+            throw APIError(error)
         }
     }
+
+    /// The desk's time, from the configured clock.
+    func now() -> Date { configuration.clock.now() }
 
     /// After a local write of signals: the catalog (and live subscribers) see it before
     /// the response goes out.
@@ -100,12 +113,25 @@ public struct HubConfiguration: Sendable {
     public var maxDistanceCap: Int
     /// The most signals one submission may carry.
     public var maxSignalsPerRequest: Int
+    /// Where the referral desk reads the time (tests and drills move it).
+    public var clock: any WallClock
+    /// Deadlines, check schedule, scrutiny windows, preservation period.
+    public var desk: DeskRules
+    /// Which addresses the removal checker and webhooks may reach.
+    public var outboundPolicy: AddressPolicy
+    /// How often the desk worker looks for due alerts, checks, deliveries and purges.
+    public var deskTick: Duration
 
     public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
-                maxSignalsPerRequest: Int = 10_000) {
+                maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),
+                outboundPolicy: AddressPolicy = .publicOnly, deskTick: Duration = .milliseconds(200)) {
         self.disputeRule = disputeRule
         self.defaultMaxDistance = defaultMaxDistance
         self.maxDistanceCap = maxDistanceCap
         self.maxSignalsPerRequest = maxSignalsPerRequest
+        self.clock = clock
+        self.desk = desk
+        self.outboundPolicy = outboundPolicy
+        self.deskTick = deskTick
     }
 }

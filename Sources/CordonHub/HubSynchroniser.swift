@@ -35,6 +35,7 @@ struct HubSynchroniser: Service {
             switch topic {
             case .signals: try await hub.signalsChanged()
             case .access: try await hub.accessChanged()
+            case .cases: hub.caseEvents.wake()
             }
         } catch {
             logger.warning("could not catch up with \(topic.rawValue) changes: \(error)")

@@ -29,8 +29,8 @@ public final class CaseRecord: Model, @unchecked Sendable {
     /// When the hub accepted it from the issuer, and when it reached the platform's inbox.
     @Field(key: "sent_at") public var sentAt: Date
     @Field(key: "received_at") public var receivedAt: Date
-    /// The hub's signature over the receipt statement.
-    @OptionalField(key: "receipt_signature") public var receiptSignature: String?
+    /// The hub's signed receipt: JSON {"statement": …, "signature": …}.
+    @OptionalField(key: "receipt") public var receipt: String?
     @OptionalField(key: "acknowledged_at") public var acknowledgedAt: Date?
     @OptionalField(key: "deadline_at") public var deadlineAt: Date?
     @OptionalField(key: "paused_at") public var pausedAt: Date?

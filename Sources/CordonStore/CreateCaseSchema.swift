@@ -25,7 +25,7 @@ struct CreateCaseSchema: AsyncMigration {
             .field("non_disclosure_until", .datetime)
             .field("sent_at", .datetime, .required)
             .field("received_at", .datetime, .required)
-            .field("receipt_signature", .string)
+            .field("receipt", .string)
             .field("acknowledged_at", .datetime)
             .field("deadline_at", .datetime)
             .field("paused_at", .datetime)

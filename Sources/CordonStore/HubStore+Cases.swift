@@ -8,7 +8,7 @@ extension HubStore {
     /// de-conflicts its URLs, starts an order's clock and tells both sides. All in one
     /// transaction, so a refused case leaves nothing behind.
     public func openCase(
-        _ new: NewCase, by caller: Caller, sentAt: Date, receivedAt: Date, receiptSignature: String?, rules: DeskRules
+        _ new: NewCase, by caller: Caller, sentAt: Date, receivedAt: Date, receipt: String?, rules: DeskRules
     ) async throws -> CaseRecord {
         try await hub.write([.cases]) { db in
             guard let platform = try await OrganisationRecord.find(new.platformID, on: db) else {
@@ -36,7 +36,7 @@ extension HubStore {
             record.nonDisclosureUntil = new.nonDisclosureUntil
             record.sentAt = sentAt
             record.receivedAt = receivedAt
-            record.receiptSignature = receiptSignature
+            record.receipt = receipt
             record.alertsSent = 0
             record.reinstatable = false
             record.firstOrder = false
@@ -285,7 +285,8 @@ extension HubStore {
 
     // MARK: Helpers
 
-    static func json(_ value: some Encodable) -> String {
+    /// JSON text of a value, as the store keeps lists and objects (sorted keys).
+    public static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)

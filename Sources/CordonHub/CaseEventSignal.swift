@@ -1,0 +1,23 @@
+import Foundation
+import Synchronization
+
+/// Wakes live case-event streams when events may have been added (a local write, a
+/// notification from another replica, the desk worker's timer). Streams read what is new
+/// from the store, so a wake carries nothing and a missed one costs at most a tick.
+final class CaseEventSignal: Sendable {
+    private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
+
+    func wake() {
+        subscribers.withLock { for subscriber in $0.values { subscriber.yield() } }
+    }
+
+    func subscribe() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        subscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        return stream
+    }
+}
