@@ -137,16 +137,17 @@ let package = Package(
         .testTarget(
             name: "CordonOutboundTests",
             dependencies: [
-                "CordonOutbound", "CordonTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "CordonOutbound",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "CordonHubTests",
             dependencies: [
-                "CordonHub", "CordonStore", "CordonDomain", "PDQ", "MediaDecoding", "CordonTestSupport",
+                "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound", "PDQ", "MediaDecoding", "CordonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict),

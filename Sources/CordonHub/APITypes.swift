@@ -9,11 +9,13 @@ enum API {
         var id: UUID
         var name: String
         var kind: OrganisationKind
+        var memberState: String?
 
         init(_ record: OrganisationRecord) {
             id = record.id!
             name = record.name
             kind = OrganisationKind(rawValue: record.kind) ?? .platform
+            memberState = record.memberState
         }
     }
 
@@ -26,6 +28,8 @@ enum API {
     struct NewOrganisation: Decodable {
         var name: String
         var kind: OrganisationKind
+        /// ISO 3166 alpha-2, e.g. "DE".
+        var memberState: String?
     }
 
     struct NewKey: Decodable {

@@ -21,7 +21,12 @@ extension Hub {
             guard caller.role.canAdminister else { throw APIError.forbidden("creating organisations needs an admin key") }
             let body = try await request.decodeJSON(API.NewOrganisation.self, context: context)
             let name = try Self.validName(body.name, field: "name")
-            let record = try await storeCall { try await store.createOrganisation(name: name, kind: body.kind, by: caller) }
+            if let state = body.memberState, state.count != 2 || !state.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                throw APIError.invalid("memberState", "memberState is an ISO 3166 two-letter code such as DE")
+            }
+            let record = try await storeCall {
+                try await store.createOrganisation(name: name, kind: body.kind, memberState: body.memberState?.uppercased(), by: caller)
+            }
             try await accessChanged()
             return EditedResponse(status: .created, response: .init(record))
         }

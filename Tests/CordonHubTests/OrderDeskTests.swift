@@ -1,0 +1,200 @@
+import CordonDomain
+import CordonOutbound
+import CordonTestSupport
+import Crypto
+import Foundation
+import HTTPTypes
+import Synchronization
+import Testing
+
+/// Removal orders over real HTTP: issue, receipt proof, the one-hour clock with pauses,
+/// alerts to both sides, and everything a wrong request must not do.
+@Suite struct OrderDeskTests {
+    @Test(arguments: Backend.allCases)
+    func anOrderRunsFromReceiptToRemovalWithAProvableReceipt(_ backend: Backend) async throws {
+        let d = try await DeskFixture.make(backend)
+        try await d.hub.withServer { c in
+            let keyID = try await d.registerKey(c)
+            let issued = try await d.order(c, urls: ["https://video.example.org/watch?v=1&utm_source=x"], keyID: keyID)
+            #expect(issued.status == 201, "\(issued.json ?? "")")
+            let id = try #require(issued.object["id"] as? String)
+            #expect(issued.object["state"] as? String == "received")
+            let received = try #require(RemovalOrderContent.parseDate(issued.object["receivedAt"] as? String ?? ""))
+            let deadline = try #require(RemovalOrderContent.parseDate(issued.object["deadline"] as? String ?? ""))
+            #expect(abs(deadline.timeIntervalSince(received) - 3600) < 0.01)
+
+            // In the platform's inbox and the authority's list.
+            let inbox = try await c.call(.get, "/v1/cases", key: d.betaKey)
+            #expect((inbox.object["cases"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+            let issuedList = try await c.call(.get, "/v1/cases?view=issued&kind=removal-order", key: d.frKey)
+            #expect((issuedList.object["cases"] as? [[String: Any]])?.count == 1)
+
+            // The proof verifies with nothing but the two public keys.
+            let proof = try await c.call(.get, "/v1/orders/\(id)/proof", key: d.betaKey).object
+            let order = try #require(proof["order"] as? String)
+            let issuerKey = try Curve25519.Signing.PublicKey(rawRepresentation: Data(base64Encoded: proof["issuerPublicKey"] as! String)!)
+            #expect(issuerKey.isValidSignature(Data(base64Encoded: proof["issuerSignature"] as! String)!, for: Data(order.utf8)))
+            let receipt = try #require(proof["receipt"] as? [String: Any])
+            let statement = try #require(receipt["statement"] as? String)
+            let hubKey = try Curve25519.Signing.PublicKey(rawRepresentation: Data(base64Encoded: proof["hubPublicKey"] as! String)!)
+            #expect(hubKey.isValidSignature(Data(base64Encoded: receipt["signature"] as! String)!, for: Data(statement.utf8)))
+            #expect(!hubKey.isValidSignature(Data(base64Encoded: receipt["signature"] as! String)!, for: Data((statement + " ").utf8)))
+            let fields = try #require(try JSONSerialization.jsonObject(with: Data(statement.utf8)) as? [String: String])
+            #expect(fields["orderSHA256"] == SHA256.hash(data: Data(order.utf8)).map { String(format: "%02x", $0) }.joined())
+            #expect(fields["caseID"] == id && RemovalOrderContent.parseDate(fields["receivedAt"] ?? "") != nil)
+
+            // Acknowledge, pause for missing information, clarify (a fresh hour), remove.
+            func act(_ key: String, _ body: [String: Any]) async throws -> HubClient.Reply {
+                try await c.call(.post, "/v1/cases/\(id)/actions", key: key, json: body)
+            }
+            #expect(try await act(d.betaKey, ["action": "acknowledge"]).object["state"] as? String == "acknowledged")
+            #expect(try await act(d.betaKey, ["action": "acknowledge"]).status == 409)
+            let paused = try await act(d.betaKey, ["action": "report-inability", "reason": "missing-information", "detail": "Which video?"])
+            #expect(paused.object["state"] as? String == "suspended" && paused.object["deadline"] == nil)
+            let wrongSide = try await act(d.betaKey, ["action": "resume"])
+            #expect(wrongSide.status == 409 && wrongSide.error["field"] as? String == "action")
+            d.clock.advance(by: 600)
+            let clarified = try await act(d.frKey, ["action": "clarify", "clarification": "The video at 0:42."])
+            let restarted = try #require(RemovalOrderContent.parseDate(clarified.object["deadline"] as? String ?? ""))
+            #expect(abs(restarted.timeIntervalSince(d.clock.now()) - 3600) < 5)
+            // Neither another authority nor another platform can act on it, or even see it.
+            #expect(try await act(d.deKey, ["action": "withdraw", "reason": "x"]).status == 404)
+            #expect(try await act(d.alphaKey, ["action": "acknowledge"]).status == 404)
+            #expect(try await c.call(.get, "/v1/cases/\(id)", key: d.alphaKey).status == 404)
+            #expect(try await act(d.betaKey, ["action": "refuse", "reason": "not illegal"]).status == 409)
+            let removed = try await act(d.betaKey, ["action": "confirm-removal", "removal": "disabled"])
+            #expect(removed.object["state"] as? String == "removed" && removed.object["removalAction"] as? String == "disabled")
+            #expect(removed.object["breachedAt"] == nil)
+
+            let events = try await c.call(.get, "/v1/case-events", key: d.betaKey).object["events"] as? [[String: Any]]
+            #expect(events?.compactMap { $0["event"] as? String } ==
+                    ["case-received", "case-acknowledged", "case-suspended", "case-restarted", "case-removed"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deadlineAlertsReachBothSidesByStreamAndSignedWebhookWithinASecond(_ backend: Backend) async throws {
+        let d = try await DeskFixture.make(backend)
+        let site = LoopbackSite()
+        try await site.run { sitePort in
+            try await d.hub.withServer { c in
+                let port = try #require(c.port)
+                var secrets: [String: String] = [:]
+                for (key, path) in [(d.betaKey, "hook-beta"), (d.frKey, "hook-fr")] {
+                    let hook = try await c.call(.post, "/v1/webhooks", key: key, json: ["url": "http://127.0.0.1:\(sitePort)/\(path)"])
+                    #expect(hook.status == 201)
+                    secrets[path] = hook.object["secret"] as? String
+                }
+                let keyID = try await d.registerKey(c)
+                let issued = try await d.order(c, urls: ["https://example.org/a"], keyID: keyID)
+                let id = try #require(issued.object["id"] as? String)
+                let wanted = ["deadline-15-minutes", "deadline-5-minutes", "deadline-breached"]
+                let streams = [d.betaKey, d.frKey].map { key in
+                    Task {
+                        try await EventStreamClient.collect(
+                            url: "http://127.0.0.1:\(port)/v1/case-events/stream?since=0", headers: [("Authorization", "Bearer \(key)")]
+                        ) { events in events.contains { $0.event == "deadline-breached" } }
+                    }
+                }
+                // Each alert arrives within a second of the moment the clock passes it.
+                for (alert, jump) in zip(wanted, [2700.5, 600.0, 300.0]) {
+                    d.clock.advance(by: jump)
+                    let arrived = try await eventually(within: 1) {
+                        let page = try await c.call(.get, "/v1/case-events", key: d.frKey).object["events"] as? [[String: Any]]
+                        return page?.contains { $0["event"] as? String == alert } == true
+                    }
+                    #expect(arrived, "\(alert) was not sent within 1 s")
+                }
+                for stream in streams {
+                    let (status, events) = try await stream.value
+                    #expect(status == 200)
+                    #expect(events.compactMap(\.event).filter { $0.hasPrefix("deadline") } == wanted)
+                }
+                let breached = try await c.call(.get, "/v1/cases/\(id)", key: d.betaKey).object
+                #expect(breached["breachedAt"] as? String == breached["deadline"] as? String)
+
+                // Both webhooks got every alert, signed with their own secret.
+                #expect(try await eventually(within: 3) { site.calls.withLock { $0.count } >= 8 })
+                for call in site.calls.withLock({ $0 }) {
+                    let secret = try #require(secrets[call.path])
+                    #expect(WebhookSignature.verify(header: call.signature, body: call.body, secret: secret))
+                    #expect(!WebhookSignature.verify(header: call.signature, body: call.body, secret: "whsec_forged"))
+                }
+                let kinds = site.calls.withLock { $0.filter { $0.path == "hook-beta" } }
+                    .compactMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }.compactMap { $0["event"] as? String }
+                #expect(Set(wanted).isSubset(of: Set(kinds)))
+            }
+        }
+    }
+
+    @Test func aWebhookThatKeepsFailingIsRetriedThenDeadLettered() async throws {
+        let d = try await DeskFixture.make(.sqlite)
+        let site = LoopbackSite()
+        try await site.run { sitePort in
+            try await d.hub.withServer { c in
+                let hook = try await c.call(.post, "/v1/webhooks", key: d.betaKey,
+                                            json: ["url": "http://127.0.0.1:\(sitePort)/hook-flaky", "events": ["case-received"]])
+                let hookID = try #require(hook.object["id"] as? String)
+                let bad = try await c.call(.post, "/v1/webhooks", key: d.betaKey, json: ["url": "http://10.0.0.1/hook"])
+                #expect(bad.status == 400 && bad.error["field"] as? String == "url")
+                #expect(try await c.call(.post, "/v1/webhooks", key: d.betaKey, json: ["url": "http://127.0.0.1/x", "events": ["nope"]]).status == 400)
+                let keyID = try await d.registerKey(c)
+                #expect(try await d.order(c, urls: ["https://example.org/b"], keyID: keyID).status == 201)
+                // Every retry is due an hour later at most: move the clock past each.
+                for _ in 0..<8 {
+                    try await Task.sleep(for: .milliseconds(400))
+                    d.clock.advance(by: 3601)
+                }
+                let dead = try await eventually(within: 3) {
+                    let list = try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=dead", key: d.betaKey).array
+                    return list.first?["attempts"] as? Int == 7
+                }
+                #expect(dead)
+                #expect(site.calls.withLock { $0.count } == 7)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func badInputsAreRefusedClearlyAndChangeNothing(_ backend: Backend) async throws {
+        let d = try await DeskFixture.make(backend)
+        try await d.hub.withServer { c in
+            let keyID = try await d.registerKey(c)
+            func referral(_ key: String, _ body: [String: Any]) async throws -> HubClient.Reply {
+                try await c.call(.post, "/v1/referrals", key: key, json: body)
+            }
+            let malformed = try await referral(d.unitKey, ["platform": d.beta.uuidString, "urls": ["https://ok.org/1", "not a url"], "statement": "s"])
+            #expect(malformed.status == 400 && malformed.error["field"] as? String == "urls[1]")
+            let unknown = try await referral(d.unitKey, ["platform": UUID().uuidString, "urls": ["https://ok.org/1"], "statement": "s"])
+            #expect(unknown.status == 404 && unknown.error["field"] as? String == "platform")
+            let notPlatform = try await referral(d.unitKey, ["platform": d.authorityDE.uuidString, "urls": ["https://ok.org/1"], "statement": "s"])
+            #expect(notPlatform.status == 400 && notPlatform.error["field"] as? String == "platform")
+            #expect(try await referral(d.unitKey, ["platform": d.beta.uuidString, "urls": ["https://ok.org/1"], "statement": " "]).status == 400)
+            #expect(try await referral(d.betaKey, ["platform": d.beta.uuidString, "urls": ["https://ok.org/1"], "statement": "s"]).status == 403)
+
+            let noReasons = try await d.order(c, urls: ["https://ok.org/1"], keyID: keyID, reasons: [])
+            #expect(noReasons.status == 400 && noReasons.error["field"] as? String == "order.reasons")
+            let forged = try await d.order(c, urls: ["https://ok.org/1"], keyID: keyID, tamper: true)
+            #expect(forged.status == 400 && forged.error["field"] as? String == "signature")
+            let unknownKey = try await d.order(c, urls: ["https://ok.org/1"], keyID: UUID().uuidString)
+            #expect(unknownKey.status == 400 && unknownKey.error["field"] as? String == "signingKey")
+            let fromUnit = try await c.call(.post, "/v1/orders", key: d.unitKey, json: ["order": [:], "signingKey": keyID, "signature": ""])
+            #expect(fromUnit.status == 403)
+            let badKey = try await c.call(.post, "/v1/signing-keys", key: d.frKey, json: ["publicKey": "c2hvcnQ="])
+            #expect(badKey.status == 400 && badKey.error["field"] as? String == "publicKey")
+
+            // Nothing reached the inbox; no case was audited.
+            #expect((try await c.call(.get, "/v1/cases", key: d.betaKey).object["cases"] as? [Any])?.isEmpty == true)
+            let audit = try await c.call(.get, "/v1/audit?limit=5000", key: d.hub.adminKey).object["entries"] as? [[String: Any]]
+            #expect(audit?.contains { ($0["action"] as? String)?.hasPrefix("removal-order") == true || ($0["action"] as? String)?.hasPrefix("referral") == true } == false)
+
+            // An action on a case that is not the caller's, and one that does not exist.
+            let id = try #require(try await referral(d.unitKey, ["platform": d.beta.uuidString, "urls": ["https://ok.org/2"], "statement": "s"]).object["id"] as? String)
+            #expect(try await c.call(.post, "/v1/cases/\(id)/actions", key: d.alphaKey, json: ["action": "acknowledge"]).status == 404)
+            let unknownAction = try await c.call(.post, "/v1/cases/\(id)/actions", key: d.betaKey, json: ["action": "delete"])
+            #expect(unknownAction.status == 400 && unknownAction.error["field"] as? String == "action")
+            #expect(try await c.call(.post, "/v1/cases/\(id)/actions", key: d.betaKey, json: ["action": "refuse"]).status == 400)
+            #expect(try await c.call(.get, "/v1/cases/\(id)", key: d.betaKey).object["state"] as? String == "received")
+        }
+    }
+}
