@@ -136,8 +136,8 @@ extension Hub {
             var organisation = caller.organisationID
             if let text = request.uri.queryParameters.get("organisation") {
                 guard let id = UUID(uuidString: String(text)) else { throw APIError.invalid("organisation", "organisation must be a UUID") }
-                guard id == caller.organisationID || caller.role.canAudit || caller.kind == .auditor else {
-                    throw APIError.forbidden("another organisation's figures need an auditor or admin key")
+                guard id == caller.organisationID || caller.role == .auditor || caller.kind == .auditor else {
+                    throw APIError.forbidden("another organisation's figures need an auditor key or an oversight organisation")
                 }
                 organisation = id
             }
