@@ -19,6 +19,35 @@ import Testing
         #expect(server.stop() == 0)
     }
 
+    @Test func aPlatformWorksItsInboxFromTheShell() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-inbox-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
+        defer { server.stop() }
+        let key = try #require(server.banner.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(server.banner)")
+        let me = try #require(try await server.call("GET", "/v1/me", key: key).body as? [String: Any])
+        let platform = try #require((me["organisation"] as? [String: Any])?["id"] as? String)
+        // A referral unit refers a URL to the demo platform.
+        let unit = try #require(try await server.call("POST", "/v1/organisations", key: key, json: ["name": "IRU", "kind": "referral-unit"]).body as? [String: Any])
+        let unitKey = try #require(try await server.call("POST", "/v1/organisations/\(unit["id"]!)/keys", key: key, json: ["role": "contributor"]).body as? [String: Any])
+        let referral = try await server.call("POST", "/v1/referrals", key: unitKey["secret"] as? String,
+                                             json: ["platform": platform, "urls": ["https://example.org/p/1"], "statement": "Recruitment video"])
+        let id = try #require((referral.body as? [String: Any])?["id"] as? String)
+
+        let hub = ["--hub", "http://127.0.0.1:\(server.port)", "--key", key]
+        let list = try CordonRunner.run(["inbox", "list"] + hub)
+        #expect(list.status == 0 && list.stdout.contains(id), "\(list.stderr)")
+        let removed = try CordonRunner.run(["inbox", "act", id, "confirm-removal", "--removal", "disabled"] + hub)
+        #expect(removed.status == 0 && removed.stdout.contains("\"state\":\"removed\""), "\(removed.stderr)")
+        let again = try CordonRunner.run(["inbox", "act", id, "acknowledge"] + hub)
+        #expect(again.status != 0 && again.stderr.contains("cannot acknowledge a case that is removed"))
+        let badID = try CordonRunner.run(["inbox", "act", "42", "acknowledge"] + hub)
+        #expect(badID.status != 0 && badID.stderr.contains("UUID"))
+        let noKey = try CordonRunner.run(["inbox", "list", "--hub", "http://127.0.0.1:\(server.port)"])
+        #expect(noKey.status != 0 && noKey.stderr.contains("CORDON_KEY"))
+    }
+
     @Test func adminCreatesOrganisationsAndRefusesDuplicates() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-admin-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -1,0 +1,108 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `cordon inbox …`: a platform's referrals and removal orders, from the shell.
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inbox",
+        abstract: "List the referrals and removal orders addressed to your platform, and act on them.",
+        subcommands: [List.self, Act.self])
+
+    struct HubOptions: ParsableArguments {
+        @Option(help: "The hub's address.")
+        var hub = "http://127.0.0.1:8080"
+
+        @Option(help: "An API key of your organisation (default: $CORDON_KEY).")
+        var key: String?
+
+        /// Sends one request; prints the JSON answer, or the hub's error on stderr.
+        func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws {
+            guard let key = key ?? ProcessInfo.processInfo.environment["CORDON_KEY"], !key.isEmpty else {
+                throw ValidationError("give an API key with --key or the CORDON_KEY environment variable")
+            }
+            var request = HTTPClientRequest(url: hub.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
+            request.method = method
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            if let json {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+            }
+            let response: HTTPClientResponse
+            let body: ByteBuffer
+            do {
+                response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                body = try await response.body.collect(upTo: 32 << 20)
+            } catch {
+                throw ValidationError("cannot reach the hub at \(hub): \(error)")
+            }
+            let text = String(buffer: body)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                let detail = object?["error"] as? [String: Any]
+                throw ValidationError("the hub refused (HTTP \(response.status.code)): "
+                    + ((detail?["field"] as? String).map { "\($0): " } ?? "") + ((detail?["message"] as? String) ?? text))
+            }
+            print(text)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cases addressed to your platform, newest first (JSON).")
+
+        @OptionGroup var options: HubOptions
+
+        @Option(help: "Only cases in this state (received, acknowledged, suspended, removed, …).")
+        var state: String?
+
+        @Option(help: "referral or removal-order.")
+        var kind: String?
+
+        func run() async throws {
+            var query = ["view=inbox"]
+            if let state { query.append("state=\(state)") }
+            if let kind { query.append("kind=\(kind)") }
+            try await options.send(.GET, "/v1/cases?" + query.joined(separator: "&"))
+        }
+    }
+
+    struct Act: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Act on a case: acknowledge, confirm-removal, refuse, report-inability, resume, reinstate.")
+
+        @OptionGroup var options: HubOptions
+
+        @Argument(help: "The case id.")
+        var id: String
+
+        @Argument(help: "acknowledge, confirm-removal, refuse, report-inability, resume or reinstate.")
+        var action: String
+
+        @Option(help: "refuse: why; report-inability: force-majeure, technical-impossibility, manifest-error or missing-information.")
+        var reason: String?
+
+        @Option(help: "report-inability: what prevents compliance or what is missing.")
+        var detail: String?
+
+        @Option(help: "confirm-removal: removed or disabled.")
+        var removal: String?
+
+        @Option(help: "confirm-removal: when (ISO 8601); default now.")
+        var at: String?
+
+        func validate() throws {
+            guard UUID(uuidString: id) != nil else { throw ValidationError("the case id must be a UUID, as `cordon inbox list` prints it") }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = ["action": action]
+            if let reason { body["reason"] = reason }
+            if let detail { body["detail"] = detail }
+            if let removal { body["removal"] = removal }
+            if let at { body["at"] = at }
+            try await options.send(.POST, "/v1/cases/\(id)/actions", json: body)
+        }
+    }
+}
