@@ -3,7 +3,6 @@ import CordonStore
 import Foundation
 import Hummingbird
 import HTTPTypes
-import ServiceLifecycle
 
 extension Hub {
     /// What happens to the caller's cases, as a page or as a live server-sent-event stream.
@@ -41,49 +40,22 @@ extension Hub {
     }
 
     /// Writes each event after `since` (`id:` the event id, `event:` its kind), then new
-    /// ones as they come; a comment every 15 s keeps the connection open.
+    /// ones as they come.
     private func streamCaseEvents(
         for organisation: UUID, since: Int, wakes: AsyncStream<Void>, encoder: JSONEncoder, to writer: inout any ResponseBodyWriter
     ) async throws {
-        let (ticks, tick) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .bufferingNewest(1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in wakes { tick.yield(true) }
-                tick.finish()
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(15))
-                    tick.yield(false)
+        var cursor = since
+        try await EventStream.run(wakes: wakes, to: &writer) { writer in
+            var page: [CaseEventRecord]
+            repeat {
+                page = try await store.caseEvents(after: cursor, for: organisation, limit: 500)
+                var text = ""
+                for event in page {
+                    text += EventStream.event(id: event.id!, kind: event.kind, data: Array(try encoder.encode(API.CaseEventOut(event))))
+                    cursor = event.id!
                 }
-            }
-            var cursor = since
-            var wake = true
-            var iterator = ticks.makeAsyncIterator()
-            try await withGracefulShutdownHandler {
-                repeat {
-                    if wake {
-                        var page: [CaseEventRecord]
-                        repeat {
-                            page = try await store.caseEvents(after: cursor, for: organisation, limit: 500)
-                            var text = ""
-                            for event in page {
-                                let data = try encoder.encode(API.CaseEventOut(event))
-                                text += "id: \(event.id!)\nevent: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-                                cursor = event.id!
-                            }
-                            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                        } while page.count == 500
-                    } else {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    }
-                    guard let next = await iterator.next() else { break }
-                    wake = next
-                } while !Task.isCancelled
-            } onGracefulShutdown: {
-                tick.finish()
-            }
-            group.cancelAll()
+                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+            } while page.count == 500
         }
     }
 }

@@ -3,7 +3,6 @@ import CordonStore
 import Foundation
 import Hummingbird
 import HTTPTypes
-import ServiceLifecycle
 
 extension Hub {
     func addFeedRoutes(to v1: RouterGroup<HubRequestContext>) {
@@ -39,51 +38,24 @@ extension Hub {
     }
 
     /// Writes every change after `since` as a server-sent event (`id:` is the cursor,
-    /// `event:` the kind), then each new one as it commits, with a comment every 15 s so
-    /// idle connections stay open and a gone client is noticed. Ends on graceful shutdown.
+    /// `event:` the kind), then each new one as it commits.
     private func streamChanges(
         of collectionID: UUID, since: Int, wakes: AsyncStream<Int>, encoder: JSONEncoder,
         to writer: inout any ResponseBodyWriter
     ) async throws {
-        let (ticks, tick) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .bufferingNewest(1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in wakes { tick.yield(true) }
-                tick.finish()
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(15))
-                    tick.yield(false)
+        var cursor = since
+        try await EventStream.run(wakes: wakes, to: &writer) { writer in
+            var page: [SignalChange]
+            repeat {
+                page = try await store.changes(after: cursor, in: collectionID, limit: 1000)
+                var text = ""
+                for change in page {
+                    text += EventStream.event(id: change.cursor, kind: change.kind.rawValue,
+                                              data: Array(try encoder.encode(API.FeedPage.Change(change))))
+                    cursor = change.cursor
                 }
-            }
-            var cursor = since
-            var wake = true
-            var iterator = ticks.makeAsyncIterator()
-            try await withGracefulShutdownHandler {
-                repeat {
-                    if wake {
-                        var page: [SignalChange]
-                        repeat {
-                            page = try await store.changes(after: cursor, in: collectionID, limit: 1000)
-                            var text = ""
-                            for change in page {
-                                let data = try encoder.encode(API.FeedPage.Change(change))
-                                text += "id: \(change.cursor)\nevent: \(change.kind.rawValue)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-                                cursor = change.cursor
-                            }
-                            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                        } while page.count == 1000
-                    } else {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    }
-                    guard let next = await iterator.next() else { break }
-                    wake = next
-                } while !Task.isCancelled
-            } onGracefulShutdown: {
-                tick.finish()
-            }
-            group.cancelAll()
+                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
+            } while page.count == 1000
         }
     }
 
