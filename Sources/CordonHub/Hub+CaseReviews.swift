@@ -65,9 +65,7 @@ extension Hub {
             let body = try await request.decodeJSON(API.PreservationIn.self, context: context)
             let reference = try Self.requiredText(body.contentReference, field: "contentReference",
                                                   "name where the platform keeps the content (its own reference)")
-            let hashes = try Self.rule { () throws(CaseRuleError) in
-                try (body.hashes ?? []).enumerated().map { index, hash throws(CaseRuleError) in try hash.normalised(field: "hashes[\(index)]") }
-            }
+            let hashes = try Self.rule { () throws(CaseRuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
             var sealed: Data?
             if let evidence = body.evidence {
                 guard let bytes = Data(base64Encoded: evidence) else { throw APIError.invalid("evidence", "evidence must be base64") }

@@ -15,9 +15,7 @@ extension Hub {
             try requireActing(caller)
             let body = try await request.decodeJSON(API.NewReferral.self, context: context)
             let urls = try Self.rule { () throws(CaseRuleError) in try RemovalOrderContent.validateURLs(body.urls, field: "urls") }
-            let hashes = try Self.rule { () throws(CaseRuleError) in
-                try (body.hashes ?? []).enumerated().map { index, hash throws(CaseRuleError) in try hash.normalised(field: "hashes[\(index)]") }
-            }
+            let hashes = try Self.rule { () throws(CaseRuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
             let statement = body.statement.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !statement.isEmpty else { throw APIError.invalid("statement", "say why the content breaches the platform's terms") }
             let new = NewCase(kind: .referral, platformID: body.platform, reference: body.reference ?? "", urls: urls, hashes: hashes,
@@ -39,7 +37,7 @@ extension Hub {
             guard order.issuingAuthority == caller.organisationID else {
                 throw APIError.invalid("order.issuingAuthority", "the order must name your own organisation (\(caller.organisationID)) as issuing authority")
             }
-            let urls = try Self.rule { () throws(CaseRuleError) in try order.validate() }
+            let checked = try Self.rule { () throws(CaseRuleError) in try order.validate() }
             guard let key = try await store.signingKey(body.signingKey), key.organisationID == caller.organisationID,
                   key.revokedAt == nil
             else { throw APIError.invalid("signingKey", "no valid signing key \(body.signingKey) of your organisation; register one with POST /v1/signing-keys") }
@@ -49,8 +47,8 @@ extension Hub {
             }
             let canonical = String(decoding: bytes, as: UTF8.self)
             var new = NewCase(
-                kind: .removalOrder, platformID: order.platform, reference: order.referenceNumber, urls: urls,
-                hashes: (order.hashes ?? []).compactMap { try? $0.normalised(field: "") }, categories: order.reasons,
+                kind: .removalOrder, platformID: order.platform, reference: order.referenceNumber, urls: checked.urls,
+                hashes: checked.hashes, categories: order.reasons,
                 statement: order.statement, emergency: order.emergency != nil,
                 signedOrder: .init(canonicalJSON: canonical, signature: body.signature, keyID: key.id!),
                 nonDisclosureUntil: order.nonDisclosure.flatMap { RemovalOrderContent.parseDate($0.until) },
@@ -59,7 +57,7 @@ extension Hub {
             let receipt = try notary.sign(OrderReceipt(
                 caseID: new.id, issuer: caller.organisationID, platform: order.platform,
                 orderSHA256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(),
-                sentAt: Self.iso(sentAt), receivedAt: Self.iso(receivedAt)))
+                sentAt: HubStore.iso(sentAt), receivedAt: HubStore.iso(receivedAt)))
             let record = try await storeCall {
                 try await store.openCase(new, by: caller, sentAt: sentAt, receivedAt: receivedAt,
                                          receipt: String(decoding: try JSONEncoder().encode(receipt), as: UTF8.self),
@@ -134,12 +132,7 @@ extension Hub {
         do {
             return try body()
         } catch {
-            switch error.code {
-            case .forbidden: throw APIError.forbidden(error.message, field: error.field)
-            case .conflict: throw APIError(.conflict, code: "conflict", field: error.field, message: error.message)
-            case .notFound: throw APIError.notFound(error.field, error.message)
-            default: throw APIError.invalid(error.field, error.message)
-            }
+            throw APIError(StoreError(error))
         }
     }
 
@@ -150,9 +143,5 @@ extension Hub {
             throw APIError.invalid(name, "\(name) must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
-    }
-
-    static func iso(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 }

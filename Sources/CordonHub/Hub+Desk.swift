@@ -100,7 +100,7 @@ extension Hub {
             } catch let error as OutboundError {
                 throw APIError.invalid("url", error.description)
             }
-            let secret = "whsec_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let secret = HubStore.newSecret(prefix: "whsec_", bytes: 24)
             let record = try await storeCall {
                 try await store.createWebhook(url: body.url, events: body.events ?? [], secret: secret, by: caller, now: now())
             }

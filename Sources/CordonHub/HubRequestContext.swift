@@ -1,4 +1,5 @@
 import CordonDomain
+import CordonStore
 import Foundation
 import Hummingbird
 
@@ -19,7 +20,7 @@ public struct HubRequestContext: RequestContext {
         encoder.dateEncodingStrategy = .custom { date, encoder in
             // ISO 8601 with milliseconds: timelines and deadlines need sub-second times.
             var container = encoder.singleValueContainer()
-            try container.encode(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date))
+            try container.encode(HubStore.iso(date))
         }
         encoder.outputFormatting = [.sortedKeys]
         return encoder

@@ -292,7 +292,8 @@ extension HubStore {
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
-    static func iso(_ date: Date) -> String {
+    /// ISO 8601 with milliseconds: how the hub writes every time (API, events, receipts).
+    public static func iso(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
@@ -301,12 +302,7 @@ extension HubStore {
         do {
             return try body()
         } catch {
-            switch error.code {
-            case .forbidden: throw StoreError.forbidden(field: error.field, message: error.message)
-            case .conflict: throw StoreError.conflict(field: error.field, message: error.message)
-            case .notFound: throw StoreError.notFound(field: error.field, message: error.message)
-            default: throw StoreError.invalid(field: error.field, message: error.message)
-            }
+            throw StoreError(error)
         }
     }
 }

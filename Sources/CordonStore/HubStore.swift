@@ -40,7 +40,7 @@ public struct HubStore: Sendable {
 
     /// A new key for the organisation. The secret is returned once and stored only hashed.
     public func createKey(organisationID: UUID, role: Role, label: String, by caller: Caller?) async throws -> (APIKeyRecord, String) {
-        let secret = "cdn_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let secret = Self.newSecret(prefix: "cdn_", bytes: 32)
         let record = APIKeyRecord(organisationID: organisationID, role: role.rawValue, label: label, secretHash: Self.hashSecret(secret))
         try await hub.write([.access]) { db in
             guard try await OrganisationRecord.find(organisationID, on: db) != nil else {
@@ -94,6 +94,11 @@ public struct HubStore: Sendable {
             memberships[row.organisationID, default: [:]][row.collectionID] = CollectionAccess(rawValue: row.access)
         }
         return AccessSnapshot(callers: callers, memberships: memberships)
+    }
+
+    /// A random secret: `prefix` and `bytes` random bytes in hex.
+    public static func newSecret(prefix: String, bytes: Int) -> String {
+        prefix + (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 
     /// The SHA-256 (hex) under which a key's secret is stored.
@@ -197,4 +202,14 @@ public enum StoreError: Error, Hashable, Sendable {
     case conflict(field: String, message: String)
     case forbidden(field: String, message: String)
     case invalid(field: String, message: String)
+
+    /// A domain rule's refusal, as the store reports it.
+    public init(_ error: CaseRuleError) {
+        switch error.code {
+        case .forbidden: self = .forbidden(field: error.field, message: error.message)
+        case .conflict: self = .conflict(field: error.field, message: error.message)
+        case .notFound: self = .notFound(field: error.field, message: error.message)
+        default: self = .invalid(field: error.field, message: error.message)
+        }
+    }
 }

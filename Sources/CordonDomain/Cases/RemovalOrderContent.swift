@@ -72,8 +72,14 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
         (try? CanonicalJSON(encoding: self).bytes) ?? []
     }
 
-    /// Checks what the Regulation requires of an order; returns its URLs in normal form.
-    public func validate() throws(CaseRuleError) -> [ContentURL] {
+    /// An order's URLs and hashes in normal form, once checked.
+    public struct Checked: Sendable {
+        public var urls: [ContentURL]
+        public var hashes: [ContentHash]
+    }
+
+    /// Checks what the Regulation requires of an order; returns its URLs and hashes in normal form.
+    public func validate() throws(CaseRuleError) -> Checked {
         func required(_ value: String, _ field: String, _ what: String) throws(CaseRuleError) {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw .invalid("order.\(field)", "an order must state \(what)")
@@ -96,11 +102,8 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
             try required(nonDisclosure.reason, "nonDisclosure.reason", "why the provider must not be told")
         }
         if let emergency { try required(emergency.justification, "emergency.justification", "why it is an emergency") }
-        let urls = try Self.validateURLs(urls, field: "order.urls")
-        for (index, hash) in (hashes ?? []).enumerated() {
-            _ = try hash.normalised(field: "order.hashes[\(index)]")
-        }
-        return urls
+        return Checked(urls: try Self.validateURLs(urls, field: "order.urls"),
+                       hashes: try ContentHash.normalised(hashes, field: "order.hashes"))
     }
 
     /// URLs in normal form, at least one and at most 100, none twice.
@@ -129,6 +132,15 @@ public struct ContentHash: Codable, Sendable, Hashable {
     public init(type: SignalType, value: String) {
         self.type = type
         self.value = value
+    }
+
+    /// Each hash in canonical form; errors name `field[index]`.
+    public static func normalised(_ hashes: [ContentHash]?, field: String) throws(CaseRuleError) -> [ContentHash] {
+        var result: [ContentHash] = []
+        for (index, hash) in (hashes ?? []).enumerated() {
+            result.append(try hash.normalised(field: "\(field)[\(index)]"))
+        }
+        return result
     }
 
     public func normalised(field: String) throws(CaseRuleError) -> ContentHash {
