@@ -79,15 +79,14 @@ extension API {
             issuer = record.issuerID
             platform = record.platformID
             reference = record.reference
-            let decoder = JSONDecoder()
             if let rows {
                 urls = rows.map { URLState(url: $0.url, status: $0.status, lastCheckedAt: $0.lastCheckedAt, goneAt: $0.goneAt) }
             } else {
-                urls = ((try? decoder.decode([String].self, from: Data(record.urls.utf8))) ?? [])
+                urls = (HubStore.decode(record.urls, as: [String].self) ?? [])
                     .map { URLState(url: $0, status: "unknown") }
             }
-            hashes = (try? decoder.decode([ContentHash].self, from: Data(record.hashes.utf8))) ?? []
-            categories = (try? decoder.decode([ContentCategory].self, from: Data(record.categories.utf8))) ?? []
+            hashes = HubStore.decode(record.hashes, as: [ContentHash].self) ?? []
+            categories = HubStore.decode(record.categories, as: [ContentCategory].self) ?? []
             statement = record.statement
             emergency = record.emergency
             firstOrder = record.firstOrder
@@ -108,7 +107,7 @@ extension API {
                 Scrutiny(authority: $0, requestedAt: record.scrutinyRequestedAt, outcome: record.scrutinyOutcome,
                          decidedAt: record.scrutinyDecidedAt, reasons: record.scrutinyReasons)
             }
-            order = record.orderJSON.flatMap { try? decoder.decode(RemovalOrderContent.self, from: Data($0.utf8)) }
+            order = HubStore.decode(record.orderJSON, as: RemovalOrderContent.self)
         }
     }
 
@@ -229,8 +228,8 @@ extension API {
             id = record.id!
             caseID = record.caseID
             contentReference = record.contentReference
-            hashes = (try? JSONDecoder().decode([ContentHash].self, from: Data(record.hashes.utf8))) ?? []
-            metadata = (try? JSONDecoder().decode([String: String].self, from: Data(record.metadata.utf8))) ?? [:]
+            hashes = HubStore.decode(record.hashes, as: [ContentHash].self) ?? []
+            metadata = HubStore.decode(record.metadata, as: [String: String].self) ?? [:]
             hasEvidence = record.evidence != nil
             preservedAt = record.preservedAt
             keepUntil = record.keepUntil
@@ -309,7 +308,7 @@ extension API {
             event = record.kind
             caseID = record.caseID
             at = record.at
-            detail = (try? JSONDecoder().decode([String: String].self, from: Data(record.detail.utf8))) ?? [:]
+            detail = HubStore.decode(record.detail, as: [String: String].self) ?? [:]
         }
     }
 
@@ -334,7 +333,7 @@ extension API {
         init(_ record: WebhookRecord, showSecret: Bool) {
             id = record.id!
             url = record.url
-            events = (try? JSONDecoder().decode([String].self, from: Data(record.events.utf8))) ?? []
+            events = HubStore.decode(record.events, as: [String].self) ?? []
             createdAt = record.createdAt
             secret = showSecret ? record.secret : nil
         }

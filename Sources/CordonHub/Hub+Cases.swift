@@ -71,7 +71,7 @@ extension Hub {
             let caller = try context.requireCaller()
             let record = try await storeCall { try await store.case(try Self.uuidParameter(context, "id", field: "order"), for: caller) }
             guard let order = record.orderJSON, let signature = record.signature, let keyID = record.signingKeyID,
-                  let receipt = record.receipt.flatMap({ try? JSONDecoder().decode(SignedStatement.self, from: Data($0.utf8)) }),
+                  let receipt = HubStore.decode(record.receipt, as: SignedStatement.self),
                   let key = try await store.signingKey(keyID)
             else { throw APIError.notFound("order", "case \(record.id!) is a referral: only removal orders carry signatures") }
             return API.Proof(order: order, issuerSignature: signature, issuerPublicKey: key.publicKey, receipt: receipt,

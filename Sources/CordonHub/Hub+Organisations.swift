@@ -58,7 +58,7 @@ extension Hub {
             let entries = try await store.auditLog(after: since, limit: limit).map {
                 API.AuditPage.Entry(id: $0.id!, at: $0.at, organisationID: $0.organisationID, keyID: $0.keyID,
                                     action: $0.action, target: $0.target,
-                                    detail: (try? JSONDecoder().decode([String: String].self, from: Data($0.detail.utf8))) ?? [:])
+                                    detail: HubStore.decode($0.detail, as: [String: String].self) ?? [:])
             }
             return API.AuditPage(entries: entries, next: entries.last?.id ?? since)
         }

@@ -292,6 +292,11 @@ extension HubStore {
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
+    /// The value a ``json(_:)`` text holds, or nil when there is none or it does not read.
+    public static func decode<T: Decodable>(_ text: String?, as type: T.Type) -> T? {
+        text.flatMap { try? JSONDecoder().decode(type, from: Data($0.utf8)) }
+    }
+
     /// ISO 8601 with milliseconds: how the hub writes every time (API, events, receipts).
     public static func iso(_ date: Date) -> String {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)

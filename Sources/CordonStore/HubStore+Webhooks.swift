@@ -41,7 +41,7 @@ extension HubStore {
         guard !hooks.isEmpty else { return }
         let body = json(WebhookPayload(event))
         for hook in hooks {
-            let wanted = (try? JSONDecoder().decode([String].self, from: Data(hook.events.utf8))) ?? []
+            let wanted = Self.decode(hook.events, as: [String].self) ?? []
             guard wanted.isEmpty || wanted.contains(event.kind) else { continue }
             let delivery = WebhookDeliveryRecord()
             delivery.webhookID = hook.id!
@@ -122,6 +122,6 @@ public struct WebhookPayload: Codable, Sendable {
         self.event = event.kind
         caseID = event.caseID
         at = HubStore.iso(event.at)
-        detail = (try? JSONDecoder().decode([String: String].self, from: Data(event.detail.utf8))) ?? [:]
+        detail = HubStore.decode(event.detail, as: [String: String].self) ?? [:]
     }
 }
