@@ -46,7 +46,7 @@ extension Hub {
                 throw APIError.invalid("signature", "the signature does not verify: sign the RFC 8785 canonical JSON of 'order' with Ed25519 and send it base64")
             }
             let canonical = String(decoding: bytes, as: UTF8.self)
-            var new = NewCase(
+            let new = NewCase(
                 kind: .removalOrder, platformID: order.platform, reference: order.referenceNumber, urls: checked.urls,
                 hashes: checked.hashes, categories: order.reasons,
                 statement: order.statement, emergency: order.emergency != nil,
