@@ -139,6 +139,10 @@ let package = Package(
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
         .testTarget(
+            name: "CordonStoreTests",
+            dependencies: ["CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .testTarget(
             name: "CordonOutboundTests",
             dependencies: [
                 "CordonOutbound",

@@ -37,6 +37,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         let migrations = Migrations()
         migrations.add(CreateSchema())
         migrations.add(CreateCaseSchema())
+        migrations.add(CreateReportIndexes())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -237,6 +237,7 @@ extension HubStore {
                     .set("alerts_sent", to: DeadlineAlert.bits(passed))
                     .set("next_alert_at", to: next)
                     .set("breached_at", to: passed.contains(.breach) ? (record.breachedAt ?? deadline) : record.breachedAt)
+                    .set("updated_at", to: now)
                     .where("id", .equal, record.id!).where("alerts_sent", .equal, record.alertsSent)
                     .returning("id").all()
                 guard !claimed.isEmpty, let alert else { continue }

@@ -26,6 +26,8 @@ public struct TransparencyFigures: Codable, Sendable, Hashable {
         public var reinstatements = 0
         public var scrutinyRequests = 0
         public var ordersStruckDown = 0
+
+        public init() {}
     }
 
     public struct IssuerFigures: Codable, Sendable, Hashable {

@@ -21,6 +21,9 @@ struct OrdersBench: AsyncParsableCommand {
     @Option(help: "Orders to issue.")
     var count = 1000
 
+    @Option(help: "Cases stored beforehand (a Europol-scale history), whose inbox and report queries are timed.")
+    var stored = 100_000
+
     @Option(help: "Loopback port for the hub.")
     var port = 18_731
 
@@ -40,6 +43,9 @@ struct OrdersBench: AsyncParsableCommand {
         let caller = Caller(organisationID: authority.id!, organisationName: "Authority", kind: .authority, keyID: authorityKeyRecord.id!, role: .admin)
         let signingKey = try await store.addSigningKey(publicKey: signer.publicKey.rawRepresentation.base64EncodedString(), by: caller, now: Date())
         let clock = AdjustableWallClock()
+        let loadStarted = ContinuousClock.now
+        try await StoredCaseLoad(count: stored, platform: platform.id!, authority: authority.id!, now: clock.now()).store(in: store)
+        print("stored \(stored) cases in \(ContinuousClock.now - loadStarted)")
         let hub = try await Hub(store: store, configuration: HubConfiguration(clock: clock))
         let base = "http://127.0.0.1:\(port)"
 
@@ -48,6 +54,19 @@ struct OrdersBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             try await waitForHealth(base)
+            // Queries over the stored history: each 100 times, one after another.
+            let year = Calendar(identifier: .gregorian).component(.year, from: clock.now())
+            var queries: [String: [Double]] = [:]
+            for (name, path, key) in [
+                ("inbox", "/v1/cases?view=inbox", platformKey),
+                ("inbox_open_orders", "/v1/cases?view=inbox&kind=removal-order&state=acknowledged", platformKey),
+                ("issued", "/v1/cases?view=issued", authorityKey),
+                ("report_platform", "/v1/reports/transparency?year=\(year)", platformKey),
+                ("report_authority", "/v1/reports/transparency?year=\(year)", authorityKey),
+            ] {
+                queries[name] = try await StoredCaseLoad.time(base + path, key: key, repeats: 100)
+                print("\(name): p50 \(percentile(queries[name]!, 0.5)) ms, p99 \(percentile(queries[name]!, 0.99)) ms")
+            }
             // The platform's live stream: arrival time (hub clock) of each case's events.
             let arrivals = Mutex<[String: [String: Date]]>([:])
             let dues = Mutex<[String: Date]>([:])
@@ -119,13 +138,17 @@ struct OrdersBench: AsyncParsableCommand {
             let lateness = dues.withLock { dues in
                 arrivals.withLock { arrivals in dues.compactMap { id, due in arrivals[id]?["deadline-15-minutes"].map { $0.timeIntervalSince(due) } } }
             }
-            let figures: [String: Any] = [
-                "orders": count,
+            var figures: [String: Any] = [
+                "orders": count, "stored_cases": stored,
                 "inbox_received": inbox.count, "inbox_p50_ms": percentile(inbox, 0.5) * 1000, "inbox_p99_ms": percentile(inbox, 0.99) * 1000,
                 "inbox_max_ms": (inbox.max() ?? 0) * 1000,
                 "alerts_received": lateness.count, "alert_late_p50_ms": percentile(lateness, 0.5) * 1000,
                 "alert_late_p99_ms": percentile(lateness, 0.99) * 1000, "alert_late_max_ms": (lateness.max() ?? 0) * 1000,
             ]
+            for (name, times) in queries {
+                figures["query_\(name)_p50_ms"] = percentile(times, 0.5)
+                figures["query_\(name)_p99_ms"] = percentile(times, 0.99)
+            }
             print("inbox: \(inbox.count) orders, p50 \(Int(percentile(inbox, 0.5) * 1000)) ms, p99 \(Int(percentile(inbox, 0.99) * 1000)) ms")
             print("alerts: \(lateness.count), late by p50 \(Int(percentile(lateness, 0.5) * 1000)) ms, p99 \(Int(percentile(lateness, 0.99) * 1000)) ms")
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
