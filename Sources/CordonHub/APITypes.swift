@@ -56,6 +56,9 @@ enum API {
         var name: String
         var description: String
         var access: CollectionAccess?
+        /// The incident whose hashes it holds, and whether that is a drill.
+        var incident: UUID? = nil
+        var drill: Bool? = nil
     }
 
     struct Membership: Decodable {

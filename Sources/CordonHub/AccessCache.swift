@@ -29,6 +29,9 @@ final class AccessCache: Sendable {
         return caller
     }
 
+    /// Collections of drills, which ordinary matching leaves out.
+    var drillCollections: Set<UUID> { snapshot.withLock { $0.drillCollections } }
+
     /// The organisation's collections, with its access to each.
     func memberships(of organisationID: UUID) -> [UUID: CollectionAccess] {
         snapshot.withLock { $0.memberships[organisationID] ?? [:] }

@@ -5,6 +5,7 @@ import CordonStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The referral desk's background work, on every replica: deadline alerts, webhook
 /// deliveries (retried with backoff, then dead-lettered), removal checks and the purge of
@@ -23,10 +24,16 @@ struct DeskWorker: Service {
         let sender = WebhookSender(client: client, policy: hub.configuration.outboundPolicy)
         await withDiscardingTaskGroup { group in
             group.addTask { await loop(every: hub.configuration.deskTick) { try await alerts() } }
-            group.addTask { await loop(every: hub.configuration.deskTick) { try await deliveries(sender) } }
+            group.addTask { await deliveries(sender) }
+            group.addTask { await loop(every: hub.configuration.deskTick) { hub.deliveries.wake() } }
             group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
             group.addTask { await loop(every: .seconds(60)) { try await hub.store.purgeExpiredPreservations(now: hub.now()) } }
-            group.addTask { await loop(every: .seconds(1)) { hub.caseEvents.wake() } }
+            group.addTask {
+                await loop(every: .seconds(1)) {
+                    hub.casesChanged()
+                    hub.incidentEvents.wake()
+                }
+            }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -46,27 +53,49 @@ struct DeskWorker: Service {
 
     private func alerts() async throws {
         if try await hub.store.fireDueAlerts(now: hub.now(), rules: hub.configuration.desk) > 0 {
-            hub.caseEvents.wake()
+            hub.casesChanged()
         }
     }
 
-    private func deliveries(_ sender: WebhookSender) async throws {
-        let now = hub.now()
-        let due = try await hub.store.claimDueDeliveries(now: now, lease: 60, limit: 100)
+    /// Sends webhook calls: on every wake (a queued delivery, here or on another replica,
+    /// or the tick for retries) claims what is due and sends each in its own task, so a
+    /// receiver that never answers holds up only its own calls (until the sender's
+    /// timeout). Outcomes are recorded in batches as they come in.
+    private func deliveries(_ sender: WebhookSender) async {
+        let finished = Finished()
+        let (arrivals, arrival) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
-            for (delivery, hook) in due {
-                group.addTask {
-                    let error = await sender.send(to: hook.url, body: delivery.body, secret: hook.secret, event: delivery.eventKind,
-                                                  delivery: delivery.id!, now: Date())
-                    let attempt = delivery.attempts
-                    let retryAt = attempt < Self.retryDelays.count ? hub.now().addingTimeInterval(Self.retryDelays[attempt]) : nil
-                    do {
-                        try await hub.store.recordDelivery(delivery.id!, delivered: error == nil, error: error, retryAt: retryAt, now: hub.now())
-                    } catch {
-                        logger.warning("could not record webhook delivery \(delivery.id!): \(error)")
+            group.addTask {
+                for await _ in arrivals {
+                    // Whatever else arrives meanwhile goes in the same write.
+                    try? await Task.sleep(for: .milliseconds(20))
+                    let batch = finished.attempts.withLock { batch in defer { batch.removeAll() }; return batch }
+                    do { try await hub.store.recordDeliveries(batch, now: hub.now()) } catch {
+                        logger.warning("could not record \(batch.count) webhook deliveries: \(error)")
                     }
                 }
             }
+            for await _ in hub.deliveries.subscribe() {
+                do {
+                    while true {
+                        let due = try await hub.store.claimDueDeliveries(now: hub.now(), lease: 60, limit: 500)
+                        for (delivery, hook) in due {
+                            group.addTask {
+                                let error = await sender.send(to: hook.url, body: delivery.body, secret: hook.secret,
+                                                              event: delivery.eventKind, delivery: delivery.id!, now: Date())
+                                let attempt = delivery.attempts
+                                let retryAt = attempt < Self.retryDelays.count ? hub.now().addingTimeInterval(Self.retryDelays[attempt]) : nil
+                                finished.attempts.withLock { $0.append(.init(id: delivery.id!, error: error, retryAt: retryAt)) }
+                                arrival.yield()
+                            }
+                        }
+                        if due.count < 500 { break }
+                    }
+                } catch {
+                    logger.warning("desk worker: \(error)")
+                }
+            }
+            arrival.finish()
         }
     }
 
@@ -86,6 +115,11 @@ struct DeskWorker: Service {
                 }
             }
         }
-        if !due.isEmpty { hub.caseEvents.wake() }
+        if !due.isEmpty { hub.casesChanged() }
     }
+}
+
+/// Delivery outcomes waiting to be recorded.
+private final class Finished: Sendable {
+    let attempts = Mutex<[HubStore.DeliveryAttempt]>([])
 }

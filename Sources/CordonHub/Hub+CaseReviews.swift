@@ -13,7 +13,7 @@ extension Hub {
             let body = try await request.decodeJSON(API.ComplaintIn.self, context: context)
             let statement = try Self.requiredText(body.statement, field: "statement", "give the content provider's complaint")
             let record = try await storeCall { try await store.fileComplaint(on: id, statement: statement, by: caller, now: now()) }
-            caseEvents.wake()
+            casesChanged()
             return EditedResponse(status: .created, response: API.ComplaintOut(record))
         }
         v1.get("cases/:id/complaints") { _, context -> [API.ComplaintOut] in
@@ -30,7 +30,7 @@ extension Hub {
             let record = try await storeCall {
                 try await store.decideComplaint(id, outcome: body.outcome, reasons: reasons, by: caller, now: now())
             }
-            caseEvents.wake()
+            casesChanged()
             return API.ComplaintOut(record)
         }
         v1.post("orders/:id/scrutiny") { request, context -> API.CaseOut in
@@ -42,7 +42,7 @@ extension Hub {
             let record = try await storeCall {
                 try await store.requestScrutiny(of: id, reason: reason, by: caller, now: now(), rules: configuration.desk)
             }
-            caseEvents.wake()
+            casesChanged()
             return API.CaseOut(record)
         }
         v1.post("orders/:id/scrutiny/decision") { request, context -> API.CaseOut in
@@ -55,7 +55,7 @@ extension Hub {
                 try await store.decideScrutiny(of: id, outcome: body.outcome, reasons: reasons, by: caller, now: now(),
                                                rules: configuration.desk)
             }
-            caseEvents.wake()
+            casesChanged()
             return API.CaseOut(record)
         }
         v1.post("cases/:id/preservations") { request, context -> EditedResponse<API.PreservationOut> in
@@ -65,7 +65,7 @@ extension Hub {
             let body = try await request.decodeJSON(API.PreservationIn.self, context: context)
             let reference = try Self.requiredText(body.contentReference, field: "contentReference",
                                                   "name where the platform keeps the content (its own reference)")
-            let hashes = try Self.rule { () throws(CaseRuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
+            let hashes = try Self.rule { () throws(RuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
             var sealed: Data?
             if let evidence = body.evidence {
                 guard let bytes = Data(base64Encoded: evidence) else { throw APIError.invalid("evidence", "evidence must be base64") }

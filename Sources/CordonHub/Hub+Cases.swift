@@ -14,8 +14,8 @@ extension Hub {
             }
             try requireActing(caller)
             let body = try await request.decodeJSON(API.NewReferral.self, context: context)
-            let urls = try Self.rule { () throws(CaseRuleError) in try RemovalOrderContent.validateURLs(body.urls, field: "urls") }
-            let hashes = try Self.rule { () throws(CaseRuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
+            let urls = try Self.rule { () throws(RuleError) in try RemovalOrderContent.validateURLs(body.urls, field: "urls") }
+            let hashes = try Self.rule { () throws(RuleError) in try ContentHash.normalised(body.hashes, field: "hashes") }
             let statement = body.statement.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !statement.isEmpty else { throw APIError.invalid("statement", "say why the content breaches the platform's terms") }
             let new = NewCase(kind: .referral, platformID: body.platform, reference: body.reference ?? "", urls: urls, hashes: hashes,
@@ -23,7 +23,7 @@ extension Hub {
             let record = try await storeCall {
                 try await store.openCase(new, by: caller, sentAt: sentAt, receivedAt: now(), receipt: nil, rules: configuration.desk)
             }
-            caseEvents.wake()
+            casesChanged()
             return EditedResponse(status: .created, response: API.CaseOut(record))
         }
 
@@ -37,7 +37,7 @@ extension Hub {
             guard order.issuingAuthority == caller.organisationID else {
                 throw APIError.invalid("order.issuingAuthority", "the order must name your own organisation (\(caller.organisationID)) as issuing authority")
             }
-            let checked = try Self.rule { () throws(CaseRuleError) in try order.validate() }
+            let checked = try Self.rule { () throws(RuleError) in try order.validate() }
             guard let key = try await store.signingKey(body.signingKey), key.organisationID == caller.organisationID,
                   key.revokedAt == nil
             else { throw APIError.invalid("signingKey", "no valid signing key \(body.signingKey) of your organisation; register one with POST /v1/signing-keys") }
@@ -63,7 +63,7 @@ extension Hub {
                                          receipt: String(decoding: try JSONEncoder().encode(receipt), as: UTF8.self),
                                          rules: configuration.desk)
             }
-            caseEvents.wake()
+            casesChanged()
             return EditedResponse(status: .created, response: API.CaseOut(record))
         }
 
@@ -108,7 +108,7 @@ extension Hub {
             try requireActing(caller)
             let action = try await request.decodeJSON(API.ActionIn.self, context: context).caseAction()
             let record = try await storeCall { try await store.act(on: id, action, by: caller, now: now(), rules: configuration.desk) }
-            caseEvents.wake()
+            casesChanged()
             return API.CaseOut(record, urls: try await store.urls(of: id))
         }
 
@@ -128,7 +128,7 @@ extension Hub {
     }
 
     /// Runs a domain rule, turning its refusal into a 4xx.
-    static func rule<T>(_ body: () throws(CaseRuleError) -> T) throws -> T {
+    static func rule<T>(_ body: () throws(RuleError) -> T) throws -> T {
         do {
             return try body()
         } catch {

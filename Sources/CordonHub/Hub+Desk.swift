@@ -11,7 +11,7 @@ extension Hub {
             let caller = try context.requireCaller()
             try requireAuthority(caller)
             guard let text = request.uri.queryParameters.get("url") else { throw APIError.invalid("url", "give ?url=…") }
-            let url = try Self.rule { () throws(CaseRuleError) in try ContentURL(String(text)) }
+            let url = try Self.rule { () throws(RuleError) in try ContentURL(String(text)) }
             let holds = try await store.activeHolds(now: now()).filter {
                 $0.url == url.normalised || $0.domain.map { url.isUnder(domain: $0) } == true
             }
@@ -26,8 +26,8 @@ extension Hub {
             guard (body.url == nil) != (body.domain == nil) else {
                 throw APIError.invalid("url", "a hold covers either one url or one domain: give exactly one")
             }
-            let url = try body.url.map { text in try Self.rule { () throws(CaseRuleError) in try ContentURL(text) } }
-            let domain = try body.domain.map { text in try Self.rule { () throws(CaseRuleError) in try ContentURL.normaliseDomain(text) } }
+            let url = try body.url.map { text in try Self.rule { () throws(RuleError) in try ContentURL(text) } }
+            let domain = try body.domain.map { text in try Self.rule { () throws(RuleError) in try ContentURL.normaliseDomain(text) } }
             let reason = try Self.requiredText(body.reason, field: "reason", "say what the hold is for (an investigation reference)")
             var until: Date?
             if let text = body.until {

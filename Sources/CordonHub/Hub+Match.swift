@@ -34,7 +34,17 @@ extension Hub {
                     throw APIError.invalid(query.hashes.count == 1 ? "value" : "hashes[\(index)].value", error.message)
                 }
             }
-            let collections = Set(access.memberships(of: caller.organisationID).keys)
+            // A drill's hashes match only when the request names the drill (`?incident=`),
+            // and then only they do: rehearsals never touch real matching.
+            let memberships = access.memberships(of: caller.organisationID)
+            var collections = Set(memberships.keys).subtracting(access.drillCollections)
+            if let incident = try Self.uuidQuery(request, "incident") {
+                let record = try await storeCall { try await store.incident(incident, for: caller) }
+                guard memberships[record.collectionID] != nil else {
+                    throw APIError.notFound("incident", "your organisation is not a member of incident \(incident)'s collection yet")
+                }
+                collections = [record.collectionID]
+            }
             return API.MatchResult(results: normalised.map { type, value in
                 API.MatchResult.QueryResult(
                     type: type, value: value,

@@ -10,7 +10,8 @@ extension Hub {
             let caller = try context.requireCaller()
             let memberships = access.memberships(of: caller.organisationID)
             return try await store.collections(ids: memberships.keys).map {
-                API.CollectionOut(id: $0.id!, name: $0.name, description: $0.description, access: memberships[$0.id!])
+                API.CollectionOut(id: $0.id!, name: $0.name, description: $0.description, access: memberships[$0.id!],
+                                  incident: $0.incidentID, drill: $0.drill)
             }
         }
         v1.post("collections") { request, context -> EditedResponse<API.CollectionOut> in
@@ -46,28 +47,7 @@ extension Hub {
             let collectionID = try Self.uuidParameter(context, "id", field: "collection")
             guard caller.role.canContribute else { throw APIError.forbidden("contributing needs a contributor or admin key") }
             try requireAccess(caller, to: collectionID, write: true)
-            let body = try await request.decodeJSON(API.Submission.self, context: context)
-            guard !body.signals.isEmpty else { throw APIError.invalid("signals", "send at least one signal") }
-            guard body.signals.count <= configuration.maxSignalsPerRequest else {
-                throw APIError.invalid("signals", "at most \(configuration.maxSignalsPerRequest) signals per request; got \(body.signals.count)")
-            }
-            // All or nothing: every item is checked before anything is written.
-            var valid: [SignalSubmission] = []
-            var problems: [APIError.Item] = []
-            for (index, submission) in body.signals.enumerated() {
-                do {
-                    valid.append(try submission.validated())
-                } catch let error as FieldError {
-                    let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
-                    problems.append(.init(index: index, field: field, message: error.message))
-                }
-            }
-            if let first = problems.first {
-                guard body.isBulk else { throw APIError.invalid(first.field, first.message) }
-                var error = APIError.invalid(first.field, "\(problems.count) of \(body.signals.count) signals are invalid; nothing was stored. First: \(first.message)")
-                error.items = problems
-                throw error
-            }
+            let valid = try validated(try await request.decodeJSON(API.Submission.self, context: context))
             let results = try await storeCall { try await store.submit(valid, to: collectionID, by: caller) }
             try await signalsChanged()
             // `Prefer: return=minimal` (RFC 7240): outcomes and ids only, for bulk loaders
@@ -103,6 +83,33 @@ extension Hub {
             try await signalsChanged()
             return .init(updated)
         }
+    }
+
+    /// The submitted signals, each checked before anything is written (all or nothing):
+    /// the first problem, or in a bulk request every problem by index, is refused.
+    func validated(_ body: API.Submission) throws -> [SignalSubmission] {
+        guard !body.signals.isEmpty else { throw APIError.invalid("signals", "send at least one signal") }
+        guard body.signals.count <= configuration.maxSignalsPerRequest else {
+            throw APIError.invalid("signals", "at most \(configuration.maxSignalsPerRequest) signals per request; got \(body.signals.count)")
+        }
+        // All or nothing: every item is checked before anything is written.
+        var valid: [SignalSubmission] = []
+        var problems: [APIError.Item] = []
+        for (index, submission) in body.signals.enumerated() {
+            do {
+                valid.append(try submission.validated())
+            } catch let error as FieldError {
+                let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
+                problems.append(.init(index: index, field: field, message: error.message))
+            }
+        }
+        if let first = problems.first {
+            guard body.isBulk else { throw APIError.invalid(first.field, first.message) }
+            var error = APIError.invalid(first.field, "\(problems.count) of \(body.signals.count) signals are invalid; nothing was stored. First: \(first.message)")
+            error.items = problems
+            throw error
+        }
+        return valid
     }
 
     /// The signal named in the path, if the caller's organisation may see its collection.

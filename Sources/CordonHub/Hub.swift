@@ -15,7 +15,10 @@ public struct Hub: Sendable {
     let access: AccessCache
     let follower: ChangeFollower
     let notary: HubNotary
-    let caseEvents = CaseEventSignal()
+    let caseEvents = EventSignal()
+    let incidentEvents = EventSignal()
+    /// Wakes the webhook sender when deliveries were queued.
+    let deliveries = EventSignal()
 
     /// Opens the hub over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
@@ -63,6 +66,8 @@ public struct Hub: Sendable {
         addCaseReviewRoutes(to: v1)
         addDeskRoutes(to: v1)
         addCaseEventRoutes(to: v1)
+        addIncidentRoutes(to: v1)
+        addIncidentSharingRoutes(to: v1)
         return router
     }
 
@@ -97,6 +102,18 @@ public struct Hub: Sendable {
         try await follower.catchUp()
     }
 
+    /// After a local write of case events: live streams and the webhook sender look.
+    func casesChanged() {
+        caseEvents.wake()
+        deliveries.wake()
+    }
+
+    /// After a local write of incident events.
+    func incidentsChanged() {
+        incidentEvents.wake()
+        deliveries.wake()
+    }
+
     /// After a local write of organisations, keys or memberships.
     func accessChanged() async throws {
         try await access.reload()
@@ -121,10 +138,13 @@ public struct HubConfiguration: Sendable {
     public var outboundPolicy: AddressPolicy
     /// How often the desk worker looks for due alerts, checks, deliveries and purges.
     public var deskTick: Duration
+    /// The operating board's quorum and the incident levels.
+    public var crisis: CrisisRules
 
     public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),
-                outboundPolicy: AddressPolicy = .publicOnly, deskTick: Duration = .milliseconds(200)) {
+                outboundPolicy: AddressPolicy = .publicOnly, deskTick: Duration = .milliseconds(200),
+                crisis: CrisisRules = .standard) {
         self.disputeRule = disputeRule
         self.defaultMaxDistance = defaultMaxDistance
         self.maxDistanceCap = maxDistanceCap
@@ -133,5 +153,6 @@ public struct HubConfiguration: Sendable {
         self.desk = desk
         self.outboundPolicy = outboundPolicy
         self.deskTick = deskTick
+        self.crisis = crisis
     }
 }

@@ -35,7 +35,12 @@ struct HubSynchroniser: Service {
             switch topic {
             case .signals: try await hub.signalsChanged()
             case .access: try await hub.accessChanged()
-            case .cases: hub.caseEvents.wake()
+            case .cases:
+                hub.caseEvents.wake()
+                hub.deliveries.wake()
+            case .incidents:
+                hub.incidentEvents.wake()
+                hub.deliveries.wake()
             }
         } catch {
             logger.warning("could not catch up with \(topic.rawValue) changes: \(error)")

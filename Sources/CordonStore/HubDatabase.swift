@@ -38,6 +38,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(CreateSchema())
         migrations.add(CreateCaseSchema())
         migrations.add(CreateReportIndexes())
+        migrations.add(CreateIncidentSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
@@ -124,4 +125,6 @@ public enum HubTopic: String, Sendable, CaseIterable, Hashable {
     case access
     /// Referrals and orders (the `case_events` table grew).
     case cases
+    /// Incidents of the crisis protocol (the `incident_events` table grew).
+    case incidents
 }

@@ -158,7 +158,7 @@ extension HubStore {
             let current = CaseState(rawValue: record.state) ?? .received
             let pause = record.pauseReason.flatMap(InabilityReason.init(rawValue:))
             let reinstatable = record.reinstatable
-            let (state, clock) = try Self.checked { () throws(CaseRuleError) in
+            let (state, clock) = try Self.checked { () throws(RuleError) in
                 try action.transition(kind: kind, state: current, pause: pause, reinstatable: reinstatable, by: party)
             }
             var detail: [String: String] = ["action": action.name, "from": record.state]
@@ -304,7 +304,7 @@ extension HubStore {
     }
 
     /// Runs a domain rule, turning its refusal into a store refusal.
-    static func checked<T>(_ body: () throws(CaseRuleError) -> T) throws -> T {
+    static func checked<T>(_ body: () throws(RuleError) -> T) throws -> T {
         do {
             return try body()
         } catch {

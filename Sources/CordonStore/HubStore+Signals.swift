@@ -24,67 +24,72 @@ extension HubStore {
     {
         let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
-            let sql = db as! any SQLDatabase
-            try await Self.lockFeed(on: sql, postgres: postgres)
-            let now = Date()
-            var known = try await Self.existingSignals(for: submissions, in: collectionID, on: sql)
-            var outcomes: [SignalKey: SubmissionOutcome] = [:]
-            var fresh: [SignalSubmission] = []
-            var touched: [StoredSignal] = []
-            for submission in submissions {
-                let key = SignalKey(submission.type, submission.value)
-                guard outcomes[key] == nil else { continue }
-                guard var signal = known[key] else {
-                    fresh.append(submission)
-                    outcomes[key] = .created
-                    continue
-                }
-                let revived = signal.status == .retracted
-                let newSource = !signal.contributors.contains(caller.organisationID)
-                if revived {
-                    signal.status = .active
-                    signal.labels = submission.labels
-                    signal.confidence = submission.confidence
-                }
-                if newSource { signal.contributors.append(caller.organisationID) }
-                if revived || newSource {
-                    signal.updatedAt = now
-                    touched.append(signal)
-                    known[key] = signal
-                }
-                outcomes[key] = revived || newSource ? .sourceAdded : .unchanged
+            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
+            return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), on: db)
+        }
+    }
+
+    /// ``submit(_:to:by:)`` inside a transaction that holds the feed lock.
+    static func addSignals(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller, now: Date,
+                           on db: any Database) async throws -> [(StoredSignal, SubmissionOutcome)] {
+        let sql = db as! any SQLDatabase
+        var known = try await Self.existingSignals(for: submissions, in: collectionID, on: sql)
+        var outcomes: [SignalKey: SubmissionOutcome] = [:]
+        var fresh: [SignalSubmission] = []
+        var touched: [StoredSignal] = []
+        for submission in submissions {
+            let key = SignalKey(submission.type, submission.value)
+            guard outcomes[key] == nil else { continue }
+            guard var signal = known[key] else {
+                fresh.append(submission)
+                outcomes[key] = .created
+                continue
             }
-            for signal in touched {
-                try await sql.update(SignalRecord.schema)
-                    .set("status", to: signal.status.rawValue).set("labels", to: StoredSignal.labelsJSON(signal.labels))
-                    .set("confidence", to: signal.confidence).set("sources", to: StoredSignal.sourcesJSON(signal.contributors))
-                    .set("updated_at", to: now)
-                    .where("id", .equal, signal.id).run()
+            let revived = signal.status == .retracted
+            let newSource = !signal.contributors.contains(caller.organisationID)
+            if revived {
+                signal.status = .active
+                signal.labels = submission.labels
+                signal.confidence = submission.confidence
             }
-            let sources = StoredSignal.sourcesJSON([caller.organisationID])
-            for chunk in fresh.chunked(500) {
-                let insert = sql.insert(into: SignalRecord.schema)
-                    .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
-                for submission in chunk {
-                    insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
-                                  SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
-                                  SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
-                                  SQLBind(now), SQLBind(now))
-                }
-                for row in try await insert.returning(SQLLiteral.all).all() {
-                    let signal = try StoredSignal(row: row)
-                    known[SignalKey(signal.type, signal.value)] = signal
-                }
+            if newSource { signal.contributors.append(caller.organisationID) }
+            if revived || newSource {
+                signal.updatedAt = now
+                touched.append(signal)
+                known[key] = signal
             }
-            let changes = touched.map { ($0.id, ChangeKind.updated) }
-                + fresh.compactMap { known[SignalKey($0.type, $0.value)].map { ($0.id, ChangeKind.added) } }
-            try await Self.recordChanges(changes, in: collectionID, at: now, on: sql)
-            try await Self.audit(caller, "signals.submit", target: collectionID.uuidString,
-                                 detail: ["count": String(submissions.count), "created": String(fresh.count)], on: db)
-            return submissions.map { submission in
-                let key = SignalKey(submission.type, submission.value)
-                return (known[key]!, outcomes[key]!)
+            outcomes[key] = revived || newSource ? .sourceAdded : .unchanged
+        }
+        for signal in touched {
+            try await sql.update(SignalRecord.schema)
+                .set("status", to: signal.status.rawValue).set("labels", to: StoredSignal.labelsJSON(signal.labels))
+                .set("confidence", to: signal.confidence).set("sources", to: StoredSignal.sourcesJSON(signal.contributors))
+                .set("updated_at", to: now)
+                .where("id", .equal, signal.id).run()
+        }
+        let sources = StoredSignal.sourcesJSON([caller.organisationID])
+        for chunk in fresh.chunked(500) {
+            let insert = sql.insert(into: SignalRecord.schema)
+                .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
+            for submission in chunk {
+                insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
+                              SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
+                              SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
+                              SQLBind(now), SQLBind(now))
             }
+            for row in try await insert.returning(SQLLiteral.all).all() {
+                let signal = try StoredSignal(row: row)
+                known[SignalKey(signal.type, signal.value)] = signal
+            }
+        }
+        let changes = touched.map { ($0.id, ChangeKind.updated) }
+            + fresh.compactMap { known[SignalKey($0.type, $0.value)].map { ($0.id, ChangeKind.added) } }
+        try await Self.recordChanges(changes, in: collectionID, at: now, on: sql)
+        try await Self.audit(caller, "signals.submit", target: collectionID.uuidString,
+                             detail: ["count": String(submissions.count), "created": String(fresh.count)], on: db)
+        return submissions.map { submission in
+            let key = SignalKey(submission.type, submission.value)
+            return (known[key]!, outcomes[key]!)
         }
     }
 

@@ -38,21 +38,27 @@ extension HubStore {
     static func queueDeliveries(of event: CaseEventRecord, on db: any Database) async throws {
         let parties = [event.issuerID, event.platformID] + (event.scrutinyAuthorityID.map { [$0] } ?? [])
         let hooks = try await WebhookRecord.query(on: db).filter(\.$organisationID ~~ parties).filter(\.$revokedAt == nil).all()
-        guard !hooks.isEmpty else { return }
-        let body = json(WebhookPayload(event))
-        for hook in hooks {
+        try await queue(json(WebhookPayload(event)), kind: event.kind, eventID: event.id!, at: event.at, to: hooks, on: db)
+    }
+
+    /// One pending delivery of `body` per webhook that wants `kind`, in one insert.
+    static func queue(_ body: String, kind: String, eventID: Int, at: Date, to hooks: [WebhookRecord], on db: any Database) async throws {
+        let deliveries = hooks.filter { hook in
             let wanted = Self.decode(hook.events, as: [String].self) ?? []
-            guard wanted.isEmpty || wanted.contains(event.kind) else { continue }
+            return wanted.isEmpty || wanted.contains(kind)
+        }.map { hook in
             let delivery = WebhookDeliveryRecord()
             delivery.webhookID = hook.id!
-            delivery.eventID = event.id!
-            delivery.eventKind = event.kind
+            delivery.eventID = eventID
+            delivery.eventKind = kind
             delivery.body = body
             delivery.state = "pending"
             delivery.attempts = 0
-            delivery.nextAttemptAt = event.at
-            try await delivery.create(on: db)
+            delivery.nextAttemptAt = at
+            return delivery
         }
+        guard !deliveries.isEmpty else { return }
+        try await deliveries.create(on: db)
     }
 
     /// Claims up to `limit` deliveries due by `now` for `lease` (no other replica sends
@@ -61,34 +67,54 @@ extension HubStore {
         let due = try await WebhookDeliveryRecord.query(on: db).filter(\.$state == "pending")
             .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).all()
         guard !due.isEmpty else { return [] }
-        var claimed: [WebhookDeliveryRecord] = []
-        for delivery in due {
-            let rows = try await hub.sql.update(WebhookDeliveryRecord.schema)
-                .set("next_attempt_at", to: now.addingTimeInterval(lease))
-                .where("id", .equal, delivery.id!).where("state", .equal, "pending")
-                .where("next_attempt_at", .lessThanOrEqual, now)
-                .returning("id").all()
-            if !rows.isEmpty { claimed.append(delivery) }
-        }
+        let rows = try await hub.sql.update(WebhookDeliveryRecord.schema)
+            .set("next_attempt_at", to: now.addingTimeInterval(lease))
+            .where("id", .in, due.map { $0.id! }).where("state", .equal, "pending")
+            .where("next_attempt_at", .lessThanOrEqual, now)
+            .returning("id").all()
+        let ids = Set(try rows.map { try $0.decode(column: "id", as: Int.self) })
+        let claimed = due.filter { ids.contains($0.id!) }
         let hooks = Dictionary(uniqueKeysWithValues: try await WebhookRecord.query(on: db)
             .filter(\.$id ~~ Set(claimed.map(\.webhookID))).all().map { ($0.id!, $0) })
         return claimed.compactMap { delivery in hooks[delivery.webhookID].map { (delivery, $0) } }
     }
 
-    /// Records one attempt: delivered, retried at `retryAt`, or dead-lettered when `retryAt` is nil.
-    public func recordDelivery(_ id: Int, delivered: Bool, error: String?, retryAt: Date?, now: Date) async throws {
-        guard let delivery = try await WebhookDeliveryRecord.find(id, on: db) else { return }
-        delivery.attempts += 1
-        delivery.lastError = error
-        if delivered {
-            delivery.state = "delivered"
-            delivery.deliveredAt = now
-        } else if let retryAt {
-            delivery.nextAttemptAt = retryAt
-        } else {
-            delivery.state = "dead"
+    /// One attempt at a delivery: delivered, or failed with an error and retried at
+    /// `retryAt` (dead-lettered when that is nil).
+    public struct DeliveryAttempt: Sendable {
+        public var id: Int
+        public var error: String?
+        public var retryAt: Date?
+
+        public init(id: Int, error: String?, retryAt: Date?) {
+            self.id = id
+            self.error = error
+            self.retryAt = retryAt
         }
-        try await delivery.save(on: db)
+    }
+
+    /// Records attempts: the delivered ones in one statement, each failure by itself.
+    public func recordDeliveries(_ attempts: [DeliveryAttempt], now: Date) async throws {
+        guard !attempts.isEmpty else { return }
+        try await hub.write([]) { db in
+            let sql = db as! any SQLDatabase
+            let delivered = attempts.filter { $0.error == nil }.map(\.id)
+            if !delivered.isEmpty {
+                try await sql.update(WebhookDeliveryRecord.schema)
+                    .set("state", to: "delivered").set("delivered_at", to: now)
+                    .set(SQLColumn("attempts"), to: SQLBinaryExpression(SQLColumn("attempts"), .add, SQLLiteral.numeric("1")))
+                    .set("last_error", to: SQLLiteral.null)
+                    .where("id", .in, delivered).run()
+            }
+            for failed in attempts where failed.error != nil {
+                try await sql.update(WebhookDeliveryRecord.schema)
+                    .set("state", to: failed.retryAt == nil ? "dead" : "pending")
+                    .set("next_attempt_at", to: failed.retryAt ?? now)
+                    .set(SQLColumn("attempts"), to: SQLBinaryExpression(SQLColumn("attempts"), .add, SQLLiteral.numeric("1")))
+                    .set("last_error", to: failed.error)
+                    .where("id", .equal, failed.id).run()
+            }
+        }
     }
 
     /// A webhook's deliveries in one state (`dead` is the dead-letter list), newest first.

@@ -93,7 +93,8 @@ public struct HubStore: Sendable {
         for row in try await MembershipRecord.query(on: db).all() {
             memberships[row.organisationID, default: [:]][row.collectionID] = CollectionAccess(rawValue: row.access)
         }
-        return AccessSnapshot(callers: callers, memberships: memberships)
+        let drills = try await CollectionRecord.query(on: db).filter(\.$drill == true).all().compactMap(\.id)
+        return AccessSnapshot(callers: callers, memberships: memberships, drillCollections: Set(drills))
     }
 
     /// A random secret: `prefix` and `bytes` random bytes in hex.
@@ -189,10 +190,14 @@ public struct AccessSnapshot: Sendable {
     public var callers: [String: Caller]
     /// Each organisation's collections and its access to each.
     public var memberships: [UUID: [UUID: CollectionAccess]]
+    /// Collections of drills: they match only when a request names the drill.
+    public var drillCollections: Set<UUID>
 
-    public init(callers: [String: Caller] = [:], memberships: [UUID: [UUID: CollectionAccess]] = [:]) {
+    public init(callers: [String: Caller] = [:], memberships: [UUID: [UUID: CollectionAccess]] = [:],
+                drillCollections: Set<UUID> = []) {
         self.callers = callers
         self.memberships = memberships
+        self.drillCollections = drillCollections
     }
 }
 
@@ -204,7 +209,7 @@ public enum StoreError: Error, Hashable, Sendable {
     case invalid(field: String, message: String)
 
     /// A domain rule's refusal, as the store reports it.
-    public init(_ error: CaseRuleError) {
+    public init(_ error: RuleError) {
         switch error.code {
         case .forbidden: self = .forbidden(field: error.field, message: error.message)
         case .conflict: self = .conflict(field: error.field, message: error.message)

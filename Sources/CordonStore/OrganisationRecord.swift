@@ -11,6 +11,9 @@ public final class OrganisationRecord: Model, @unchecked Sendable {
     /// ISO 3166 code of the member state where a platform is established, or where an
     /// authority is competent: decides who scrutinises cross-border orders.
     @OptionalField(key: "member_state") public var memberState: String?
+    /// Whether the organisation sits on the operating board, which activates and concludes
+    /// incidents.
+    @OptionalField(key: "board") public var board: Bool?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -53,6 +56,10 @@ public final class CollectionRecord: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Field(key: "name") public var name: String
     @Field(key: "description") public var description: String
+    /// The incident whose hashes this collection holds, if any.
+    @OptionalField(key: "incident_id") public var incidentID: UUID?
+    /// A drill's collection: its hashes match only inside the drill.
+    @OptionalField(key: "drill") public var drill: Bool?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}

@@ -15,7 +15,7 @@ import Testing
 
     @Test(arguments: ["", "not a url", "ftp://example.org/file", "https:///nohost", "javascript:alert(1)"])
     func refusesWhatIsNotAWebURL(input: String) {
-        #expect(throws: CaseRuleError.self) { try ContentURL(input) }
+        #expect(throws: RuleError.self) { try ContentURL(input) }
     }
 
     @Test func domainsCoverTheirSubdomains() throws {
@@ -23,39 +23,39 @@ import Testing
         #expect(url.isUnder(domain: "example.org"))
         #expect(!url.isUnder(domain: "ample.org"))
         #expect(try ContentURL.normaliseDomain("Example.ORG.") == "example.org")
-        #expect(throws: CaseRuleError.self) { try ContentURL.normaliseDomain("not a domain") }
+        #expect(throws: RuleError.self) { try ContentURL.normaliseDomain("not a domain") }
     }
 }
 
 @Suite struct CaseActionTests {
     @Test func anOrderCannotBeRefusedAndAReferralHasNoClockToPause() {
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.refuse("no").transition(kind: .removalOrder, state: .received, pause: nil, reinstatable: false, by: .platform)
         }
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.reportInability(.forceMajeure, detail: "flood").transition(
                 kind: .referral, state: .received, pause: nil, reinstatable: false, by: .platform)
         }
     }
 
     @Test func onlyTheRightSideActsAndOnlyFromTheRightState() throws {
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.acknowledge.transition(kind: .referral, state: .received, pause: nil, reinstatable: false, by: .issuer)
         }
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.acknowledge.transition(kind: .referral, state: .removed, pause: nil, reinstatable: false, by: .platform)
         }
         let paused = try CaseAction.reportInability(.missingInformation, detail: "which video?").transition(
             kind: .removalOrder, state: .acknowledged, pause: nil, reinstatable: false, by: .platform)
         #expect(paused.state == .suspended && paused.clock == .pause)
         // Missing information is resolved by the issuer's clarification, not by the platform.
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.resume.transition(kind: .removalOrder, state: .suspended, pause: .missingInformation, reinstatable: false, by: .platform)
         }
         let restarted = try CaseAction.clarify("the one at 0:42").transition(
             kind: .removalOrder, state: .suspended, pause: .missingInformation, reinstatable: false, by: .issuer)
         #expect(restarted.state == .acknowledged && restarted.clock == .restart)
-        #expect(throws: CaseRuleError.self) {
+        #expect(throws: RuleError.self) {
             try CaseAction.reinstate.transition(kind: .removalOrder, state: .removed, pause: nil, reinstatable: false, by: .platform)
         }
         #expect(try CaseAction.reinstate.transition(kind: .removalOrder, state: .removed, pause: nil, reinstatable: true, by: .platform).state == .reinstated)
@@ -96,11 +96,11 @@ import Testing
     @Test func anOrderNeedsReasonsAndValidURLs() {
         let order = RemovalOrderContent(referenceNumber: "R-1", issuingAuthority: UUID(), platform: UUID(), urls: ["https://x.org/1"],
                                         reasons: [], statement: "s", legalBasis: "l", redress: "r", issuedAt: "2026-11-23T10:00:00Z")
-        #expect(throws: CaseRuleError.self) { try order.validate() }
+        #expect(throws: RuleError.self) { try order.validate() }
         var fixed = order
         fixed.reasons = [.incitement]
         #expect((try? fixed.validate())?.urls.count == 1)
         fixed.urls = ["not a url"]
-        #expect(throws: CaseRuleError.self) { try fixed.validate() }
+        #expect(throws: RuleError.self) { try fixed.validate() }
     }
 }

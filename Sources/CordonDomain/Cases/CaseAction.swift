@@ -59,11 +59,11 @@ public enum CaseAction: Sendable, Hashable {
     ///   - reinstatable: whether a complaint was upheld or the order struck down.
     public func transition(
         kind: CaseKind, state: CaseState, pause: InabilityReason?, reinstatable: Bool, by party: CaseParty
-    ) throws(CaseRuleError) -> (state: CaseState, clock: ClockEffect) {
+    ) throws(RuleError) -> (state: CaseState, clock: ClockEffect) {
         guard party == self.party else {
             throw .forbidden("action", "only the \(self.party == .issuer ? "issuer" : "platform") of a case can \(name) it")
         }
-        func refuse(_ allowed: String) -> CaseRuleError {
+        func refuse(_ allowed: String) -> RuleError {
             .conflict("action", "cannot \(name) a case that is \(state.rawValue); this is possible only when it is \(allowed)")
         }
         switch self {

@@ -15,7 +15,7 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
     static let trackingParameters: Set<String> = ["fbclid", "gclid", "igshid", "mc_cid", "mc_eid", "si", "ref_src"]
 
     /// Reads `text`, or says what is wrong with it; `field` names it in the error.
-    public init(_ text: String, field: String = "url") throws(CaseRuleError) {
+    public init(_ text: String, field: String = "url") throws(RuleError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count <= Self.maxLength else {
             throw .invalid(field, "a URL is 1 to \(Self.maxLength) characters")
@@ -54,7 +54,7 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A domain in normal form (for holds on a whole site), or an error.
-    public static func normaliseDomain(_ text: String, field: String = "domain") throws(CaseRuleError) -> String {
+    public static func normaliseDomain(_ text: String, field: String = "domain") throws(RuleError) -> String {
         let host = normaliseHost(text.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !host.isEmpty, host.count <= 253, host.contains("."),
               host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })

@@ -79,8 +79,8 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
     }
 
     /// Checks what the Regulation requires of an order; returns its URLs and hashes in normal form.
-    public func validate() throws(CaseRuleError) -> Checked {
-        func required(_ value: String, _ field: String, _ what: String) throws(CaseRuleError) {
+    public func validate() throws(RuleError) -> Checked {
+        func required(_ value: String, _ field: String, _ what: String) throws(RuleError) {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw .invalid("order.\(field)", "an order must state \(what)")
             }
@@ -107,7 +107,7 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
     }
 
     /// URLs in normal form, at least one and at most 100, none twice.
-    public static func validateURLs(_ urls: [String], field: String) throws(CaseRuleError) -> [ContentURL] {
+    public static func validateURLs(_ urls: [String], field: String) throws(RuleError) -> [ContentURL] {
         guard (1...100).contains(urls.count) else { throw .invalid(field, "give 1 to 100 URLs") }
         var seen = Set<ContentURL>()
         var result: [ContentURL] = []
@@ -135,7 +135,7 @@ public struct ContentHash: Codable, Sendable, Hashable {
     }
 
     /// Each hash in canonical form; errors name `field[index]`.
-    public static func normalised(_ hashes: [ContentHash]?, field: String) throws(CaseRuleError) -> [ContentHash] {
+    public static func normalised(_ hashes: [ContentHash]?, field: String) throws(RuleError) -> [ContentHash] {
         var result: [ContentHash] = []
         for (index, hash) in (hashes ?? []).enumerated() {
             result.append(try hash.normalised(field: "\(field)[\(index)]"))
@@ -143,7 +143,7 @@ public struct ContentHash: Codable, Sendable, Hashable {
         return result
     }
 
-    public func normalised(field: String) throws(CaseRuleError) -> ContentHash {
+    public func normalised(field: String) throws(RuleError) -> ContentHash {
         do {
             return ContentHash(type: type, value: try type.normalise(value))
         } catch {

@@ -1,5 +1,5 @@
-/// A case request the rules refuse: which field is at fault, and how to put it right.
-public struct CaseRuleError: Error, Hashable, Sendable, CustomStringConvertible {
+/// A request the domain rules refuse (a case, an incident): which field is at fault, and how to put it right.
+public struct RuleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of refusal it is; the API maps it to an HTTP status.
     public struct Code: RawRepresentable, Hashable, Sendable {
         public var rawValue: String
@@ -9,7 +9,7 @@ public struct CaseRuleError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalid = Code(rawValue: "invalid")
         /// The caller may not do this (403).
         public static let forbidden = Code(rawValue: "forbidden")
-        /// The case is not in a state that allows it (409).
+        /// The case or incident is not in a state that allows it (409).
         public static let conflict = Code(rawValue: "conflict")
         /// Something named does not exist (404).
         public static let notFound = Code(rawValue: "not-found")
@@ -25,9 +25,9 @@ public struct CaseRuleError: Error, Hashable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
-    public static func invalid(_ field: String, _ message: String) -> CaseRuleError { .init(.invalid, field: field, message) }
-    public static func forbidden(_ field: String, _ message: String) -> CaseRuleError { .init(.forbidden, field: field, message) }
-    public static func conflict(_ field: String, _ message: String) -> CaseRuleError { .init(.conflict, field: field, message) }
+    public static func invalid(_ field: String, _ message: String) -> RuleError { .init(.invalid, field: field, message) }
+    public static func forbidden(_ field: String, _ message: String) -> RuleError { .init(.forbidden, field: field, message) }
+    public static func conflict(_ field: String, _ message: String) -> RuleError { .init(.conflict, field: field, message) }
 
     public var description: String { "\(field): \(message)" }
 }

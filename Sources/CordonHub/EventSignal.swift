@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// Wakes live case-event streams when events may have been added (a local write, a
-/// notification from another replica, the desk worker's timer). Streams read what is new
-/// from the store, so a wake carries nothing and a missed one costs at most a tick.
-final class CaseEventSignal: Sendable {
+/// Wakes whoever reads a table of events when it may have grown (a local write, a
+/// notification from another replica, a timer): live case and incident streams, and the
+/// webhook sender. Readers read what is new from the store, so a wake carries nothing and
+/// a missed one costs at most a tick.
+final class EventSignal: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
 
     func wake() {
