@@ -8,7 +8,8 @@ extension API {
         var title: String
         var summary: String
         var location: String
-        var occurredAt: Date
+        /// ISO 8601.
+        var occurredAt: String
         var contentSeen: String
         var criteria: IncidentCriteria
         var level: String?
@@ -85,7 +86,8 @@ extension API {
     struct SharedURLIn: Decodable {
         var url: String
         var platform: UUID?
-        var firstSeenAt: Date?
+        /// ISO 8601.
+        var firstSeenAt: String?
         var views: Int?
         var note: String?
     }
@@ -126,7 +128,8 @@ extension API {
 
     struct MatchReportIn: Decodable {
         var matches: Int
-        var hour: Date?
+        /// ISO 8601; any time in the hour counted (default: now).
+        var hour: String?
     }
 
     struct NoteIn: Decodable {

@@ -91,7 +91,7 @@ extension Hub {
             let caller = try context.requireCaller()
             guard caller.role.canAdminister else { throw APIError.forbidden("webhooks are managed with an admin key") }
             let body = try await request.decodeJSON(API.WebhookIn.self, context: context)
-            let known = Set(CaseEventKind.allCases.map(\.rawValue))
+            let known = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue))
             for (index, event) in (body.events ?? []).enumerated() where !known.contains(event) {
                 throw APIError.invalid("events[\(index)]", "unknown event '\(event)'; known: \(known.sorted().joined(separator: ", "))")
             }

@@ -27,8 +27,9 @@ extension Hub {
             if let views = body.views, views < 0 { throw APIError.invalid("views", "views is a count: 0 or more") }
             let note = body.note ?? ""
             guard note.count <= 2000 else { throw APIError.invalid("note", "note is at most 2,000 characters") }
+            let firstSeen = try body.firstSeenAt.map { try Self.date($0, field: "firstSeenAt") }
             let record = try await storeCall {
-                try await store.shareURL(url.normalised, platform: body.platform, firstSeenAt: body.firstSeenAt, views: body.views,
+                try await store.shareURL(url.normalised, platform: body.platform, firstSeenAt: firstSeen, views: body.views,
                                          note: note, in: id, by: caller, now: now())
             }
             incidentsChanged()
@@ -78,7 +79,7 @@ extension Hub {
             let id = try Self.uuidParameter(context, "id", field: "incident")
             let body = try await request.decodeJSON(API.MatchReportIn.self, context: context)
             guard (0...100_000_000).contains(body.matches) else { throw APIError.invalid("matches", "matches is a count from 0 to 100,000,000") }
-            let hour = body.hour ?? now()
+            let hour = try body.hour.map { try Self.date($0, field: "hour") } ?? now()
             guard hour <= now().addingTimeInterval(300) else { throw APIError.invalid("hour", "hour cannot be in the future") }
             try await storeCall { try await store.reportMatches(body.matches, hour: hour, in: id, by: caller, now: now()) }
             incidentsChanged()

@@ -19,7 +19,7 @@ extension Hub {
             }
             let new = NewIncident(
                 title: try Self.validName(body.title, field: "title"), summary: try Self.text(body.summary, field: "summary"),
-                location: try Self.text(body.location, field: "location"), occurredAt: body.occurredAt,
+                location: try Self.text(body.location, field: "location"), occurredAt: try Self.date(body.occurredAt, field: "occurredAt"),
                 contentSeen: try Self.text(body.contentSeen, field: "contentSeen"), criteria: body.criteria, level: level,
                 drill: body.drill ?? false, authorities: body.authorities ?? [])
             let record = try await storeCall { try await store.proposeIncident(new, by: caller, now: now()) }
@@ -154,6 +154,14 @@ extension Hub {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...10_000).contains(trimmed.count) else { throw APIError.invalid(field, "\(field) must be 1 to 10,000 characters") }
         return trimmed
+    }
+
+    /// An ISO 8601 time from a request body.
+    static func date(_ text: String, field: String) throws -> Date {
+        guard let date = RemovalOrderContent.parseDate(text) else {
+            throw APIError.invalid(field, "\(field) must be an ISO 8601 time such as 2026-11-23T10:00:00Z")
+        }
+        return date
     }
 
     static func uuidQuery(_ request: Request, _ name: String) throws -> UUID? {

@@ -90,6 +90,8 @@ final class LoopbackSite: Sendable {
                 $0.append(Call(path: path, signature: request.headers[HTTPField.Name("Cordon-Signature")!] ?? "",
                                body: Array(data.readableBytesView)))
             }
+            // A subscriber that never answers in time (the sender gives up after 5 s).
+            if path == "hook-silent" { try await Task.sleep(for: .seconds(6)) }
             return Response(status: path == "hook-flaky" ? .init(code: self.flakyStatus.withLock { $0 }) : .ok)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
