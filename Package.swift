@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "CordonHub", "CordonStore", "CordonDomain",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,7 +1,5 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import NIOHTTP1
 
 /// `cordon inbox …`: a platform's referrals and removal orders, from the shell.
@@ -23,29 +21,7 @@ struct InboxCommand: AsyncParsableCommand {
             guard let key = key ?? ProcessInfo.processInfo.environment["CORDON_KEY"], !key.isEmpty else {
                 throw ValidationError("give an API key with --key or the CORDON_KEY environment variable")
             }
-            var request = HTTPClientRequest(url: hub.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
-            request.method = method
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
-            if let json {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-            }
-            let response: HTTPClientResponse
-            let body: ByteBuffer
-            do {
-                response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                body = try await response.body.collect(upTo: 32 << 20)
-            } catch {
-                throw ValidationError("cannot reach the hub at \(hub): \(error)")
-            }
-            let text = String(buffer: body)
-            guard (200..<300).contains(Int(response.status.code)) else {
-                let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                let detail = object?["error"] as? [String: Any]
-                throw ValidationError("the hub refused (HTTP \(response.status.code)): "
-                    + ((detail?["field"] as? String).map { "\($0): " } ?? "") + ((detail?["message"] as? String) ?? text))
-            }
-            print(text)
+            print(try await HubAPI(base: hub, key: key).text(method, path, json: json))
         }
     }
 

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+
+/// The crisis benchmark's figures: how long the activation and each contributed hash took
+/// to reach every live stream and webhook receiver, and a second replica's match index.
+struct CrisisFigures {
+    var json: [String: Any] = [:]
+
+    init(receivers: CrisisReceivers, sent: SentTimes, platforms: Int, replica: Bool) {
+        let arrivals = receivers.arrivals.withLock { $0 }
+        let sent = sent.times.withLock { $0 }
+        let streams = (0..<platforms).map { "stream-\($0)" }, hooks = (0..<platforms).map { "webhook-\($0)" }
+        let hashes = sent.keys.filter { $0 != "activated" }
+        func latencies(_ listeners: [String], _ what: [String]) -> (samples: [Double], missing: Int) {
+            var samples: [Double] = [], missing = 0
+            for listener in listeners {
+                for item in what {
+                    if let arrived = arrivals[listener]?[item], let start = sent[item] {
+                        samples.append(arrived.timeIntervalSince(start) * 1000)
+                    } else {
+                        missing += 1
+                    }
+                }
+            }
+            return (samples, missing)
+        }
+        let alerted = latencies(streams + hooks, ["activated"])
+        let sse = latencies(streams, hashes), webhooks = latencies(hooks, hashes)
+        let all = sse.samples + webhooks.samples
+        json["sse_subscribers"] = platforms
+        json["webhook_receivers"] = platforms
+        json["contributions"] = hashes.count
+        json["alerted"] = alerted.samples.count
+        json["activation_to_all_alerted_ms"] = alerted.missing == 0 ? (alerted.samples.max() ?? 0) : -1
+        json["delivery_p50_ms"] = Self.percentile(all, 0.5)
+        json["delivery_p99_ms"] = Self.percentile(all, 0.99)
+        json["delivery_max_ms"] = all.max() ?? 0
+        json["sse_p99_ms"] = Self.percentile(sse.samples, 0.99)
+        json["webhook_p99_ms"] = Self.percentile(webhooks.samples, 0.99)
+        json["deliveries_missing"] = sse.missing + webhooks.missing
+        if replica {
+            let mirrored = latencies(["replica"], hashes)
+            json["replica_match_p50_ms"] = Self.percentile(mirrored.samples, 0.5)
+            json["replica_match_p99_ms"] = Self.percentile(mirrored.samples, 0.99)
+            json["replica_match_max_ms"] = mirrored.samples.max() ?? 0
+            json["replica_missing"] = mirrored.missing
+        }
+    }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+    }
+}
+
+extension DrillCommand {
+    /// The report's figures in a few lines, then one JSON object with them and `figures`.
+    static func summary(_ report: [String: Any], figures: [String: Any]) -> String {
+        let picture = report["picture"] as? [String: Any] ?? [:]
+        let milestones = picture["milestones"] as? [String: Any] ?? [:]
+        var all = figures
+        all["hashes"] = picture["hashes"] ?? 0
+        all["variants"] = picture["variants"] ?? 0
+        all["contributors"] = picture["contributors"] ?? 0
+        all["matches_reported"] = picture["matches"] ?? 0
+        all["urls"] = picture["urls"] ?? 0
+        all["timeline_events"] = (report["timeline"] as? [Any])?.count ?? 0
+        all["drill"] = report["drill"] ?? true
+        for (key, name) in [("firstHash", "first_hash_s"), ("hundredHashes", "hundred_hashes_s"), ("thousandHashes", "thousand_hashes_s")] {
+            all[name] = milestones[key] ?? NSNull()
+        }
+        var lines = [
+            "drill: \(all["hashes"]!) hashes from \(all["contributors"]!) platforms, \(all["variants"]!) variants, "
+                + "\(all["matches_reported"]!) matches reported, \(all["urls"]!) URLs, \(all["timeline_events"]!) timeline events",
+        ]
+        if let p99 = figures["delivery_p99_ms"] as? Double {
+            lines.append("alerts: all \(figures["alerted"]!) receivers within \(Int(figures["activation_to_all_alerted_ms"] as? Double ?? -1)) ms; "
+                + "each hash reached every stream and webhook within p99 \(Int(p99)) ms"
+                + ((figures["replica_match_p99_ms"] as? Double).map { "; matchable on the second replica within p99 \(Int($0)) ms" } ?? ""))
+        }
+        lines.append(String(decoding: (try? JSONSerialization.data(withJSONObject: all, options: [.sortedKeys])) ?? Data(), as: UTF8.self))
+        return lines.joined(separator: "\n")
+    }
+}

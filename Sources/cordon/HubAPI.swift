@@ -1,0 +1,58 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The hub's JSON API from the command line: one key, one base address. A refusal
+/// becomes a `ValidationError` carrying the hub's field and message, so the shell user
+/// sees what to fix.
+struct HubAPI: Sendable {
+    let base: String
+    let key: String
+
+    init(base: String, key: String) {
+        self.base = base.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.key = key
+    }
+
+    /// The answer's text.
+    func text(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> String {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        }
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            body = try await response.body.collect(upTo: 32 << 20)
+        } catch {
+            throw ValidationError("cannot reach the hub at \(base): \(error)")
+        }
+        let text = String(buffer: body)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            let detail = object?["error"] as? [String: Any]
+            throw ValidationError("the hub refused \(method) \(path) (HTTP \(response.status.code)): "
+                + ((detail?["field"] as? String).map { "\($0): " } ?? "") + ((detail?["message"] as? String) ?? text))
+        }
+        return text
+    }
+
+    /// The answer as a JSON object (empty for an empty answer).
+    @discardableResult
+    func object(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> [String: Any] {
+        let text = try await text(method, path, json: json)
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The answer as a JSON array of objects.
+    func array(_ method: HTTPMethod, _ path: String) async throws -> [[String: Any]] {
+        let text = try await text(method, path)
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
+    }
+}
