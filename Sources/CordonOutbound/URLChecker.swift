@@ -31,9 +31,14 @@ public struct URLChecker: Sendable {
     }
 
     /// A client for checks and webhooks: it never follows redirects on its own.
+    /// A client for the checker and the webhook sender. Up to 64 connections per host:
+    /// one receiver that answers slowly (or a burst of alerts) must not queue the rest
+    /// behind AsyncHTTPClient's default of 8.
     public static func makeClient() -> HTTPClient {
-        HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Live (2xx), gone (404, 410, 451) or error (anything else, with the reason).

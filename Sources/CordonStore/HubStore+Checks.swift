@@ -8,15 +8,17 @@ extension HubStore {
     /// `lease`, so no other replica fetches them meanwhile).
     public func claimDueChecks(now: Date, lease: TimeInterval, limit: Int) async throws -> [CaseURLRecord] {
         let due = try await CaseURLRecord.query(on: db).filter(\.$nextCheckAt <= now).sort(\.$nextCheckAt).limit(limit).all()
-        var claimed: [CaseURLRecord] = []
-        for row in due {
-            let rows = try await hub.sql.update(CaseURLRecord.schema)
+        guard !due.isEmpty else { return [] }
+        // Through the write gate: on SQLite an ungated write breaks a concurrent write
+        // transaction (its snapshot goes stale and it fails).
+        let rows = try await hub.write([]) { db in
+            try await (db as! any SQLDatabase).update(CaseURLRecord.schema)
                 .set("next_check_at", to: now.addingTimeInterval(lease))
-                .where("id", .equal, row.id!).where("next_check_at", .lessThanOrEqual, now)
+                .where("id", .in, due.map { $0.id! }).where("next_check_at", .lessThanOrEqual, now)
                 .returning("id").all()
-            if !rows.isEmpty { claimed.append(row) }
         }
-        return claimed
+        let ids = Set(try rows.map { try $0.decode(column: "id", as: Int.self) })
+        return due.filter { ids.contains($0.id!) }
     }
 
     /// What a check found.

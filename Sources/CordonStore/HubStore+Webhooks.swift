@@ -67,11 +67,13 @@ extension HubStore {
         let due = try await WebhookDeliveryRecord.query(on: db).filter(\.$state == "pending")
             .filter(\.$nextAttemptAt <= now).sort(\.$nextAttemptAt).limit(limit).all()
         guard !due.isEmpty else { return [] }
-        let rows = try await hub.sql.update(WebhookDeliveryRecord.schema)
-            .set("next_attempt_at", to: now.addingTimeInterval(lease))
-            .where("id", .in, due.map { $0.id! }).where("state", .equal, "pending")
-            .where("next_attempt_at", .lessThanOrEqual, now)
-            .returning("id").all()
+        let rows = try await hub.write([]) { db in
+            try await (db as! any SQLDatabase).update(WebhookDeliveryRecord.schema)
+                .set("next_attempt_at", to: now.addingTimeInterval(lease))
+                .where("id", .in, due.map { $0.id! }).where("state", .equal, "pending")
+                .where("next_attempt_at", .lessThanOrEqual, now)
+                .returning("id").all()
+        }
         let ids = Set(try rows.map { try $0.decode(column: "id", as: Int.self) })
         let claimed = due.filter { ids.contains($0.id!) }
         let hooks = Dictionary(uniqueKeysWithValues: try await WebhookRecord.query(on: db)
@@ -126,12 +128,14 @@ extension HubStore {
 
     /// Puts a dead delivery back in the queue.
     public func retryDelivery(_ id: Int, of webhook: UUID, now: Date) async throws {
-        guard let delivery = try await WebhookDeliveryRecord.find(id, on: db), delivery.webhookID == webhook else {
-            throw StoreError.notFound(field: "delivery", message: "no delivery \(id) of webhook \(webhook)")
+        try await hub.write([]) { db in
+            guard let delivery = try await WebhookDeliveryRecord.find(id, on: db), delivery.webhookID == webhook else {
+                throw StoreError.notFound(field: "delivery", message: "no delivery \(id) of webhook \(webhook)")
+            }
+            delivery.state = "pending"
+            delivery.nextAttemptAt = now
+            try await delivery.save(on: db)
         }
-        delivery.state = "pending"
-        delivery.nextAttemptAt = now
-        try await delivery.save(on: db)
     }
 }
 

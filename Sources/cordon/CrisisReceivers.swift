@@ -41,7 +41,7 @@ final class CrisisReceivers: Sendable {
     static func follow(_ url: String, key: String, _ handle: @Sendable (Data) -> Void) async throws {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(3600))
+        let response = try await HubAPI.client.execute(request, timeout: .seconds(3600))
         guard response.status == .ok else { throw StreamRefused(status: Int(response.status.code)) }
         var pending = ""
         for try await buffer in response.body {

@@ -11,6 +11,14 @@ struct HubAPI: Sendable {
     let base: String
     let key: String
 
+    /// One client for the process, with room for many live streams to one hub (the
+    /// drill's benchmark holds one per simulated platform) beside ordinary calls.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     init(base: String, key: String) {
         self.base = base.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         self.key = key
@@ -28,7 +36,7 @@ struct HubAPI: Sendable {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await Self.client.execute(request, timeout: .seconds(30))
             body = try await response.body.collect(upTo: 32 << 20)
         } catch {
             throw ValidationError("cannot reach the hub at \(base): \(error)")
