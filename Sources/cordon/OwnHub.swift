@@ -46,8 +46,14 @@ struct OwnHub {
         do {
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                try await Self.waitForHealth("http://127.0.0.1:\(port)")
-                if second != nil { try await Self.waitForHealth("http://127.0.0.1:\(port + 1)") }
+                for replica in 0..<services.count {
+                    let base = "http://127.0.0.1:\(port + replica)"
+                    try await Self.waitForHealth(base)
+                    // Another program on the port would answer /health too, but not to our key.
+                    guard (try? await HubAPI(base: base, key: adminKey).object(.GET, "/v1/me")) != nil else {
+                        throw ValidationError("port \(port + replica) is taken by another program: choose free ports with --port")
+                    }
+                }
                 try await body("http://127.0.0.1:\(port)", second == nil ? nil : "http://127.0.0.1:\(port + 1)", adminKey, logger)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
