@@ -80,6 +80,9 @@ import Testing
                 // Only members see it: an authority not named on it does not.
                 #expect(try await c.call(.get, "/v1/incidents/\(id)", key: d.frKey).status == 404)
                 #expect(try await c.call(.get, "/v1/incidents/\(id)", key: d.deKey).status == 200)
+                #expect(try await c.call(.get, "/v1/incidents", key: d.frKey).array.isEmpty)
+                #expect(try await c.call(.get, "/v1/incidents", key: d.deKey).array.count == 1)
+                #expect((try await c.call(.get, "/v1/incident-events", key: d.frKey).object["events"] as? [Any])?.isEmpty == true)
 
                 // No contributions before activation; no activation without the quorum.
                 let (far, _) = Self.pdqPair(flips: 0)
