@@ -48,9 +48,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Create a demo organisation with a collection, and print an admin API key for it.")
     var demo = false
 
+    @Option(help: "Board organisations needed to activate or conclude an incident (at least 2).")
+    var quorum = 2
+
+    @Option(help: "Incident levels, lowest first, comma-separated (default: GIFCT's).")
+    var incidentLevels = CrisisRules.gifctLevels.joined(separator: ",")
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         _ = try storage.location()
+        _ = try crisisRules()
+    }
+
+    func crisisRules() throws -> CrisisRules {
+        do {
+            return try CrisisRules(quorum: quorum, levels: incidentLevels.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            })
+        } catch {
+            throw ValidationError("--\(error.field == "quorum" ? "quorum" : "incident-levels"): \(error.message)")
+        }
     }
 
     func run() async throws {
@@ -69,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """)
         }
         let clock = ContinuousClock(), start = clock.now
-        let hub = try await Hub(store: store)
+        let hub = try await Hub(store: store, configuration: HubConfiguration(crisis: try crisisRules()))
         logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
         let app = hub.application(host: host, port: port, logger: logger)
         let services = ServiceGroup(configuration: .init(

@@ -62,5 +62,9 @@ import Testing
         #expect(badKind.status != 0 && badKind.stderr.contains("kind"))
         let badDatabase = try CordonRunner.run(["serve", "--database", "mysql://x"])
         #expect(badDatabase.status != 0 && badDatabase.stderr.contains("sqlite:PATH or postgres://"))
+        let alone = try CordonRunner.run(["serve", "--quorum", "1"])
+        #expect(alone.status != 0 && alone.stderr.contains("no single organisation decides alone"))
+        let twice = try CordonRunner.run(["serve", "--incident-levels", "tier-1,tier-1"])
+        #expect(twice.status != 0 && twice.stderr.contains("--incident-levels"))
     }
 }
