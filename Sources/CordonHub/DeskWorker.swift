@@ -7,9 +7,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// The referral desk's background work, on every replica: deadline alerts, webhook
-/// deliveries (retried with backoff, then dead-lettered), removal checks and the purge of
-/// expired preserved records. Each tick reads the hub's clock, so a test that moves the
+/// The hub's background work, on every replica: deadline alerts, webhook deliveries of
+/// case and incident events (retried with backoff, then dead-lettered), removal checks and
+/// the purge of expired preserved records. Each tick reads the hub's clock, so a test that moves the
 /// clock sees the alert within a tick. Work is claimed in the database, so replicas
 /// never do the same job twice.
 struct DeskWorker: Service {
@@ -29,8 +29,9 @@ struct DeskWorker: Service {
             group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
             group.addTask { await loop(every: .seconds(60)) { try await hub.store.purgeExpiredPreservations(now: hub.now()) } }
             group.addTask {
+                // Live streams look once a second even when no one woke them.
                 await loop(every: .seconds(1)) {
-                    hub.casesChanged()
+                    hub.caseEvents.wake()
                     hub.incidentEvents.wake()
                 }
             }

@@ -6,9 +6,7 @@ import SQLKit
 extension HubStore {
     /// Kinds of organisation that see every incident: the network's members and auditors.
     /// Authorities see those they are named on, unless they sit on the board.
-    static let incidentAudienceKinds: Set<String> = [
-        OrganisationKind.platform, .referralUnit, .trustedFlagger, .auditor,
-    ].reduce(into: []) { $0.insert($1.rawValue) }
+    static let incidentAudienceKinds = Set([OrganisationKind.platform, .referralUnit, .trustedFlagger, .auditor].map(\.rawValue))
 
     /// Records a proposal with its own collection (writable by the proposer only until the
     /// board activates it). Named authorities must exist.

@@ -53,33 +53,3 @@ struct CrisisFigures {
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }
-
-extension DrillCommand {
-    /// The report's figures in a few lines, then one JSON object with them and `figures`.
-    static func summary(_ report: [String: Any], figures: [String: Any]) -> String {
-        let picture = report["picture"] as? [String: Any] ?? [:]
-        let milestones = picture["milestones"] as? [String: Any] ?? [:]
-        var all = figures
-        all["hashes"] = picture["hashes"] ?? 0
-        all["variants"] = picture["variants"] ?? 0
-        all["contributors"] = picture["contributors"] ?? 0
-        all["matches_reported"] = picture["matches"] ?? 0
-        all["urls"] = picture["urls"] ?? 0
-        all["timeline_events"] = (report["timeline"] as? [Any])?.count ?? 0
-        all["drill"] = report["drill"] ?? true
-        for (key, name) in [("firstHash", "first_hash_s"), ("hundredHashes", "hundred_hashes_s"), ("thousandHashes", "thousand_hashes_s")] {
-            all[name] = milestones[key] ?? NSNull()
-        }
-        var lines = [
-            "drill: \(all["hashes"]!) hashes from \(all["contributors"]!) platforms, \(all["variants"]!) variants, "
-                + "\(all["matches_reported"]!) matches reported, \(all["urls"]!) URLs, \(all["timeline_events"]!) timeline events",
-        ]
-        if let p99 = figures["delivery_p99_ms"] as? Double {
-            lines.append("alerts: all \(figures["alerted"]!) receivers within \(Int(figures["activation_to_all_alerted_ms"] as? Double ?? -1)) ms; "
-                + "each hash reached every stream and webhook within p99 \(Int(p99)) ms"
-                + ((figures["replica_match_p99_ms"] as? Double).map { "; matchable on the second replica within p99 \(Int($0)) ms" } ?? ""))
-        }
-        lines.append(String(decoding: (try? JSONSerialization.data(withJSONObject: all, options: [.sortedKeys])) ?? Data(), as: UTF8.self))
-        return lines.joined(separator: "\n")
-    }
-}
