@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "HashIndex", targets: ["HashIndex"]),
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "MediaHashing", targets: ["MediaHashing"]),
+        .library(name: "VideoHash", targets: ["VideoHash"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -100,6 +101,9 @@ let package = Package(
             resources: [.embedInCode("openapi.json")],
             swiftSettings: strict),
 
+        // MARK: Video: vPDQ hashing and matching.
+        .target(name: "VideoHash", dependencies: ["PDQ", "MediaDecoding", "HashIndex"], swiftSettings: strict),
+
         // MARK: Files to hash records.
         .target(
             name: "MediaHashing",
@@ -138,6 +142,7 @@ let package = Package(
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
+        .testTarget(name: "VideoHashTests", dependencies: ["VideoHash", "MediaDecoding", "PDQ", "CordonTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CordonStoreTests",
             dependencies: ["CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log")],

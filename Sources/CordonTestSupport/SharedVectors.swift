@@ -19,6 +19,11 @@ public enum SharedVectors {
         sharedRoot?.appendingPathComponent("vectors/pdq")
     }
 
+    /// `shared/vectors/vpdq`, if present.
+    public static var vpdq: URL? {
+        sharedRoot?.appendingPathComponent("vectors/vpdq")
+    }
+
     /// Whether the vectors are there; tests use it in `.enabled(if:)`.
     public static var available: Bool { pdq != nil }
 

@@ -1,0 +1,197 @@
+import Foundation
+
+/// Video frames as RGB24, from Debian's `ffmpeg` program (first video stream, frames in
+/// decoder output order, colour conversion and any resizing by swscale's area filter, as
+/// the vPDQ reference does). A separate process: a file that makes the decoder crash or
+/// hang takes down only that process, and the timeout kills it.
+public struct VideoDecoder: Sendable {
+    public var limits: VideoLimits
+    public var ffmpeg: String
+    public var ffprobe: String
+
+    public init(limits: VideoLimits = .default, ffmpeg: String = "ffmpeg", ffprobe: String = "ffprobe") {
+        self.limits = limits
+        self.ffmpeg = ffmpeg
+        self.ffprobe = ffprobe
+    }
+
+    /// The first video stream's size, frame rate (average, else the stream's base rate)
+    /// and frame count where the container states one.
+    public func probe(_ path: String) throws(VideoDecodingError) -> VideoInfo {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size else { throw VideoDecodingError(.unreadable, "\(path): cannot read the file") }
+        guard size > 0 else { throw VideoDecodingError(.empty, "\(path): the file is empty") }
+        let output = try run(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries",
+                                       "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames", "-of", "json", path],
+                             timeout: limits.timeout, path: path)
+        guard output.status == 0 else {
+            throw VideoDecodingError(.corrupt, "\(path): not a readable video (\(Self.firstLine(output.stderr)))")
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: output.stdout) as? [String: Any],
+              let stream = (json["streams"] as? [[String: Any]])?.first
+        else { throw VideoDecodingError(.noVideo, "\(path): the file has no video stream") }
+        let width = stream["width"] as? Int ?? 0, height = stream["height"] as? Int ?? 0
+        guard width > 0, height > 0 else { throw VideoDecodingError(.corrupt, "\(path): the video declares a \(width)x\(height) picture") }
+        guard width <= limits.maxSide, height <= limits.maxSide, width * height <= limits.maxPixels else {
+            throw VideoDecodingError(.tooLarge, "\(path): \(width)x\(height) is over the limits (\(limits.maxSide) pixels a side, "
+                + "\(limits.maxPixels) pixels); raise them if the video is genuine")
+        }
+        let rate = Self.rate(stream["avg_frame_rate"] as? String) ?? Self.rate(stream["r_frame_rate"] as? String)
+        guard let rate, rate > 0 else { throw VideoDecodingError(.corrupt, "\(path): the video has no frame rate") }
+        let frames = (stream["nb_frames"] as? String).flatMap(Int.init)
+        if let frames, frames > limits.maxFrames {
+            throw VideoDecodingError(.tooLarge, "\(path): \(frames) frames is over the limit of \(limits.maxFrames)")
+        }
+        return VideoInfo(width: width, height: height, frameRate: rate, frameCount: frames)
+    }
+
+    /// Calls `body` with each frame's number and RGB24 pixels (`width` x `height`, or the
+    /// requested `size`). Throws when the decoder fails, hangs past the timeout, or the
+    /// video runs past the frame limit.
+    public func frames(
+        _ path: String, info: VideoInfo, size: (width: Int, height: Int)? = nil,
+        _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        let (width, height) = size ?? (info.width, info.height)
+        var arguments = ["-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough",
+                         "-sws_flags", "area", "-pix_fmt", "rgb24"]
+        if size != nil { arguments += ["-s", "\(width)x\(height)"] }
+        arguments += ["-f", "rawvideo", "pipe:1"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ffmpeg] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw VideoDecodingError(.decoderMissing, "cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
+        }
+        let watchdog = Watchdog(process: process, seconds: limits.timeout)
+        let errors = ErrorCollector(err.fileHandleForReading)
+        defer { watchdog.cancel() }
+        let frameBytes = width * height * 3
+        var buffer = [UInt8](repeating: 0, count: frameBytes)
+        var number = 0
+        let reader = out.fileHandleForReading
+        readLoop: while true {
+            var filled = 0
+            while filled < frameBytes {
+                let chunk = reader.readData(ofLength: frameBytes - filled)
+                if chunk.isEmpty {
+                    if filled == 0 { break readLoop }
+                    process.terminate()
+                    throw VideoDecodingError(.truncated, "\(path): the last frame stops after \(filled) of \(frameBytes) bytes")
+                }
+                buffer.withUnsafeMutableBytes { chunk.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+                filled += chunk.count
+            }
+            guard number < limits.maxFrames else {
+                process.terminate()
+                throw VideoDecodingError(.tooLarge, "\(path): more than \(limits.maxFrames) frames; raise the limit if the video is genuine")
+            }
+            try buffer.withUnsafeBufferPointer { try body(number, $0) }
+            number += 1
+        }
+        process.waitUntilExit()
+        if watchdog.fired {
+            throw VideoDecodingError(.timedOut, "\(path): decoding took over \(Int(limits.timeout)) s and was stopped")
+        }
+        guard process.terminationStatus == 0 else {
+            throw VideoDecodingError(.corrupt, "\(path): the decoder failed (\(Self.firstLine(errors.text())))")
+        }
+        guard number > 0 else { throw VideoDecodingError(.corrupt, "\(path): no frame could be decoded") }
+    }
+
+    private func run(_ program: String, _ arguments: [String], timeout: Double, path: String) throws(VideoDecodingError)
+        -> (status: Int32, stdout: Data, stderr: Data)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw VideoDecodingError(.decoderMissing, "cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
+        }
+        let watchdog = Watchdog(process: process, seconds: timeout)
+        let errors = ErrorCollector(err.fileHandleForReading)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        if watchdog.fired { throw VideoDecodingError(.timedOut, "\(path): reading the video took over \(Int(timeout)) s") }
+        if process.terminationStatus == 127 {
+            throw VideoDecodingError(.decoderMissing, "cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
+        }
+        return (process.terminationStatus, data, Data(errors.text().utf8))
+    }
+
+    static func rate(_ text: String?) -> Double? {
+        guard let parts = text?.split(separator: "/"), parts.count == 2, let num = Double(parts[0]), let den = Double(parts[1]),
+              num > 0, den > 0 else { return nil }
+        return num / den
+    }
+
+    static func firstLine(_ data: Data) -> String { firstLine(String(decoding: data, as: UTF8.self)) }
+
+    static func firstLine(_ text: String) -> String {
+        text.split(separator: "\n").first.map(String.init) ?? "no message"
+    }
+}
+
+/// What `ffprobe` says of a video's first stream.
+public struct VideoInfo: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    public var frameRate: Double
+    public var frameCount: Int?
+}
+
+/// Kills a process that runs past its time.
+private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private(set) var fired = false
+
+    init(process: Process, seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            guard !done, process.isRunning else { return }
+            fired = true
+            process.terminate()
+        }
+    }
+
+    func cancel() {
+        lock.lock()
+        done = true
+        lock.unlock()
+    }
+}
+
+/// Reads a process's stderr on its own thread, so a chatty decoder never blocks on a full pipe.
+private final class ErrorCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            let all = handle.readDataToEndOfFile()
+            lock.lock()
+            data = all.prefix(64 << 10)
+            lock.unlock()
+            finished.signal()
+        }.start()
+    }
+
+    func text() -> String {
+        finished.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
