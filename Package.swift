@@ -102,7 +102,7 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Video: vPDQ hashing and matching.
-        .target(name: "VideoHash", dependencies: ["PDQ", "MediaDecoding", "HashIndex"], swiftSettings: strict),
+        .target(name: "VideoHash", dependencies: ["PDQ", "MediaDecoding", "HashIndex"], swiftSettings: strict + optimised),
 
         // MARK: Files to hash records.
         .target(
