@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,7 +2,8 @@ import Foundation
 import MediaDecoding
 
 /// Expands the paths a user names into the files to hash: files as given, folders walked
-/// recursively in sorted order, keeping only files whose content is a recognised image.
+/// recursively in sorted order, keeping only files whose content is a recognised image or
+/// video container.
 public struct MediaFileCollector: Sendable {
     public init() {}
 
@@ -45,11 +46,20 @@ public struct MediaFileCollector: Sendable {
         return (files, missing, skipped)
     }
 
-    /// Whether the first bytes of the file are an image signature.
+    /// Whether the first bytes of the file are an image or video signature.
     static func looksLikeMedia(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        let head = Self.head(path)
+        return ImageFormat(sniffing: head) != nil || VideoContainer(sniffing: head) != nil
+    }
+
+    /// Whether the file's first bytes are a video container's.
+    public static func isVideo(_ path: String) -> Bool {
+        VideoContainer(sniffing: head(path)) != nil
+    }
+
+    private static func head(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 16)) ?? Data()
-        return ImageFormat(sniffing: [UInt8](head)) != nil
+        return [UInt8]((try? handle.read(upToCount: 400)) ?? Data())
     }
 }

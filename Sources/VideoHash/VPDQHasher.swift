@@ -15,8 +15,8 @@ public struct VPDQHasher: Sendable {
         self.decoder = decoder
     }
 
-    /// The chosen frames' hashes, in frame order.
-    public func hash(path: String) throws(VideoDecodingError) -> [VPDQFeature] {
+    /// The video's stream and its chosen frames' hashes, in frame order.
+    public func hash(path: String) throws(VideoDecodingError) -> VPDQVideo {
         let info = try decoder.probe(path)
         let step = max(1, Int(secondsPerHash * info.frameRate))
         let size = downsample.map { (width: $0, height: $0) }
@@ -34,6 +34,12 @@ public struct VPDQHasher: Sendable {
         } catch {
             throw VideoDecodingError(.corrupt, "\(path): \(error)")
         }
-        return features
+        return VPDQVideo(info: info, features: features)
     }
+}
+
+/// A hashed video: what the decoder found, and the frame hashes.
+public struct VPDQVideo: Sendable, Hashable {
+    public var info: VideoInfo
+    public var features: [VPDQFeature]
 }

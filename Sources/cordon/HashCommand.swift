@@ -3,18 +3,22 @@ import Foundation
 import MediaDecoding
 import MediaHashing
 import PDQ
+import VideoHash
 
-/// `cordon hash PATH...`: PDQ hashes (and digests) of images, one line per file.
+/// `cordon hash PATH...`: PDQ hashes (and digests) of images, one line per file; vPDQ
+/// frame hashes of videos.
 struct HashCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hash",
-        abstract: "Hash images with PDQ (and MD5/SHA-256), one line per file.",
+        abstract: "Hash images with PDQ (and MD5/SHA-256), one line per file, and videos with vPDQ.",
         discussion: """
             Text output is the reference pdq-photo-hasher's `hash,quality,path` (with \
             --dihedral: the eight hashes, then quality and path). Files that cannot be decoded \
             are reported on stderr and skipped; the exit status is then 1. Hashes with \
             quality below 50 are unreliable and are flagged: on stderr for text, in a field \
-            for CSV and JSON.
+            for CSV and JSON. Videos (recognised by content) are written as the vPDQ \
+            reference writes them, `frameNumber,quality,hash,timestamp` (a `# path` line before \
+            each when there are several), or as one JSON object per video.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -42,6 +46,18 @@ struct HashCommand: AsyncParsableCommand {
     @Option(help: "Refuse images with more pixels than this (decompression bombs).")
     var maxPixels: Int = DecodingLimits.default.maxPixels
 
+    @Option(help: "Videos: seconds between hashed frames (0: every frame, as the reference's -r 0).")
+    var secondsPerHash: Double = 1
+
+    @Option(help: "Videos: scale frames to N x N before hashing (the reference's -s).")
+    var videoSize: Int?
+
+    @Option(help: "Videos: refuse those with more frames than this.")
+    var maxFrames: Int = VideoLimits.default.maxFrames
+
+    @Option(help: "Videos: seconds one video may take to decode before it is stopped.")
+    var videoTimeout: Double = VideoLimits.default.timeout
+
     @Option(help: "How many files to hash at once (default: one per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -49,6 +65,10 @@ struct HashCommand: AsyncParsableCommand {
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder to hash") }
         guard maxPixels > 0 else { throw ValidationError("--max-pixels must be a positive number of pixels") }
         guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+        guard secondsPerHash >= 0, secondsPerHash.isFinite else { throw ValidationError("--seconds-per-hash must be 0 or more") }
+        if let videoSize, !(1...4096).contains(videoSize) { throw ValidationError("--video-size is 1 to 4096 pixels") }
+        guard maxFrames > 0 else { throw ValidationError("--max-frames must be at least 1") }
+        guard videoTimeout > 0 else { throw ValidationError("--video-timeout must be above 0 seconds") }
     }
 
     func run() async throws {
@@ -64,10 +84,15 @@ struct HashCommand: AsyncParsableCommand {
         let hasher = MediaHasher(options: HashOptions(
             dihedral: dihedral, digests: digests, applyExifOrientation: applyExifOrientation,
             fast: fast, limits: limits))
+        let videos = collected.files.filter(MediaFileCollector.isVideo)
+        let images = collected.files.filter { !videos.contains($0) }
+        if !videos.isEmpty, format == .csv {
+            throw ValidationError("videos are written as text (the vPDQ reference format) or json, not csv")
+        }
         let writer = HashOutputWriter(format: format, dihedral: dihedral, digests: digests)
-        writer.writeHeader()
+        if !images.isEmpty { writer.writeHeader() }
         let progress = ProgressBar(total: collected.files.count)
-        let results = ParallelHasher(hasher: hasher, jobs: jobs).hash(collected.files)
+        let results = ParallelHasher(hasher: hasher, jobs: jobs).hash(images)
         for await result in results {
             progress.advance()
             switch result {
@@ -82,6 +107,7 @@ struct HashCommand: AsyncParsableCommand {
                 failures += 1
             }
         }
+        failures += hashVideos(videos, writer: writer, progress: progress)
         progress.finish()
         if collected.skipped > 0 {
             FileHandle.standardError.write("cordon: skipped \(collected.skipped) file(s) in folders that are not images\n")
@@ -89,6 +115,29 @@ struct HashCommand: AsyncParsableCommand {
         if failures > 0 {
             throw ExitCode(1)
         }
+    }
+}
+
+extension HashCommand {
+    /// Hashes each video in turn (the decoder uses the cores); returns how many failed.
+    func hashVideos(_ videos: [String], writer: HashOutputWriter, progress: ProgressBar) -> Int {
+        var limits = VideoLimits.default
+        limits.maxFrames = maxFrames
+        limits.timeout = videoTimeout
+        let hasher = VPDQHasher(secondsPerHash: secondsPerHash, downsample: videoSize, decoder: VideoDecoder(limits: limits))
+        var failures = 0
+        for path in videos {
+            do {
+                let video = try hasher.hash(path: path)
+                progress.advance()
+                writer.write(video, path: path, header: videos.count > 1, secondsPerHash: secondsPerHash)
+            } catch {
+                progress.advance()
+                progress.message("cordon: \(error.message)")
+                failures += 1
+            }
+        }
+        return failures
     }
 }
 

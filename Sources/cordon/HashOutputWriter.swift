@@ -2,6 +2,7 @@ import Foundation
 import MediaDecoding
 import MediaHashing
 import PDQ
+import VideoHash
 
 /// Prints hash records in the format `cordon hash` was asked for.
 struct HashOutputWriter {
@@ -20,6 +21,27 @@ struct HashOutputWriter {
         if dihedral { columns += Self.variants.map { "pdq_\($0.rawValue)" } }
         if digests { columns += ["md5", "sha256"] }
         emit(columns.joined(separator: ","))
+    }
+
+    /// A video: the vPDQ reference's lines (after `# path` when several videos are
+    /// written), or one JSON object.
+    func write(_ video: VPDQVideo, path: String, header: Bool, secondsPerHash: Double) {
+        switch format {
+        case .text, .csv:
+            var lines = header ? ["# \(path)"] : []
+            lines += video.features.map(\.line)
+            if !lines.isEmpty { emit(lines.joined(separator: "\n")) }
+        case .json:
+            let object: [String: Any] = [
+                "path": path, "type": "vpdq", "width": video.info.width, "height": video.info.height,
+                "frameRate": video.info.frameRate, "secondsPerHash": secondsPerHash,
+                "frames": video.features.map {
+                    ["frame": $0.frameNumber, "quality": $0.quality, "hash": $0.hash.hex, "timestamp": Double($0.timestamp)] as [String: Any]
+                },
+            ]
+            emit(String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(),
+                        as: UTF8.self))
+        }
     }
 
     func write(_ record: MediaHashRecord) {
