@@ -7,6 +7,7 @@ packages=(
   pkg-config
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev  # image decoding
   postgresql postgresql-client  # the hub's production database; tests start a throwaway server
+  ffmpeg  # video decoding (vPDQ) and the test videos
 )
 
 missing=()

@@ -65,7 +65,7 @@ public struct VideoDecoder: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw VideoDecodingError(.decoderMissing, "cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
+            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
         }
         let watchdog = Watchdog(process: process, seconds: limits.timeout)
         let errors = ErrorCollector(err.fileHandleForReading)
@@ -80,14 +80,14 @@ public struct VideoDecoder: Sendable {
                 let chunk = reader.readData(ofLength: frameBytes - filled)
                 if chunk.isEmpty {
                     if filled == 0 { break readLoop }
-                    process.terminate()
+                    kill(process.processIdentifier, SIGKILL)
                     throw VideoDecodingError(.truncated, "\(path): the last frame stops after \(filled) of \(frameBytes) bytes")
                 }
                 buffer.withUnsafeMutableBytes { chunk.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
                 filled += chunk.count
             }
             guard number < limits.maxFrames else {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 throw VideoDecodingError(.tooLarge, "\(path): more than \(limits.maxFrames) frames; raise the limit if the video is genuine")
             }
             try buffer.withUnsafeBufferPointer { try body(number, $0) }
@@ -96,6 +96,9 @@ public struct VideoDecoder: Sendable {
         process.waitUntilExit()
         if watchdog.fired {
             throw VideoDecodingError(.timedOut, "\(path): decoding took over \(Int(limits.timeout)) s and was stopped")
+        }
+        if [126, 127].contains(process.terminationStatus) {
+            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
         }
         guard process.terminationStatus == 0 else {
             throw VideoDecodingError(.corrupt, "\(path): the decoder failed (\(Self.firstLine(errors.text())))")
@@ -114,7 +117,7 @@ public struct VideoDecoder: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw VideoDecodingError(.decoderMissing, "cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
+            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
         }
         let watchdog = Watchdog(process: process, seconds: timeout)
         let errors = ErrorCollector(err.fileHandleForReading)
@@ -122,8 +125,8 @@ public struct VideoDecoder: Sendable {
         process.waitUntilExit()
         watchdog.cancel()
         if watchdog.fired { throw VideoDecodingError(.timedOut, "\(path): reading the video took over \(Int(timeout)) s") }
-        if process.terminationStatus == 127 {
-            throw VideoDecodingError(.decoderMissing, "cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
+        if [126, 127].contains(process.terminationStatus) {
+            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
         }
         return (process.terminationStatus, data, Data(errors.text().utf8))
     }
@@ -149,7 +152,8 @@ public struct VideoInfo: Sendable, Hashable {
     public var frameCount: Int?
 }
 
-/// Kills a process that runs past its time.
+/// Kills a process that runs past its time. SIGKILL: a server ignores SIGTERM (it handles
+/// it through a signal source), and a child inherits that, so SIGTERM would not stop it.
 private final class Watchdog: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
@@ -161,7 +165,7 @@ private final class Watchdog: @unchecked Sendable {
             defer { lock.unlock() }
             guard !done, process.isRunning else { return }
             fired = true
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
         }
     }
 
