@@ -45,16 +45,19 @@ public struct VideoDecoder: Sendable {
         return VideoInfo(width: width, height: height, frameRate: rate, frameCount: frames)
     }
 
-    /// Calls `body` with each frame's number and RGB24 pixels (`width` x `height`, or the
-    /// requested `size`). Throws when the decoder fails, hangs past the timeout, or the
-    /// video runs past the frame limit.
+    /// Calls `body` with the number and RGB24 pixels (`width` x `height`, or the requested
+    /// `size`) of every `step`-th frame, counting from frame 0. Every frame is decoded, but
+    /// only the chosen ones are converted and sent over. Throws when the decoder fails,
+    /// hangs past the timeout, or the video runs past the frame limit.
     public func frames(
-        _ path: String, info: VideoInfo, size: (width: Int, height: Int)? = nil,
+        _ path: String, info: VideoInfo, size: (width: Int, height: Int)? = nil, every step: Int = 1,
         _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
         let (width, height) = size ?? (info.width, info.height)
+        let step = max(1, step)
         var arguments = ["-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough",
                          "-sws_flags", "area", "-pix_fmt", "rgb24"]
+        if step > 1 { arguments += ["-vf", "select=not(mod(n\\,\(step)))"] }
         if size != nil { arguments += ["-s", "\(width)x\(height)"] }
         arguments += ["-f", "rawvideo", "pipe:1"]
         let process = Process()
@@ -86,11 +89,11 @@ public struct VideoDecoder: Sendable {
                 buffer.withUnsafeMutableBytes { chunk.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
                 filled += chunk.count
             }
-            guard number < limits.maxFrames else {
+            guard number * step < limits.maxFrames else {
                 kill(process.processIdentifier, SIGKILL)
                 throw VideoDecodingError(.tooLarge, "\(path): more than \(limits.maxFrames) frames; raise the limit if the video is genuine")
             }
-            try buffer.withUnsafeBufferPointer { try body(number, $0) }
+            try buffer.withUnsafeBufferPointer { try body(number * step, $0) }
             number += 1
         }
         process.waitUntilExit()

@@ -23,8 +23,7 @@ public struct VPDQHasher: Sendable {
         let hasher = PDQHasher()
         var features: [VPDQFeature] = []
         do {
-            try decoder.frames(path, info: info, size: size) { number, pixels in
-                guard number % step == 0 else { return }
+            try decoder.frames(path, info: info, size: size, every: step) { number, pixels in
                 let result = hasher.hash(pixels: pixels, width: size?.width ?? info.width, height: size?.height ?? info.height, channels: 3)
                 features.append(VPDQFeature(frameNumber: number, quality: result.quality, hash: result.hash,
                                             timestamp: Float(number) / Float(info.frameRate)))
