@@ -17,7 +17,7 @@ import sys, time, json, vpdq
 path, seconds = sys.argv[1], float(sys.argv[2])
 start = time.perf_counter()
 try:
-    features = vpdq.computeHash(path, seconds_per_hash=seconds, num_threads=1)
+    features = vpdq.computeHash(path, seconds_per_hash=seconds, thread_count=1)
 except TypeError:
     features = vpdq.computeHash(path, seconds_per_hash=seconds)
 elapsed = time.perf_counter() - start
