@@ -32,7 +32,7 @@ public struct VPDQFeature: Sendable, Hashable {
     }
 
     /// `%.3f` of a float, as C's printf rounds it (the value widened to double).
-    static func threeDecimals(_ value: Float) -> String {
+    public static func threeDecimals(_ value: Float) -> String {
         var text = String(format: "%.3f", Double(value))
         if text == "-0.000" { text = "0.000" }
         return text
