@@ -60,25 +60,15 @@ public struct VideoDecoder: Sendable {
         if step > 1 { arguments += ["-vf", "select=not(mod(n\\,\(step)))"] }
         if size != nil { arguments += ["-s", "\(width)x\(height)"] }
         arguments += ["-f", "rawvideo", "pipe:1"]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ffmpeg] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
-        }
-        let watchdog = Watchdog(process: process, seconds: limits.timeout)
-        let errors = ErrorCollector(err.fileHandleForReading)
-        defer { watchdog.cancel() }
+        let decoder = try DecoderProcess(ffmpeg, arguments, timeout: limits.timeout, path: path)
+        let process = decoder.process
+        defer { decoder.watchdog.cancel() }
         let frameBytes = width * height * 3
         var buffer = [UInt8](repeating: 0, count: frameBytes)
         var number = 0
         // Frames are large (6 MB at 1080p): read straight into the frame buffer, through a
         // 1 MiB pipe (the default 64 KiB makes the decoder and us take turns 100 times a frame).
-        let descriptor = out.fileHandleForReading.fileDescriptor
+        let descriptor = decoder.output.fileHandleForReading.fileDescriptor
         _ = fcntl(descriptor, Self.setPipeSize, 1 << 20)
         readLoop: while true {
             var filled = 0
@@ -100,14 +90,12 @@ public struct VideoDecoder: Sendable {
             number += 1
         }
         process.waitUntilExit()
-        if watchdog.fired {
+        if decoder.watchdog.fired {
             throw VideoDecodingError(.timedOut, "\(path): decoding took over \(Int(limits.timeout)) s and was stopped")
         }
-        if [126, 127].contains(process.terminationStatus) {
-            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(ffmpeg): install Debian's ffmpeg (scripts/install-deps.sh)")
-        }
+        if [126, 127].contains(process.terminationStatus) { throw DecoderProcess.missing(ffmpeg, path: path) }
         guard process.terminationStatus == 0 else {
-            throw VideoDecodingError(.corrupt, "\(path): the decoder failed (\(Self.firstLine(errors.text())))")
+            throw VideoDecodingError(.corrupt, "\(path): the decoder failed (\(Self.firstLine(decoder.errors.text())))")
         }
         guard number > 0 else { throw VideoDecodingError(.corrupt, "\(path): no frame could be decoded") }
     }
@@ -115,26 +103,13 @@ public struct VideoDecoder: Sendable {
     private func run(_ program: String, _ arguments: [String], timeout: Double, path: String) throws(VideoDecodingError)
         -> (status: Int32, stdout: Data, stderr: Data)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
-        }
-        let watchdog = Watchdog(process: process, seconds: timeout)
-        let errors = ErrorCollector(err.fileHandleForReading)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        if watchdog.fired { throw VideoDecodingError(.timedOut, "\(path): reading the video took over \(Int(timeout)) s") }
-        if [126, 127].contains(process.terminationStatus) {
-            throw VideoDecodingError(.decoderMissing, "\(path): cannot run \(program): install Debian's ffmpeg (scripts/install-deps.sh)")
-        }
-        return (process.terminationStatus, data, Data(errors.text().utf8))
+        let launched = try DecoderProcess(program, arguments, timeout: timeout, path: path)
+        let data = launched.output.fileHandleForReading.readDataToEndOfFile()
+        launched.process.waitUntilExit()
+        launched.watchdog.cancel()
+        if launched.watchdog.fired { throw VideoDecodingError(.timedOut, "\(path): reading the video took over \(Int(timeout)) s") }
+        if [126, 127].contains(launched.process.terminationStatus) { throw DecoderProcess.missing(program, path: path) }
+        return (launched.process.terminationStatus, data, Data(launched.errors.text().utf8))
     }
 
     /// Linux's F_SETPIPE_SZ (not exported to Swift).
@@ -159,52 +134,4 @@ public struct VideoInfo: Sendable, Hashable {
     public var height: Int
     public var frameRate: Double
     public var frameCount: Int?
-}
-
-/// Kills a process that runs past its time. SIGKILL: a server ignores SIGTERM (it handles
-/// it through a signal source), and a child inherits that, so SIGTERM would not stop it.
-private final class Watchdog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    private(set) var fired = false
-
-    init(process: Process, seconds: Double) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
-            lock.lock()
-            defer { lock.unlock() }
-            guard !done, process.isRunning else { return }
-            fired = true
-            kill(process.processIdentifier, SIGKILL)
-        }
-    }
-
-    func cancel() {
-        lock.lock()
-        done = true
-        lock.unlock()
-    }
-}
-
-/// Reads a process's stderr on its own thread, so a chatty decoder never blocks on a full pipe.
-private final class ErrorCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            let all = handle.readDataToEndOfFile()
-            lock.lock()
-            data = all.prefix(64 << 10)
-            lock.unlock()
-            finished.signal()
-        }.start()
-    }
-
-    func text() -> String {
-        finished.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
-    }
 }
