@@ -153,6 +153,19 @@ extension HubStore {
         }
     }
 
+    /// A new member of the network joins the collections of incidents under way (to write)
+    /// and of concluded ones (to read), as if it had been there at activation.
+    static func joinIncidentCollections(_ organisation: OrganisationRecord, on db: any Database) async throws {
+        guard incidentAudienceKinds.contains(organisation.kind) else { return }
+        let incidents = try await IncidentRecord.query(on: db)
+            .filter(\.$state ~~ [IncidentState.active.rawValue, IncidentState.concluded.rawValue]).all()
+        for incident in incidents {
+            let access: CollectionAccess = incident.state == IncidentState.active.rawValue ? .readWrite : .read
+            try await MembershipRecord(collectionID: incident.collectionID, organisationID: organisation.id!,
+                                       access: access.rawValue).create(on: db)
+        }
+    }
+
     // MARK: Reading
 
     /// Whether the organisation sees every incident (network members, auditors, the board).

@@ -25,6 +25,7 @@ public struct HubStore: Sendable {
                 throw StoreError.conflict(field: "name", message: "an organisation named '\(name)' exists already")
             }
             try await record.create(on: db)
+            try await Self.joinIncidentCollections(record, on: db)
             try await Self.audit(caller, "organisation.create", target: record.id!.uuidString, detail: ["name": name, "kind": kind.rawValue], on: db)
         }
         return record

@@ -138,6 +138,14 @@ import Testing
                 #expect((picture?["milestones"] as? [String: Any])?["firstHash"] != nil)
                 #expect(try await c.call(.get, "/v1/incidents/\(id)/report", key: d.betaKey).status == 409)
 
+                // A platform that joins the network now joins the incident too.
+                let newcomer = try await c.call(.post, "/v1/organisations", key: d.hub.adminKey, json: ["name": "Gamma", "kind": "platform"])
+                let newcomerID = try #require(newcomer.object["id"] as? String)
+                let newcomerKey = try #require(try await c.call(.post, "/v1/organisations/\(newcomerID)/keys", key: d.hub.adminKey,
+                                                                json: ["role": "contributor"]).object["secret"] as? String)
+                #expect(try await c.call(.post, "/v1/collections/\(collection)/signals", key: newcomerKey,
+                                         json: ["type": "md5", "value": "fedcba9876543210fedcba9876543210"]).status == 201)
+
                 // The board concludes it; then nothing more is taken, and nothing is lost.
                 #expect(try await vote(d.hub.adminKey, "conclude").object["state"] as? String == "active")
                 #expect(try await vote(d.unitKey, "conclude").object["state"] as? String == "concluded")
@@ -146,7 +154,7 @@ import Testing
                 #expect(try await c.call(.post, "/v1/collections/\(collection)/signals", key: d.betaKey,
                                          json: ["type": "pdq", "value": Self.pdqPair(flips: 0).0]).status == 403)
                 let report = try await c.call(.get, "/v1/incidents/\(id)/report", key: d.deKey).object
-                #expect((report["picture"] as? [String: Any])?["hashes"] as? Int == 4 && report["drill"] as? Bool == false)
+                #expect((report["picture"] as? [String: Any])?["hashes"] as? Int == 5 && report["drill"] as? Bool == false)
                 let timeline = (report["timeline"] as? [[String: Any]])?.compactMap { $0["event"] as? String }
                 #expect(timeline == ["incident-proposed", "incident-vote", "incident-vote", "incident-activated", "incident-hashes",
                                      "incident-url", "incident-url-referred", "incident-matches", "incident-vote", "incident-vote",
