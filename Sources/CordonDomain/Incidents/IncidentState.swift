@@ -38,7 +38,7 @@ public enum IncidentBoard {
         }
         if decision == .activate, !criteria.allMet {
             throw .conflict("criteria", "activation needs every criterion met (missing: \(criteria.missing.joined(separator: ", "))); "
-                + "the proposer can update the checklist")
+                + "withdraw it and propose it again once every criterion is met")
         }
         guard !votes.contains(voter) else {
             throw .conflict("decision", "your organisation has already voted to \(decision.rawValue) this incident; another board member must vote")
