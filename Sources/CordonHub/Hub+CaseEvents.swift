@@ -16,46 +16,14 @@ extension Hub {
         }
         v1.get("case-events/stream") { request, context -> Response in
             let caller = try context.requireCaller()
-            let since: Int
-            if let lastEventID = request.headers[.lastEventID] {
-                guard let cursor = Int(lastEventID), cursor >= 0 else {
-                    throw APIError.invalid("Last-Event-ID", "Last-Event-ID must be an event id from an earlier event")
-                }
-                since = cursor
-            } else if request.uri.queryParameters.get("since") != nil {
-                since = try Self.intQuery(request, "since", default: 0, range: 0...Int.max)
-            } else {
-                since = try await store.latestCaseEvent()
-            }
+            let since = try await EventStream.resumePoint(request) { try await store.latestCaseEvent() }
             let wakes = caseEvents.subscribe()
             let encoder = context.responseEncoder
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { writer in
-                    try await streamCaseEvents(for: caller.organisationID, since: since, wakes: wakes, encoder: encoder, to: &writer)
-                    try await writer.finish(nil)
-                })
-        }
-    }
-
-    /// Writes each event after `since` (`id:` the event id, `event:` its kind), then new
-    /// ones as they come.
-    private func streamCaseEvents(
-        for organisation: UUID, since: Int, wakes: AsyncStream<Void>, encoder: JSONEncoder, to writer: inout any ResponseBodyWriter
-    ) async throws {
-        var cursor = since
-        try await EventStream.run(wakes: wakes, to: &writer) { writer in
-            var page: [CaseEventRecord]
-            repeat {
-                page = try await store.caseEvents(after: cursor, for: organisation, limit: 500)
-                var text = ""
-                for event in page {
-                    text += EventStream.event(id: event.id!, kind: event.kind, data: Array(try encoder.encode(API.CaseEventOut(event))))
-                    cursor = event.id!
-                }
-                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-            } while page.count == 500
+            return EventStream.response(after: since, wakes: wakes, pageSize: 500) { cursor in
+                try await store.caseEvents(after: cursor, for: caller.organisationID, limit: 500)
+            } event: { event in
+                (event.id!, event.kind, Array(try encoder.encode(API.CaseEventOut(event))))
+            }
         }
     }
 }

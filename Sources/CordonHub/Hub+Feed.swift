@@ -15,47 +15,15 @@ extension Hub {
         }
         v1.get("feed/stream") { request, context -> Response in
             let collectionID = try feedCollection(request, context)
-            let since: Int
-            if let lastEventID = request.headers[.lastEventID] {
-                guard let cursor = Int(lastEventID), cursor >= 0 else {
-                    throw APIError.invalid("Last-Event-ID", "Last-Event-ID must be a cursor from an earlier event")
-                }
-                since = cursor
-            } else {
-                since = try Self.intQuery(request, "since", default: follower.cursor, range: 0...Int.max)
-            }
+            let since = try await EventStream.resumePoint(request) { follower.cursor }
             // Subscribed before the first read, so nothing committed in between is missed.
             let wakes = follower.subscribe()
             let encoder = context.responseEncoder
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { writer in
-                    try await streamChanges(of: collectionID, since: since, wakes: wakes, encoder: encoder, to: &writer)
-                    try await writer.finish(nil)
-                })
-        }
-    }
-
-    /// Writes every change after `since` as a server-sent event (`id:` is the cursor,
-    /// `event:` the kind), then each new one as it commits.
-    private func streamChanges(
-        of collectionID: UUID, since: Int, wakes: AsyncStream<Int>, encoder: JSONEncoder,
-        to writer: inout any ResponseBodyWriter
-    ) async throws {
-        var cursor = since
-        try await EventStream.run(wakes: wakes, to: &writer) { writer in
-            var page: [SignalChange]
-            repeat {
-                page = try await store.changes(after: cursor, in: collectionID, limit: 1000)
-                var text = ""
-                for change in page {
-                    text += EventStream.event(id: change.cursor, kind: change.kind.rawValue,
-                                              data: Array(try encoder.encode(API.FeedPage.Change(change))))
-                    cursor = change.cursor
-                }
-                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-            } while page.count == 1000
+            return EventStream.response(after: since, wakes: wakes, pageSize: 1000) { cursor in
+                try await store.changes(after: cursor, in: collectionID, limit: 1000)
+            } event: { change in
+                (change.cursor, change.kind.rawValue, Array(try encoder.encode(API.FeedPage.Change(change))))
+            }
         }
     }
 

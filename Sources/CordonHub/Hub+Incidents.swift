@@ -114,38 +114,14 @@ extension Hub {
             let caller = try context.requireCaller()
             let incident = try Self.uuidQuery(request, "incident")
             if let incident { _ = try await storeCall { try await store.incident(incident, for: caller) } }
-            let since: Int
-            if let lastEventID = request.headers[.lastEventID] {
-                guard let cursor = Int(lastEventID), cursor >= 0 else {
-                    throw APIError.invalid("Last-Event-ID", "Last-Event-ID must be an event id from an earlier event")
-                }
-                since = cursor
-            } else if request.uri.queryParameters.get("since") != nil {
-                since = try Self.intQuery(request, "since", default: 0, range: 0...Int.max)
-            } else {
-                since = try await store.latestIncidentEvent()
-            }
+            let since = try await EventStream.resumePoint(request) { try await store.latestIncidentEvent() }
             let wakes = incidentEvents.subscribe()
             let encoder = context.responseEncoder
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                body: ResponseBody { writer in
-                    var cursor = since
-                    try await EventStream.run(wakes: wakes, to: &writer) { writer in
-                        var page: [IncidentEventRecord]
-                        repeat {
-                            page = try await store.incidentEvents(after: cursor, for: caller, incident: incident, limit: 500)
-                            var text = ""
-                            for event in page {
-                                text += EventStream.event(id: event.id!, kind: event.kind, data: Array(try encoder.encode(API.IncidentEventOut(event))))
-                                cursor = event.id!
-                            }
-                            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                        } while page.count == 500
-                    }
-                    try await writer.finish(nil)
-                })
+            return EventStream.response(after: since, wakes: wakes, pageSize: 500) { cursor in
+                try await store.incidentEvents(after: cursor, for: caller, incident: incident, limit: 500)
+            } event: { event in
+                (event.id!, event.kind, Array(try encoder.encode(API.IncidentEventOut(event))))
+            }
         }
     }
 
