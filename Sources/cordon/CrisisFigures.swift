@@ -32,24 +32,18 @@ struct CrisisFigures {
         json["contributions"] = hashes.count
         json["alerted"] = alerted.samples.count
         json["activation_to_all_alerted_ms"] = alerted.missing == 0 ? (alerted.samples.max() ?? 0) : -1
-        json["delivery_p50_ms"] = Self.percentile(all, 0.5)
-        json["delivery_p99_ms"] = Self.percentile(all, 0.99)
+        json["delivery_p50_ms"] = all.percentile(0.5)
+        json["delivery_p99_ms"] = all.percentile(0.99)
         json["delivery_max_ms"] = all.max() ?? 0
-        json["sse_p99_ms"] = Self.percentile(sse.samples, 0.99)
-        json["webhook_p99_ms"] = Self.percentile(webhooks.samples, 0.99)
+        json["sse_p99_ms"] = sse.samples.percentile(0.99)
+        json["webhook_p99_ms"] = webhooks.samples.percentile(0.99)
         json["deliveries_missing"] = sse.missing + webhooks.missing
         if replica {
             let mirrored = latencies(["replica"], hashes)
-            json["replica_match_p50_ms"] = Self.percentile(mirrored.samples, 0.5)
-            json["replica_match_p99_ms"] = Self.percentile(mirrored.samples, 0.99)
+            json["replica_match_p50_ms"] = mirrored.samples.percentile(0.5)
+            json["replica_match_p99_ms"] = mirrored.samples.percentile(0.99)
             json["replica_match_max_ms"] = mirrored.samples.max() ?? 0
             json["replica_missing"] = mirrored.missing
         }
-    }
-
-    static func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }

@@ -37,26 +37,9 @@ final class CrisisReceivers: Sendable {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
     }
 
-    /// Follows a server-sent-event stream until cancelled, handing each `data:` line over.
-    static func follow(_ url: String, key: String, _ handle: @Sendable (Data) -> Void) async throws {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        let response = try await HubAPI.client.execute(request, timeout: .seconds(3600))
-        guard response.status == .ok else { throw StreamRefused(status: Int(response.status.code)) }
-        var pending = ""
-        for try await buffer in response.body {
-            pending += String(buffer: buffer)
-            while let end = pending.range(of: "\n\n") {
-                let block = pending[..<end.lowerBound]
-                pending = String(pending[end.upperBound...])
-                for line in block.split(separator: "\n") where line.hasPrefix("data: ") { handle(Data(line.dropFirst(6).utf8)) }
-            }
-        }
-    }
-
     /// A platform's live incident stream.
     func subscribe(_ base: String, listener: String, key: String) async throws {
-        try await Self.follow("\(base)/v1/incident-events/stream", key: key) { self.recordIncidentEvent(listener, json: $0) }
+        try await HubAPI(base: base, key: key).follow("/v1/incident-events/stream") { self.recordIncidentEvent(listener, json: $0) }
     }
 
     /// A replica's feed of the incident collection: a change there has reached its match
@@ -72,15 +55,10 @@ final class CrisisReceivers: Sendable {
     }
 
     private func followFeed(_ base: String, collection: UUID, key: String) async throws {
-        try await Self.follow("\(base)/v1/feed/stream?collection=\(collection)&since=0", key: key) { data in
+        try await HubAPI(base: base, key: key).follow("/v1/feed/stream?collection=\(collection)&since=0") { data in
             guard let change = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let value = (change["signal"] as? [String: Any])?["value"] as? String else { return }
             self.record("replica", value)
         }
     }
-}
-
-/// A stream the hub answered with something else than 200.
-struct StreamRefused: Error {
-    var status: Int
 }

@@ -57,10 +57,7 @@ struct DrillCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let hub {
-            guard let key = key ?? ProcessInfo.processInfo.environment["CORDON_KEY"], !key.isEmpty else {
-                throw ValidationError("give an admin key of the hub with --key or CORDON_KEY")
-            }
-            let report = try await script(HubAPI(base: hub, key: key)).run(keep: keep)
+            let report = try await script(HubAPI(base: hub, key: HubAPI.key(key, what: "an admin key of the hub"))).run(keep: keep)
             print(Self.summary(report, figures: [:]))
             return
         }

@@ -24,6 +24,14 @@ struct HubAPI: Sendable {
         self.key = key
     }
 
+    /// The key given with `--key`, else `$CORDON_KEY`; `what` names it in the refusal.
+    static func key(_ option: String?, what: String = "an API key of your organisation") throws -> String {
+        guard let key = option ?? ProcessInfo.processInfo.environment["CORDON_KEY"], !key.isEmpty else {
+            throw ValidationError("give \(what) with --key or the CORDON_KEY environment variable")
+        }
+        return key
+    }
+
     /// The answer's text.
     func text(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> String {
         var request = HTTPClientRequest(url: base + path)
@@ -63,4 +71,27 @@ struct HubAPI: Sendable {
         let text = try await text(method, path)
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
     }
+
+    /// Follows a server-sent-event stream until it ends or the task is cancelled, handing
+    /// over each `data:` line.
+    func follow(_ path: String, _ handle: @Sendable (Data) -> Void) async throws {
+        var request = HTTPClientRequest(url: base + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let response = try await Self.client.execute(request, timeout: .seconds(3600))
+        guard response.status == .ok else { throw StreamRefused(status: Int(response.status.code)) }
+        var pending = ""
+        for try await buffer in response.body {
+            pending += String(buffer: buffer)
+            while let end = pending.range(of: "\n\n") {
+                let block = pending[..<end.lowerBound]
+                pending = String(pending[end.upperBound...])
+                for line in block.split(separator: "\n") where line.hasPrefix("data: ") { handle(Data(line.dropFirst(6).utf8)) }
+            }
+        }
+    }
+}
+
+/// A stream the hub answered with something else than 200.
+struct StreamRefused: Error {
+    var status: Int
 }

@@ -18,10 +18,7 @@ struct InboxCommand: AsyncParsableCommand {
 
         /// Sends one request; prints the JSON answer, or the hub's error on stderr.
         func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws {
-            guard let key = key ?? ProcessInfo.processInfo.environment["CORDON_KEY"], !key.isEmpty else {
-                throw ValidationError("give an API key with --key or the CORDON_KEY environment variable")
-            }
-            print(try await HubAPI(base: hub, key: key).text(method, path, json: json))
+            print(try await HubAPI(base: hub, key: HubAPI.key(key)).text(method, path, json: json))
         }
     }
 

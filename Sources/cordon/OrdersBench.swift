@@ -53,7 +53,7 @@ struct OrdersBench: AsyncParsableCommand {
                                  gracefulShutdownSignals: [], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            try await waitForHealth(base)
+            try await OwnHub.waitForHealth(base)
             // Queries over the stored history: each 100 times, one after another.
             let year = Calendar(identifier: .gregorian).component(.year, from: clock.now())
             var queries: [String: [Double]] = [:]
@@ -65,29 +65,19 @@ struct OrdersBench: AsyncParsableCommand {
                 ("report_authority", "/v1/reports/transparency?year=\(year)", authorityKey),
             ] {
                 queries[name] = try await StoredCaseLoad.time(base + path, key: key, repeats: 100)
-                print("\(name): p50 \(percentile(queries[name]!, 0.5)) ms, p99 \(percentile(queries[name]!, 0.99)) ms")
+                print("\(name): p50 \(queries[name]!.percentile(0.5)) ms, p99 \(queries[name]!.percentile(0.99)) ms")
             }
             // The platform's live stream: arrival time (hub clock) of each case's events.
             let arrivals = Mutex<[String: [String: Date]]>([:])
             let dues = Mutex<[String: Date]>([:])
             tasks.addTask {
-                var request = HTTPClientRequest(url: "\(base)/v1/case-events/stream")
-                request.headers.add(name: "Authorization", value: "Bearer \(platformKey)")
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
-                var pending = ""
-                for try await buffer in response.body {
-                    pending += String(buffer: buffer)
-                    while let end = pending.range(of: "\n\n") {
-                        let block = pending[..<end.lowerBound]
-                        pending = String(pending[end.upperBound...])
-                        guard let line = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }),
-                              let event = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
-                              let kind = event["event"] as? String, let caseID = event["caseID"] as? String else { continue }
-                        let now = clock.now()
-                        arrivals.withLock { $0[caseID, default: [:]][kind] = now }
-                        if kind == "deadline-15-minutes", let due = (event["detail"] as? [String: String])?["due"] {
-                            dues.withLock { $0[caseID] = RemovalOrderContent.parseDate(due) }
-                        }
+                try await HubAPI(base: base, key: platformKey).follow("/v1/case-events/stream") { data in
+                    guard let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                          let kind = event["event"] as? String, let caseID = event["caseID"] as? String else { return }
+                    let now = clock.now()
+                    arrivals.withLock { $0[caseID, default: [:]][kind] = now }
+                    if kind == "deadline-15-minutes", let due = (event["detail"] as? [String: String])?["due"] {
+                        dues.withLock { $0[caseID] = RemovalOrderContent.parseDate(due) }
                     }
                 }
             }
@@ -140,31 +130,22 @@ struct OrdersBench: AsyncParsableCommand {
             }
             var figures: [String: Any] = [
                 "orders": count, "stored_cases": stored,
-                "inbox_received": inbox.count, "inbox_p50_ms": percentile(inbox, 0.5) * 1000, "inbox_p99_ms": percentile(inbox, 0.99) * 1000,
+                "inbox_received": inbox.count, "inbox_p50_ms": inbox.percentile(0.5) * 1000, "inbox_p99_ms": inbox.percentile(0.99) * 1000,
                 "inbox_max_ms": (inbox.max() ?? 0) * 1000,
-                "alerts_received": lateness.count, "alert_late_p50_ms": percentile(lateness, 0.5) * 1000,
-                "alert_late_p99_ms": percentile(lateness, 0.99) * 1000, "alert_late_max_ms": (lateness.max() ?? 0) * 1000,
+                "alerts_received": lateness.count, "alert_late_p50_ms": lateness.percentile(0.5) * 1000,
+                "alert_late_p99_ms": lateness.percentile(0.99) * 1000, "alert_late_max_ms": (lateness.max() ?? 0) * 1000,
             ]
             for (name, times) in queries {
-                figures["query_\(name)_p50_ms"] = percentile(times, 0.5)
-                figures["query_\(name)_p99_ms"] = percentile(times, 0.99)
+                figures["query_\(name)_p50_ms"] = times.percentile(0.5)
+                figures["query_\(name)_p99_ms"] = times.percentile(0.99)
             }
-            print("inbox: \(inbox.count) orders, p50 \(Int(percentile(inbox, 0.5) * 1000)) ms, p99 \(Int(percentile(inbox, 0.99) * 1000)) ms")
-            print("alerts: \(lateness.count), late by p50 \(Int(percentile(lateness, 0.5) * 1000)) ms, p99 \(Int(percentile(lateness, 0.99) * 1000)) ms")
+            print("inbox: \(inbox.count) orders, p50 \(Int(inbox.percentile(0.5) * 1000)) ms, p99 \(Int(inbox.percentile(0.99) * 1000)) ms")
+            print("alerts: \(lateness.count), late by p50 \(Int(lateness.percentile(0.5) * 1000)) ms, p99 \(Int(lateness.percentile(0.99) * 1000)) ms")
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
             await group.triggerGracefulShutdown()
             tasks.cancelAll()
         }
         await database.close()
-    }
-
-    private func waitForHealth(_ base: String) async throws {
-        for _ in 0..<100 {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "\(base)/health"), timeout: .seconds(1)),
-               response.status == .ok { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw ValidationError("the hub did not start on port \(port)")
     }
 
     private func waitUntil(seconds: Double, _ done: () -> Bool) async throws -> Bool {
@@ -174,12 +155,6 @@ struct OrdersBench: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         return done()
-    }
-
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }
 
