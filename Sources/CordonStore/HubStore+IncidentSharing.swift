@@ -16,9 +16,7 @@ extension HubStore {
         event.at = at
         event.detail = json(detail)
         try await event.create(on: db)
-        let parties = Set(try await IncidentPartyRecord.query(on: db).filter(\.$incidentID == record.id!).all().map(\.organisationID))
-        let audience = Set(try await OrganisationRecord.query(on: db).all()
-            .filter { incidentAudienceKinds.contains($0.kind) || $0.board == true || parties.contains($0.id!) }.map { $0.id! })
+        let audience = try await audience(of: record.id!, on: db)
         let hooks = try await WebhookRecord.query(on: db).filter(\.$revokedAt == nil).all().filter { audience.contains($0.organisationID) }
         try await queue(json(IncidentWebhookPayload(event, detail: detail)), kind: event.kind, eventID: event.id!, at: at,
                         to: hooks, on: db)

@@ -142,15 +142,19 @@ extension HubStore {
 
     /// Write access to the incident's collection for every organisation that can see it.
     private static func openCollection(of record: IncidentRecord, on db: any Database) async throws {
-        let parties = Set(try await IncidentPartyRecord.query(on: db).filter(\.$incidentID == record.id!).all().map(\.organisationID))
-        let members = try await OrganisationRecord.query(on: db).all().filter {
-            incidentAudienceKinds.contains($0.kind) || $0.board == true || parties.contains($0.id!)
-        }
         let existing = Set(try await MembershipRecord.query(on: db).filter(\.$collectionID == record.collectionID).all().map(\.organisationID))
-        for member in members where !existing.contains(member.id!) {
-            try await MembershipRecord(collectionID: record.collectionID, organisationID: member.id!,
+        for member in try await audience(of: record.id!, on: db) where !existing.contains(member) {
+            try await MembershipRecord(collectionID: record.collectionID, organisationID: member,
                                        access: CollectionAccess.readWrite.rawValue).create(on: db)
         }
+    }
+
+    /// The organisations that see an incident: the network's members, auditors, the board,
+    /// and its parties (proposer, named authorities).
+    static func audience(of incident: UUID, on db: any Database) async throws -> Set<UUID> {
+        let parties = Set(try await IncidentPartyRecord.query(on: db).filter(\.$incidentID == incident).all().map(\.organisationID))
+        return Set(try await OrganisationRecord.query(on: db).all()
+            .filter { incidentAudienceKinds.contains($0.kind) || $0.board == true || parties.contains($0.id!) }.map { $0.id! })
     }
 
     /// A new member of the network joins the collections of incidents under way (to write)
