@@ -131,6 +131,13 @@ import Testing
                 #expect(try await c.call(.post, "/v1/incidents/\(id)/matches", key: d.betaKey, json: ["matches": 40]).status == 201)
                 #expect(try await c.call(.post, "/v1/incidents/\(id)/matches", key: d.unitKey, json: ["matches": 4]).status == 403)
                 #expect(try await c.call(.post, "/v1/incidents/\(id)/matches", key: d.betaKey, json: ["matches": -1]).status == 400)
+                let future = try await c.call(.post, "/v1/incidents/\(id)/matches", key: d.betaKey,
+                                              json: ["matches": 3, "hour": "2099-01-01T00:00:00Z"])
+                #expect(future.status == 400 && future.error["field"] as? String == "hour")
+                let badSighting = try await c.call(.post, "/v1/incidents/\(id)/urls", key: d.betaKey,
+                                                   json: ["url": "https://video.example.net/x", "firstSeenAt": "yesterday"])
+                #expect(badSighting.status == 400 && badSighting.error["field"] as? String == "firstSeenAt")
+                #expect(try await c.call(.post, "/v1/incidents/\(id)/notes", key: d.betaKey, json: ["note": "  "]).error["field"] as? String == "note")
 
                 let picture = try await c.call(.get, "/v1/incidents/\(id)/picture", key: d.deKey).object["picture"] as? [String: Any]
                 #expect(picture?["hashes"] as? Int == 4 && picture?["variants"] as? Int == 3 && picture?["matches"] as? Int == 40)
