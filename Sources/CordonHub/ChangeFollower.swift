@@ -32,20 +32,34 @@ final class ChangeFollower: Sendable {
     /// Applies every change committed so far.
     func catchUp() async throws {
         while true {
-            let from = cursor
-            let batch = try await store.changes(after: from, limit: 5000)
+            let batch = try await store.changes(after: cursor, limit: 5000)
             guard !batch.isEmpty else { return }
-            state.withLock { state in
-                let before = state.cursor
-                for change in batch where change.cursor > state.cursor {
-                    catalog.apply(change.signal)
-                    state.cursor = change.cursor
-                }
-                if state.cursor > before {
-                    for subscriber in state.subscribers.values { subscriber.yield(state.cursor) }
-                }
-            }
+            apply(batch)
             if batch.count < 5000 { return }
+        }
+    }
+
+    /// Applies changes this replica has just committed, without reading them back, when
+    /// they follow on from the last one applied with no cursor skipped; otherwise (another
+    /// writer's changes came between, or none were given) catches up from the store.
+    func apply(committed changes: [SignalChange]) async throws {
+        let follows = state.withLock { state in
+            changes.enumerated().allSatisfy { $0.element.cursor == state.cursor + 1 + $0.offset }
+        }
+        if follows && !changes.isEmpty {
+            apply(changes)
+        }
+        try await catchUp()
+    }
+
+    /// Applies the changes in `batch` past the cursor, in order, and wakes subscribers.
+    private func apply(_ batch: [SignalChange]) {
+        state.withLock { state in
+            let fresh = batch.filter { $0.cursor > state.cursor }
+            guard let last = fresh.last else { return }
+            catalog.apply(fresh.map(\.signal))
+            state.cursor = last.cursor
+            for subscriber in state.subscribers.values { subscriber.yield(state.cursor) }
         }
     }
 

@@ -12,11 +12,11 @@ extension Hub {
             guard caller.role.canContribute else { throw APIError.forbidden("contributing needs a contributor or admin key") }
             let id = try Self.uuidParameter(context, "id", field: "incident")
             let valid = try validated(try await request.decodeJSON(API.Submission.self, context: context))
-            let results = try await storeCall { try await store.contributeHashes(valid, to: id, by: caller, now: now()) }
-            try await signalsChanged()
+            let receipt = try await storeCall { try await store.contributeHashes(valid, to: id, by: caller, now: now()) }
+            try await signalsChanged(receipt.changes)
             incidentsChanged()
             return EditedResponse(status: .created, response: API.SubmissionResult(
-                results: results.map { .init(outcome: $0.1, id: $0.0.id, signal: .init($0.0)) }))
+                results: receipt.results.map { .init(outcome: $0.outcome, id: $0.signal.id, signal: .init($0.signal)) }))
         }
         v1.post("incidents/:id/urls") { request, context -> EditedResponse<API.SharedURLOut> in
             let caller = try context.requireCaller()

@@ -48,13 +48,13 @@ extension Hub {
             guard caller.role.canContribute else { throw APIError.forbidden("contributing needs a contributor or admin key") }
             try requireAccess(caller, to: collectionID, write: true)
             let valid = try validated(try await request.decodeJSON(API.Submission.self, context: context))
-            let results = try await storeCall { try await store.submit(valid, to: collectionID, by: caller) }
-            try await signalsChanged()
+            let receipt = try await storeCall { try await store.submit(valid, to: collectionID, by: caller) }
+            try await signalsChanged(receipt.changes)
             // `Prefer: return=minimal` (RFC 7240): outcomes and ids only, for bulk loaders
             // that need no echo of what they sent.
             let minimal = request.headers[values: .prefer].contains { $0.contains("return=minimal") }
             return EditedResponse(status: .created, response: API.SubmissionResult(
-                results: results.map { .init(outcome: $0.1, id: $0.0.id, signal: minimal ? nil : .init($0.0)) }))
+                results: receipt.results.map { .init(outcome: $0.outcome, id: $0.signal.id, signal: minimal ? nil : .init($0.signal)) }))
         }
         v1.get("signals/:id") { _, context -> API.SignalOut in
             let caller = try context.requireCaller()

@@ -97,9 +97,10 @@ public struct Hub: Sendable {
     func now() -> Date { configuration.clock.now() }
 
     /// After a local write of signals: the catalog (and live subscribers) see it before
-    /// the response goes out.
-    func signalsChanged() async throws {
-        try await follower.catchUp()
+    /// the response goes out. Pass the changes the write recorded, when it returned them,
+    /// to spare reading them back.
+    func signalsChanged(_ committed: [SignalChange] = []) async throws {
+        try await follower.apply(committed: committed)
     }
 
     /// After a local write of case events: live streams and the webhook sender look.

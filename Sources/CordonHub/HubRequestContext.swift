@@ -15,7 +15,10 @@ public struct HubRequestContext: RequestContext {
     /// Bulk submissions of 10,000 signals fit; anything larger is refused with 413.
     public var maxUploadSize: Int { 16 << 20 }
 
-    public var responseEncoder: JSONEncoder {
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    /// JSON as every response but the match answer (``API/MatchResult/json()``) is written.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             // ISO 8601 with milliseconds: timelines and deadlines need sub-second times.

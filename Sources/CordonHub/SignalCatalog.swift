@@ -2,6 +2,7 @@ import CordonDomain
 import CordonStore
 import Foundation
 import HashIndex
+import NIOPosix
 import Synchronization
 
 /// Every matchable signal, in memory: PDQ hashes in a ``HashIndex``, digests in
@@ -15,6 +16,7 @@ final class SignalCatalog: Sendable {
     private let md5 = DigestSet(length: 16)
     private let sha256 = DigestSet(length: 32)
     private let state = Mutex(State())
+    private let compacting = Atomic(false)
 
     fileprivate struct State {
         var signals: [Int: StoredSignal] = [:]
@@ -55,33 +57,52 @@ final class SignalCatalog: Sendable {
         pdq.compact()
     }
 
-    /// Brings one signal up to date: a retracted one leaves the index, any other is
+    /// Brings signals up to date, in order: a retracted one leaves the index, any other is
     /// added or has its fields replaced.
-    func apply(_ signal: StoredSignal) {
-        let id = UInt64(signal.id)
-        let (wasIndexed, needsCompaction) = state.withLock { state -> (Bool, Bool) in
-            let was = state.signals[signal.id] != nil
-            if signal.status == .retracted {
-                state.signals[signal.id] = nil
-            } else {
-                state.signals[signal.id] = state.interned(signal)
-            }
-            return (was, pdq.pendingChanges > 50_000)
-        }
-        let isIndexed = signal.status != .retracted
-        if wasIndexed != isIndexed {
-            if let digests = digests(signal.type) {
-                if let bytes = Self.bytes(signal.value) {
+    func apply(_ signals: [StoredSignal]) {
+        // Index operations in the signals' order; consecutive inserts go in together.
+        var inserts: [(UInt64, Hash256)] = []
+        state.withLock { state in
+            for signal in signals {
+                let id = UInt64(signal.id)
+                let wasIndexed = state.signals[signal.id] != nil
+                let isIndexed = signal.status != .retracted
+                state.signals[signal.id] = isIndexed ? state.interned(signal) : nil
+                guard wasIndexed != isIndexed else { continue }
+                if let digests = digests(signal.type) {
+                    guard let bytes = Self.bytes(signal.value) else { continue }
                     if isIndexed { try? digests.insert(bytes, id: id) } else { digests.remove(bytes, id: id) }
+                } else if isIndexed {
+                    if let hash = Hash256(hex: signal.value) { inserts.append((id, hash)) }
+                } else {
+                    pdq.insert(contentsOf: inserts)
+                    inserts.removeAll()
+                    pdq.remove(id: id)
                 }
-            } else if !isIndexed {
-                pdq.remove(id: id)
-            } else if let hash = Hash256(hex: signal.value) {
-                pdq.insert(hash, id: id)
             }
+            pdq.insert(contentsOf: inserts)
         }
-        if needsCompaction { pdq.compact() }
+        compactWhenDue()
     }
+
+    /// Starts folding pending changes into the index's tables, on a thread of its own,
+    /// once there are enough of them that scanning them slows searches: a compaction
+    /// rebuilds the tables, which takes about a second per million hashes, and must not
+    /// hold up the request that crossed the line.
+    private func compactWhenDue() {
+        let stored = pdq.storedEntries
+        guard pdq.pendingChanges > max(Self.compactionThreshold, stored / 16),
+              compacting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        NIOThreadPool.singleton.submit { [self] _ in
+            pdq.compact()
+            compacting.store(false, ordering: .releasing)
+        }
+    }
+
+    /// Pending changes below which the index is not compacted (scanning them costs a
+    /// search under 0.1 ms).
+    static let compactionThreshold = 20_000
 
     /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests), in the
     /// given collections only, nearest first.

@@ -28,7 +28,12 @@ extension HubStore {
             guard !live.isEmpty else { return }
             try await SignalRecord.query(on: db).filter(\.$collectionID == collection)
                 .set(\.$status, to: SignalStatus.retracted.rawValue).update()
-            try await Self.recordChanges(live.map { ($0.id!, .retracted) }, in: collection, at: now, on: sql)
+            let retracted = live.map { record in
+                var signal = StoredSignal(record)
+                signal.status = .retracted
+                return (signal, ChangeKind.retracted)
+            }
+            try await Self.recordChanges(retracted, in: collection, at: now, on: sql)
         }
         try await hub.write([.signals, .incidents, .access]) { db in
             let signals = try await SignalRecord.query(on: db).filter(\.$collectionID == collection).all().compactMap(\.id)

@@ -34,20 +34,20 @@ extension HubStore {
     /// Adds hashes of the incident's content to its collection (matchable at once) and
     /// tells everyone which, in one event.
     public func contributeHashes(_ submissions: [SignalSubmission], to id: UUID, by caller: Caller, now: Date)
-        async throws -> [(StoredSignal, SubmissionOutcome)]
+        async throws -> SubmissionReceipt
     {
         let postgres = hub.isPostgres
         return try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
-            let results = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, on: db)
+            let receipt = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, on: db)
             var detail = IncidentEventDetail()
-            detail.hashes = results.filter { $0.1 != .unchanged }
-                .map { .init(type: $0.0.type.rawValue, value: $0.0.value, signal: $0.0.id) }
+            detail.hashes = receipt.results.filter { $0.outcome != .unchanged }
+                .map { .init(type: $0.signal.type.rawValue, value: $0.signal.value, signal: $0.signal.id) }
             if detail.hashes?.isEmpty == false {
                 try await Self.recordIncidentEvent(.hashesAdded, of: record, by: caller.organisationID, at: now, detail: detail, on: db)
             }
-            return results
+            return receipt
         }
     }
 

@@ -14,13 +14,21 @@ public enum SubmissionOutcome: String, Sendable, Codable {
     case unchanged
 }
 
+/// What a submission stored: each submitted signal as stored, with its outcome, in the
+/// order submitted; and the feed entries written, so the replica that wrote them can apply
+/// them without reading them back.
+public struct SubmissionReceipt: Sendable {
+    public var results: [(signal: StoredSignal, outcome: SubmissionOutcome)]
+    public var changes: [SignalChange]
+}
+
 extension HubStore {
     /// Adds signals to a collection, all or nothing, in a few statements however many there
     /// are (bulk ingest is a hot path). A hash already in the collection gains the caller
     /// as a source instead of a duplicate row; a retracted one is revived. The same hash
     /// twice in one request counts once.
     public func submit(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller)
-        async throws -> [(StoredSignal, SubmissionOutcome)]
+        async throws -> SubmissionReceipt
     {
         let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
@@ -31,20 +39,34 @@ extension HubStore {
 
     /// ``submit(_:to:by:)`` inside a transaction that holds the feed lock.
     static func addSignals(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller, now: Date,
-                           on db: any Database) async throws -> [(StoredSignal, SubmissionOutcome)] {
+                           on db: any Database) async throws -> SubmissionReceipt {
         let sql = db as! any SQLDatabase
-        var known = try await Self.existingSignals(for: submissions, in: collectionID, on: sql)
-        var outcomes: [SignalKey: SubmissionOutcome] = [:]
-        var fresh: [SignalSubmission] = []
-        var touched: [StoredSignal] = []
+        let now = Date.stored(now, on: sql)
+        var firsts: [SignalKey: SignalSubmission] = [:]
+        var keys: [SignalKey] = []
         for submission in submissions {
             let key = SignalKey(submission.type, submission.value)
-            guard outcomes[key] == nil else { continue }
-            guard var signal = known[key] else {
-                fresh.append(submission)
-                outcomes[key] = .created
-                continue
+            if firsts[key] == nil {
+                firsts[key] = submission
+                keys.append(key)
             }
+        }
+        var signals: [SignalKey: StoredSignal] = [:]
+        var outcomes: [SignalKey: SubmissionOutcome] = [:]
+        // New hashes first, skipping (not failing on) those the collection has: one index
+        // probe per hash, where asking first and inserting after took two.
+        let created = try await insertNew(keys.map { firsts[$0]! }, into: collectionID, by: caller, at: now, on: sql)
+        for signal in created {
+            signals[SignalKey(signal.type, signal.value)] = signal
+        }
+        let known = keys.filter { signals[$0] == nil }
+        let existing = try await existingSignals(for: known, in: collectionID, on: sql)
+        var touched: [StoredSignal] = []
+        for key in known {
+            guard var signal = existing[key] else {
+                throw StoreError.conflict(field: "signals", message: "\(key.type.rawValue) \(key.value) changed during the submission; send it again")
+            }
+            let submission = firsts[key]!
             let revived = signal.status == .retracted
             let newSource = !signal.contributors.contains(caller.organisationID)
             if revived {
@@ -56,8 +78,8 @@ extension HubStore {
             if revived || newSource {
                 signal.updatedAt = now
                 touched.append(signal)
-                known[key] = signal
             }
+            signals[key] = signal
             outcomes[key] = revived || newSource ? .sourceAdded : .unchanged
         }
         for signal in touched {
@@ -67,30 +89,48 @@ extension HubStore {
                 .set("updated_at", to: now)
                 .where("id", .equal, signal.id).run()
         }
+        let changes = try await Self.recordChanges(
+            touched.map { ($0, ChangeKind.updated) } + created.map { ($0, ChangeKind.added) },
+            in: collectionID, at: now, on: sql)
+        try await Self.audit(caller, "signals.submit", target: collectionID.uuidString,
+                             detail: ["count": String(submissions.count), "created": String(created.count)], on: db)
+        return SubmissionReceipt(
+            results: submissions.map { submission in
+                let key = SignalKey(submission.type, submission.value)
+                return (signals[key]!, outcomes[key] ?? .created)
+            },
+            changes: changes)
+    }
+
+    /// Inserts the submissions whose hash the collection lacks, in multi-row statements,
+    /// and returns them as stored.
+    private static func insertNew(_ submissions: [SignalSubmission], into collectionID: UUID, by caller: Caller,
+                                  at now: Date, on sql: any SQLDatabase) async throws -> [StoredSignal] {
         let sources = StoredSignal.sourcesJSON([caller.organisationID])
-        for chunk in fresh.chunked(500) {
+        var created: [StoredSignal] = []
+        created.reserveCapacity(submissions.count)
+        for chunk in submissions.chunked(500) {
             let insert = sql.insert(into: SignalRecord.schema)
                 .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
+            var byKey: [SignalKey: SignalSubmission] = [:]
             for submission in chunk {
+                byKey[SignalKey(submission.type, submission.value)] = submission
                 insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
                               SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
                               SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
                               SQLBind(now), SQLBind(now))
             }
-            for row in try await insert.returning(SQLLiteral.all).all() {
-                let signal = try StoredSignal(row: row)
-                known[SignalKey(signal.type, signal.value)] = signal
+            let returning = insert.ignoringConflicts(with: ["collection_id", "type", "value"]).returning("id", "type", "value")
+            created += try await ReturnedRow.all(returning, on: sql) { row in
+                let key = SignalKey(SignalType(rawValue: try row.text("type")) ?? .pdq, try row.text("value"))
+                let submission = byKey[key]!
+                return StoredSignal(
+                    id: try row.int("id"), collectionID: collectionID, type: key.type, value: key.value,
+                    item: submission.item, labels: submission.labels, confidence: submission.confidence,
+                    status: .active, contributors: [caller.organisationID], createdAt: now, updatedAt: now)
             }
         }
-        let changes = touched.map { ($0.id, ChangeKind.updated) }
-            + fresh.compactMap { known[SignalKey($0.type, $0.value)].map { ($0.id, ChangeKind.added) } }
-        try await Self.recordChanges(changes, in: collectionID, at: now, on: sql)
-        try await Self.audit(caller, "signals.submit", target: collectionID.uuidString,
-                             detail: ["count": String(submissions.count), "created": String(fresh.count)], on: db)
-        return submissions.map { submission in
-            let key = SignalKey(submission.type, submission.value)
-            return (known[key]!, outcomes[key]!)
-        }
+        return created
     }
 
     /// Withdraws a signal. Only an organisation that contributed it may.
@@ -107,7 +147,7 @@ extension HubStore {
                 try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
                 record.status = SignalStatus.retracted.rawValue
                 try await record.save(on: db)
-                try await Self.recordChanges([(signalID, .retracted)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
+                try await Self.recordChanges([(StoredSignal(record), .retracted)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
                 try await Self.audit(caller, "signal.retract", target: String(signalID), detail: [:], on: db)
             }
             return StoredSignal(record)
@@ -131,7 +171,7 @@ extension HubStore {
                 try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
                 record.status = next.rawValue
                 try await record.save(on: db)
-                try await Self.recordChanges([(signalID, .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
+                try await Self.recordChanges([(StoredSignal(record), .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
             }
             try await Self.audit(caller, "signal.feedback", target: String(signalID), detail: ["kind": kind.rawValue], on: db)
             return StoredSignal(record)
@@ -195,12 +235,12 @@ extension HubStore {
         }
     }
 
-    /// The stored rows for the submissions' hashes, by (type, value).
-    private static func existingSignals(for submissions: [SignalSubmission], in collectionID: UUID,
+    /// The stored rows for these hashes, by (type, value).
+    private static func existingSignals(for keys: [SignalKey], in collectionID: UUID,
                                         on sql: any SQLDatabase) async throws -> [SignalKey: StoredSignal] {
         var found: [SignalKey: StoredSignal] = [:]
-        for (type, group) in Dictionary(grouping: submissions, by: \.type) {
-            for chunk in Array(Set(group.map(\.value))).chunked(500) {
+        for (type, group) in Dictionary(grouping: keys, by: \.type) {
+            for chunk in group.map(\.value).chunked(500) {
                 let rows = try await sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
                     .where("collection_id", .equal, collectionID).where("type", .equal, type.rawValue)
                     .where("value", .in, Array(chunk)).all()
@@ -213,15 +253,27 @@ extension HubStore {
         return found
     }
 
-    /// Appends feed entries, in the order given.
-    static func recordChanges(_ changes: [(Int, ChangeKind)], in collectionID: UUID, at time: Date, on sql: any SQLDatabase) async throws {
+    /// Appends feed entries, in the order given, and returns them with their cursors.
+    @discardableResult
+    static func recordChanges(_ changes: [(StoredSignal, ChangeKind)], in collectionID: UUID, at time: Date,
+                              on sql: any SQLDatabase) async throws -> [SignalChange] {
+        var recorded: [SignalChange] = []
+        recorded.reserveCapacity(changes.count)
         for chunk in changes.chunked(1000) {
             let insert = sql.insert(into: ChangeRecord.schema).columns("collection_id", "signal_id", "kind", "at")
-            for (signalID, kind) in chunk {
-                insert.values(SQLBind(collectionID), SQLBind(signalID), SQLBind(kind.rawValue), SQLBind(time))
+            for (signal, kind) in chunk {
+                insert.values(SQLBind(collectionID), SQLBind(signal.id), SQLBind(kind.rawValue), SQLBind(time))
             }
-            try await insert.run()
+            // Cursors are assigned in insertion order, whatever order the rows come back in.
+            let cursors = try await ReturnedRow.all(insert.returning("id"), on: sql) { try $0.int("id") }.sorted()
+            guard cursors.count == chunk.count else {
+                throw StoreError.conflict(field: "signals", message: "the feed took \(cursors.count) of \(chunk.count) changes; send the request again")
+            }
+            for ((signal, kind), cursor) in zip(chunk, cursors) {
+                recorded.append(SignalChange(cursor: cursor, kind: kind, at: time, signal: signal))
+            }
         }
+        return recorded
     }
 }
 

@@ -4,6 +4,13 @@
 /// indexed by the substring's value (compressed sparse rows): a probe is two adjacent
 /// reads, and a bucket's entries are contiguous. The full hashes live once, in entry
 /// order; a candidate is verified against them with four popcounts.
+///
+/// Verifying a candidate is a random read of its hash, and at a million hashes those
+/// reads were most of a search. So where memory allows (see ``defaultSketchBudget``), each table
+/// also keeps, beside each entry, 128 of the hash's bits (a *sketch*): a candidate whose
+/// sketch alone differs from the query's in more than the radius is dropped without
+/// reading its hash. That is exact (the sketch's bits are among the hash's), and drops
+/// nearly every non-match, whose sketches differ in about 64 bits.
 final class MultiIndexTables: Sendable {
     let ids: [UInt64]
     let hashes: [Hash256]
@@ -13,12 +20,19 @@ final class MultiIndexTables: Sendable {
     let offsets: [[UInt32]]
     /// Per table: entry positions sorted by that table's key.
     let entries: [[UInt32]]
+    /// Per table, in `entries` order: each entry's sketch; empty when over budget.
+    let sketches: [[SIMD2<UInt64>]]
+
+    /// The most sketch entries (hashes × tables) kept by default: 32M, 512 MiB. A million
+    /// hashes in 16 tables take 256 MiB; at ten million they are left out, and memory
+    /// stays within the index's goal.
+    static let defaultSketchBudget = 32 << 20
 
     var count: Int { ids.count }
 
     /// Builds the tables for `hashes` (with `ids` alongside), sized for searches at
-    /// `designRadius`.
-    init(ids: [UInt64], hashes: [Hash256], designRadius: Int = 31) {
+    /// `designRadius`, with sketches if `hashes × tables` is within `sketchBudget`.
+    init(ids: [UInt64], hashes: [Hash256], designRadius: Int = 31, sketchBudget: Int = defaultSketchBudget) {
         precondition(ids.count == hashes.count, "one id per hash")
         precondition(hashes.count < Int(UInt32.max), "at most 2^32 - 1 hashes per index")
         self.ids = ids
@@ -29,19 +43,40 @@ final class MultiIndexTables: Sendable {
         guard let layout else {
             offsets = []
             entries = []
+            sketches = []
             return
         }
-        var allOffsets: [[UInt32]] = [], allEntries: [[UInt32]] = []
+        let sketched = hashes.count * layout.count <= sketchBudget
+        var allOffsets: [[UInt32]] = [], allEntries: [[UInt32]] = [], allSketches: [[SIMD2<UInt64>]] = []
         hashes.withUnsafeBufferPointer { hashes in
             for t in 0..<layout.count {
                 let (offsets, entries) = Self.countingSort(
                     hashes, start: layout.starts[t], length: layout.lengths[t])
                 allOffsets.append(offsets)
+                if sketched {
+                    let words = Self.sketchWords(start: layout.starts[t])
+                    var sketches = LargeArray.make(count: entries.count, repeating: SIMD2<UInt64>())
+                    for (e, position) in entries.enumerated() {
+                        sketches[e] = Self.sketch(hashes[Int(position)], words)
+                    }
+                    allSketches.append(sketches)
+                }
                 allEntries.append(entries)
             }
         }
         offsets = allOffsets
         entries = allEntries
+        sketches = allSketches
+    }
+
+    /// Which half of the hash a table's sketch holds: the half its own substring is not
+    /// in, whose bits say more about a candidate (its substring is already near).
+    private static func sketchWords(start: Int) -> Bool { start < 128 }
+
+    /// The sketch of `hash`: its last 128 bits if `high` (see ``sketchWords(start:)``), else its first.
+    @inline(__always)
+    private static func sketch(_ hash: Hash256, _ high: Bool) -> SIMD2<UInt64> {
+        high ? SIMD2(hash.w2, hash.w3) : SIMD2(hash.w0, hash.w1)
     }
 
     private static func countingSort(
@@ -116,16 +151,51 @@ final class MultiIndexTables: Sendable {
                 tables.deallocate()
             }
             var filled = 0
-            for i in 0..<probeCount {
-                let table = Int(probes[i] >> 24)
-                let column = entries[table]
-                var e = Int(bounds[i] >> 32)
-                let end = Int(bounds[i] & 0xFFFF_FFFF)
-                while e < end {
-                    candidates[filled] = column[e]
-                    tables[filled] = UInt8(table)
-                    filled += 1
-                    e += 1
+            if sketches.isEmpty {
+                for i in 0..<probeCount {
+                    let table = Int(probes[i] >> 24)
+                    let column = entries[table]
+                    var e = Int(bounds[i] >> 32)
+                    let end = Int(bounds[i] & 0xFFFF_FFFF)
+                    while e < end {
+                        candidates[filled] = column[e]
+                        tables[filled] = UInt8(table)
+                        filled += 1
+                        e += 1
+                    }
+                }
+            } else {
+                withSketchPointers { sketches in
+                    let querySketches = layout.starts.map { Self.sketch(query, Self.sketchWords(start: $0)) }
+                    // Touch every bucket's sketches first: independent loads the CPU
+                    // overlaps, where the loop below would wait for each bucket in turn.
+                    var touched: UInt64 = 0
+                    for i in 0..<probeCount {
+                        let column = sketches[Int(probes[i] >> 24)]
+                        var e = Int(bounds[i] >> 32)
+                        let end = Int(bounds[i] & 0xFFFF_FFFF)
+                        while e < end {  // one load per 64-byte line
+                            touched &+= column[e].x
+                            e += 4
+                        }
+                    }
+                    Self.keep(touched)
+                    for i in 0..<probeCount {
+                        let table = Int(probes[i] >> 24)
+                        let column = entries[table], sketchColumn = sketches[table]
+                        let wanted = querySketches[table]
+                        var e = Int(bounds[i] >> 32)
+                        let end = Int(bounds[i] & 0xFFFF_FFFF)
+                        while e < end {
+                            let difference = sketchColumn[e] ^ wanted
+                            if difference.x.nonzeroBitCount + difference.y.nonzeroBitCount <= radius {
+                                candidates[filled] = column[e]
+                                tables[filled] = UInt8(table)
+                                filled += 1
+                            }
+                            e += 1
+                        }
+                    }
                 }
             }
             hashes.withUnsafeBufferPointer { hashes in
@@ -158,6 +228,24 @@ final class MultiIndexTables: Sendable {
                 body(offsetPointers, entryPointers)
             }
         }
+    }
+
+    /// Keeps a value the optimiser would otherwise drop with the loads that made it.
+    @inline(never)
+    private static func keep(_ value: UInt64) {
+        _ = value
+    }
+
+    /// Calls `body` with base pointers of every table's sketches (same lifetime argument).
+    private func withSketchPointers(_ body: ([UnsafePointer<SIMD2<UInt64>>]) -> Void) {
+        func pointers(_ index: Int, _ collected: [UnsafePointer<SIMD2<UInt64>>],
+                      _ done: ([UnsafePointer<SIMD2<UInt64>>]) -> Void) {
+            guard index < sketches.count else { return done(collected) }
+            sketches[index].withUnsafeBufferPointer { buffer in
+                pointers(index + 1, collected + [buffer.baseAddress!], done)
+            }
+        }
+        pointers(0, [], body)
     }
 
     /// Whether table `t' < t` also holds this entry within the probe radius: then that

@@ -18,7 +18,7 @@ import Testing
             SignalSubmission(type: .md5, value: String(repeating: "ab", count: 16), item: "file-2", labels: labels),
             SignalSubmission(type: .sha256, value: String(repeating: "cd", count: 32), confidence: 1),
         ]
-        let stored = try await f.store.submit(submissions, to: f.collection, by: caller).map(\.0)
+        let stored = try await f.store.submit(submissions, to: f.collection, by: caller).results.map(\.signal)
         _ = try await f.store.retract(signalID: stored[1].id, by: caller)
         try await f.hub.signalsChanged()
 
@@ -33,6 +33,23 @@ import Testing
         let first = try #require(reopened.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection]).first)
         #expect(first.signal.item == "video-1" && first.signal.confidence == 0.5 && first.signal.contributors == [f.alpha])
         #expect(first.signal.createdAt != nil)
+        await f.close()
+    }
+
+    /// A write's own changes are applied without reading them back only when nothing was
+    /// committed between them and the last change applied; otherwise the hub reads the log.
+    @Test(arguments: Backend.allCases)
+    func changesCommittedInBetweenAreNotSkipped(_ backend: Backend) async throws {
+        let f = try await HubFixture.make(backend)
+        let caller = Caller(organisationID: f.alpha, organisationName: "Alpha", kind: .platform, keyID: UUID(), role: .admin)
+        let first = try await f.store.submit([SignalSubmission(type: .pdq, value: HubAPITests.hashA)], to: f.collection, by: caller)
+        let second = try await f.store.submit([SignalSubmission(type: .pdq, value: HubAPITests.hashB)], to: f.collection, by: caller)
+        #expect(f.hub.matchableCount == 0)
+        try await f.hub.signalsChanged(second.changes)
+        #expect(f.hub.matchableCount == 2)
+        #expect(f.hub.follower.cursor == second.changes.last?.cursor)
+        let live = f.hub.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection])
+        #expect(live.map(\.signal) == first.results.map(\.signal))
         await f.close()
     }
 

@@ -101,6 +101,27 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
         #expect(found >= 200)
     }
 
+    /// Tables with sketches (a million hashes' layout) and without (ten million's) find
+    /// exactly the same entries: the sketch only drops candidates that cannot match.
+    @Test(arguments: [0, 15, 31, 40, 64])
+    func sketchesDropOnlyNonMatches(_ radius: Int) {
+        var rng = SplitMix(state: 7)
+        let hashes = clustered(count: 40_000, using: &rng)
+        let ids = (0..<UInt64(hashes.count)).map { $0 * 3 }
+        let sketched = MultiIndexTables(ids: ids, hashes: hashes)
+        let plain = MultiIndexTables(ids: ids, hashes: hashes, sketchBudget: 0)
+        #expect(!sketched.sketches.isEmpty && plain.sketches.isEmpty)
+        for _ in 0..<100 {
+            let query = hashes[Int.random(in: 0..<hashes.count, using: &rng)].flipping(Int.random(in: 0...radius, using: &rng), using: &rng)
+            var withSketches: [Int] = [], without: [Int] = []
+            sketched.search(query, radius: radius) { position, _ in withSketches.append(position) }
+            plain.search(query, radius: radius) { position, _ in without.append(position) }
+            let expected = bruteForce(ids, hashes, query, radius).map { Int($0.id / 3) }
+            #expect(withSketches.sorted() == expected.sorted())
+            #expect(without.sorted() == expected.sorted())
+        }
+    }
+
     @Test(arguments: [0, 31, 32, 128, 256])
     func exactOnAdversarialData(radius: Int) {
         var rng = SplitMix(state: 5)
