@@ -100,8 +100,8 @@ final class SignalCatalog: Sendable {
         }
     }
 
-    /// Pending changes below which the index is not compacted (scanning them costs a
-    /// search under 0.1 ms).
+    /// The fewest pending changes that start a compaction (or a sixteenth of the index, if
+    /// more): every search scans them, and every compaction rebuilds all the tables.
     static let compactionThreshold = 20_000
 
     /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests), in the

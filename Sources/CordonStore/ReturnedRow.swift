@@ -1,7 +1,6 @@
-import Foundation
-import PostgresNIO
-import SQLKit
 import FluentSQLiteDriver
+import Foundation
+import SQLKit
 import SQLiteNIO
 
 /// One row a bulk write returned (`RETURNING …`), read by column name.
@@ -52,19 +51,5 @@ struct ReturnedRow {
         let encoder = SQLiteDataEncoder()
         let binds = try serializer.binds.map { try encoder.encode($0) }
         return try await sqlite.query(serializer.sql, binds).map { try read(ReturnedRow(storage: .sqlite($0))) }
-    }
-}
-
-extension Date {
-    /// This date as the database gives it back after storing it (SQLite keeps seconds
-    /// since 1970 as a double, PostgreSQL whole microseconds since 2000), so what a write
-    /// keeps in memory equals what a later read returns.
-    static func stored(_ date: Date, on sql: any SQLDatabase) -> Date {
-        if sql is any SQLiteDatabase {
-            return date.sqliteData.flatMap(Date.init(sqliteData:)) ?? date
-        }
-        var buffer = ByteBuffer()
-        date.encode(into: &buffer, context: .default)
-        return (try? Date(from: &buffer, type: .timestamptz, format: .binary, context: .default)) ?? date
     }
 }
