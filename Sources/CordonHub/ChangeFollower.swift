@@ -40,8 +40,9 @@ final class ChangeFollower: Sendable {
     }
 
     /// Applies changes this replica has just committed, without reading them back, when
-    /// they follow on from the last one applied with no cursor skipped; otherwise (another
-    /// writer's changes came between, or none were given) catches up from the store.
+    /// they follow on from the last one applied with no cursor skipped. Then catches up
+    /// from the store, which reads nothing more in that case and everything in the
+    /// others (another writer's changes came between, or none were given).
     func apply(committed changes: [SignalChange]) async throws {
         let follows = state.withLock { state in
             changes.enumerated().allSatisfy { $0.element.cursor == state.cursor + 1 + $0.offset }
