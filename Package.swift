@@ -148,7 +148,10 @@ let package = Package(
         .testTarget(name: "VideoHashTests", dependencies: ["VideoHash", "MediaDecoding", "PDQ", "CordonTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CordonStoreTests",
-            dependencies: ["CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CordonOutboundTests",

@@ -14,6 +14,8 @@ public final class HubDatabase: Service, @unchecked Sendable {
     private let databases: Databases
     private let logger: Logger
     private let gate = WriteGate()
+    /// On SQLite, what stands in for the unique index on signals (see ``SignalDirectory``).
+    let signalDirectory: SignalDirectory?
 
     /// A database handle for queries.
     public var database: any Database {
@@ -27,6 +29,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
     public init(_ location: DatabaseLocation, logger: Logger) async throws {
         self.location = location
         self.logger = logger
+        if case .sqlite = location { signalDirectory = SignalDirectory() } else { signalDirectory = nil }
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch location {
         case .sqlite(let path):
@@ -39,6 +42,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(CreateCaseSchema())
         migrations.add(CreateReportIndexes())
         migrations.add(CreateIncidentSchema())
+        migrations.add(AppendOnlySignals())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -37,10 +37,11 @@ extension HubStore {
         async throws -> SubmissionReceipt
     {
         let postgres = hub.isPostgres
+        let directory = hub.signalDirectory
         return try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
-            let receipt = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, on: db)
+            let receipt = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, directory: directory, on: db)
             var detail = IncidentEventDetail()
             detail.hashes = receipt.results.filter { $0.outcome != .unchanged }
                 .map { .init(type: $0.signal.type.rawValue, value: $0.signal.value, signal: $0.signal.id) }

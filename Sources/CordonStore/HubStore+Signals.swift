@@ -2,6 +2,7 @@ import CordonDomain
 import FluentKit
 import Foundation
 import SQLKit
+import FluentSQLiteDriver
 import SQLiteNIO
 
 /// What happened to one submitted signal.
@@ -31,15 +32,17 @@ extension HubStore {
         async throws -> SubmissionReceipt
     {
         let postgres = hub.isPostgres
+        let directory = hub.signalDirectory
         return try await hub.write([.signals]) { db in
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
-            return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), on: db)
+            return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), directory: directory, on: db)
         }
     }
 
-    /// ``submit(_:to:by:)`` inside a transaction that holds the feed lock.
+    /// ``submit(_:to:by:)`` inside a transaction that holds the feed lock. `directory` is
+    /// the hub's on SQLite (where the table has no unique index), `nil` on PostgreSQL.
     static func addSignals(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller, now: Date,
-                           on db: any Database) async throws -> SubmissionReceipt {
+                           directory: SignalDirectory?, on db: any Database) async throws -> SubmissionReceipt {
         let sql = db as! any SQLDatabase
         let now = Date.stored(now, on: sql)
         var firsts: [SignalKey: SignalSubmission] = [:]
@@ -53,14 +56,27 @@ extension HubStore {
         }
         var signals: [SignalKey: StoredSignal] = [:]
         var outcomes: [SignalKey: SubmissionOutcome] = [:]
-        // New hashes first, skipping (not failing on) those the collection has: one index
-        // probe per hash, where asking first and inserting after took two.
-        let created = try await insertNew(keys.map { firsts[$0]! }, into: collectionID, by: caller, at: now, on: sql)
+        let created: [StoredSignal]
+        let known: [SignalKey]
+        let existing: [SignalKey: StoredSignal]
+        if let directory, let sqlite = sql as? any SQLiteDatabase {
+            // The directory says which hashes the collection may have; their rows say which it has.
+            try await directory.catchUp(on: sqlite)
+            existing = try await storedSignals(directory.candidates(for: keys, in: collectionID), in: collectionID, on: sql)
+            created = try await appendSignals(keys.filter { existing[$0] == nil }.map { firsts[$0]! }, to: collectionID,
+                                              by: caller, at: now, on: sqlite)
+            known = keys.filter { existing[$0] != nil }
+        } else {
+            // New hashes first, skipping (not failing on) those the collection has: one index
+            // probe per hash, where asking first and inserting after took two.
+            created = try await insertNew(keys.map { firsts[$0]! }, into: collectionID, by: caller, at: now, on: sql)
+            let inserted = Set(created.map { SignalKey($0.type, $0.value) })
+            known = keys.filter { !inserted.contains($0) }
+            existing = try await existingSignals(for: known, in: collectionID, on: sql)
+        }
         for signal in created {
             signals[SignalKey(signal.type, signal.value)] = signal
         }
-        let known = keys.filter { signals[$0] == nil }
-        let existing = try await existingSignals(for: known, in: collectionID, on: sql)
         var touched: [StoredSignal] = []
         for key in known {
             guard var signal = existing[key] else {
@@ -103,7 +119,7 @@ extension HubStore {
     }
 
     /// Inserts the submissions whose hash the collection lacks, in multi-row statements,
-    /// and returns them as stored.
+    /// and returns them as stored (PostgreSQL, whose unique index finds those it has).
     private static func insertNew(_ submissions: [SignalSubmission], into collectionID: UUID, by caller: Caller,
                                   at now: Date, on sql: any SQLDatabase) async throws -> [StoredSignal] {
         let sources = StoredSignal.sourcesJSON([caller.organisationID])
@@ -120,15 +136,45 @@ extension HubStore {
                               SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
                               SQLBind(now), SQLBind(now))
             }
-            let returning = insert.ignoringConflicts(with: ["collection_id", "type", "value"]).returning("id", "type", "value")
-            created += try await ReturnedRow.all(returning, on: sql) { row in
-                let key = SignalKey(SignalType(rawValue: try row.text("type")) ?? .pdq, try row.text("value"))
-                let submission = byKey[key]!
-                return StoredSignal(
-                    id: try row.int("id"), collectionID: collectionID, type: key.type, value: key.value,
-                    item: submission.item, labels: submission.labels, confidence: submission.confidence,
-                    status: .active, contributors: [caller.organisationID], createdAt: now, updatedAt: now)
+            let rows = try await insert.ignoringConflicts(with: ["collection_id", "type", "value"])
+                .returning("id", "type", "value").all()
+            for row in rows {
+                let key = SignalKey(SignalType(rawValue: try row.decode(column: "type", as: String.self)) ?? .pdq,
+                                    try row.decode(column: "value", as: String.self))
+                created.append(StoredSignal(try row.decode(column: "id", as: Int.self), byKey[key]!, in: collectionID,
+                                            by: caller, at: now))
             }
+        }
+        return created
+    }
+
+    /// Appends submissions the collection lacks (SQLite, where ``SignalDirectory`` has
+    /// found those it has), and returns them as stored.
+    private static func appendSignals(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller,
+                                      at now: Date, on sqlite: any SQLiteDatabase) async throws -> [StoredSignal] {
+        let encoder = SQLiteDataEncoder()
+        let (collection, time) = (try encoder.encode(collectionID), try encoder.encode(now))
+        let (status, sources) = (SQLiteData.text(SignalStatus.active.rawValue), SQLiteData.text(StoredSignal.sourcesJSON([caller.organisationID])))
+        let rows = try await sqlite.insert(
+            into: SignalRecord.schema,
+            columns: ["collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at"],
+            rows: submissions.map { submission in
+                [collection, .text(submission.type.rawValue), .text(submission.value), submission.item.map(SQLiteData.text) ?? .null,
+                 .text(StoredSignal.labelsJSON(submission.labels)), .float(submission.confidence), status, sources, time, time]
+            },
+            returning: "id, type, value")
+        // SQLite returns the rows in no promised order: each is matched to its submission.
+        var byKey: [SignalKey: SignalSubmission] = [:]
+        for submission in submissions { byKey[SignalKey(submission.type, submission.value)] = submission }
+        let created: [StoredSignal] = rows.compactMap { row in
+            guard case .integer(let id) = row.column("id"), case .text(let type) = row.column("type"),
+                  case .text(let value) = row.column("value"), let signalType = SignalType(rawValue: type),
+                  let submission = byKey[SignalKey(signalType, value)]
+            else { return nil }
+            return StoredSignal(id, submission, in: collectionID, by: caller, at: now)
+        }
+        guard created.count == submissions.count else {
+            throw StoreError.conflict(field: "signals", message: "\(created.count) of \(submissions.count) signals were stored; send the request again")
         }
         return created
     }
@@ -187,7 +233,7 @@ extension HubStore {
     public func loadMatchableSignals(_ body: @escaping @Sendable (StoredSignal) -> Void) async throws -> Int {
         let cursor = try await latestChange()
         if let sqlite = db as? any SQLiteDatabase {
-            try await sqlite.query(
+            try await sqlite.forEachRow(
                 "SELECT * FROM \(SignalRecord.schema) WHERE status <> ?", [.text(SignalStatus.retracted.rawValue)]
             ) { row in
                 if let signal = StoredSignal(sqlite: row) { body(signal) }
@@ -235,6 +281,21 @@ extension HubStore {
         }
     }
 
+    /// The rows with these ids that are in the collection, by (type, value).
+    private static func storedSignals(_ ids: [Int], in collectionID: UUID,
+                                      on sql: any SQLDatabase) async throws -> [SignalKey: StoredSignal] {
+        var found: [SignalKey: StoredSignal] = [:]
+        for chunk in ids.chunked(500) {
+            let rows = try await sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
+                .where("id", .in, Array(chunk)).where("collection_id", .equal, collectionID).all()
+            for row in rows {
+                let signal = try StoredSignal(row: row)
+                found[SignalKey(signal.type, signal.value)] = signal
+            }
+        }
+        return found
+    }
+
     /// The stored rows for these hashes, by (type, value).
     private static func existingSignals(for keys: [SignalKey], in collectionID: UUID,
                                         on sql: any SQLDatabase) async throws -> [SignalKey: StoredSignal] {
@@ -259,19 +320,34 @@ extension HubStore {
                               on sql: any SQLDatabase) async throws -> [SignalChange] {
         var recorded: [SignalChange] = []
         recorded.reserveCapacity(changes.count)
-        for chunk in changes.chunked(1000) {
-            let insert = sql.insert(into: ChangeRecord.schema).columns("collection_id", "signal_id", "kind", "at")
-            for (signal, kind) in chunk {
-                insert.values(SQLBind(collectionID), SQLBind(signal.id), SQLBind(kind.rawValue), SQLBind(time))
+        var cursors: [Int] = []
+        if let sqlite = sql as? any SQLiteDatabase {
+            let encoder = SQLiteDataEncoder()
+            let (collection, at) = (try encoder.encode(collectionID), try encoder.encode(time))
+            let rows = try await sqlite.insert(
+                into: ChangeRecord.schema, columns: ["collection_id", "signal_id", "kind", "at"],
+                rows: changes.map { signal, kind in [collection, .integer(signal.id), .text(kind.rawValue), at] },
+                returning: "id")
+            cursors = rows.compactMap { row in
+                guard case .integer(let id) = row.column("id") else { return nil }
+                return id
             }
-            // Cursors are assigned in insertion order, whatever order the rows come back in.
-            let cursors = try await ReturnedRow.all(insert.returning("id"), on: sql) { try $0.int("id") }.sorted()
-            guard cursors.count == chunk.count else {
-                throw StoreError.conflict(field: "signals", message: "the feed took \(cursors.count) of \(chunk.count) changes; send the request again")
+        } else {
+            for chunk in changes.chunked(1000) {
+                let insert = sql.insert(into: ChangeRecord.schema).columns("collection_id", "signal_id", "kind", "at")
+                for (signal, kind) in chunk {
+                    insert.values(SQLBind(collectionID), SQLBind(signal.id), SQLBind(kind.rawValue), SQLBind(time))
+                }
+                cursors += try await insert.returning("id").all().map { try $0.decode(column: "id", as: Int.self) }
             }
-            for ((signal, kind), cursor) in zip(chunk, cursors) {
-                recorded.append(SignalChange(cursor: cursor, kind: kind, at: time, signal: signal))
-            }
+        }
+        // Cursors are assigned in insertion order, whatever order the rows come back in.
+        cursors.sort()
+        guard cursors.count == changes.count else {
+            throw StoreError.conflict(field: "signals", message: "the feed took \(cursors.count) of \(changes.count) changes; send the request again")
+        }
+        for ((signal, kind), cursor) in zip(changes, cursors) {
+            recorded.append(SignalChange(cursor: cursor, kind: kind, at: time, signal: signal))
         }
         return recorded
     }

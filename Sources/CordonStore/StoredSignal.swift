@@ -53,6 +53,14 @@ public struct StoredSignal: Sendable, Hashable {
             updatedAt: try row.decode(column: "updated_at", as: Date?.self))
     }
 
+    /// A submission just stored as signal `id`, its caller the only contributor.
+    init(_ id: Int, _ submission: SignalSubmission, in collectionID: UUID, by caller: Caller, at now: Date) {
+        self.init(
+            id: id, collectionID: collectionID, type: submission.type, value: submission.value, item: submission.item,
+            labels: submission.labels, confidence: submission.confidence, status: .active,
+            contributors: [caller.organisationID], createdAt: now, updatedAt: now)
+    }
+
     init(_ record: SignalRecord) {
         self.init(
             id: record.id!, collectionID: record.collectionID, type: SignalType(rawValue: record.type) ?? .pdq,
