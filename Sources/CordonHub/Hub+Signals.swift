@@ -98,7 +98,7 @@ extension Hub {
         for (index, submission) in body.signals.enumerated() {
             do {
                 valid.append(try submission.validated())
-            } catch let error as FieldError {
+            } catch {
                 let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
                 problems.append(.init(index: index, field: field, message: error.message))
             }

@@ -42,7 +42,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(CreateCaseSchema())
         migrations.add(CreateReportIndexes())
         migrations.add(CreateIncidentSchema())
-        migrations.add(AppendOnlySignals())
+        migrations.add(AppendOnlyLogs())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

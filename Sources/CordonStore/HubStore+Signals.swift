@@ -1,8 +1,8 @@
 import CordonDomain
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
-import FluentSQLiteDriver
 import SQLiteNIO
 
 /// What happened to one submitted signal.

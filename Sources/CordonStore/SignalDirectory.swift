@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// It learns only from committed rows. Each submission first reads the rows numbered above
 /// the newest it knows, inside its write transaction. That finds every row added since,
-/// whoever wrote it: ids are never reused (``AppendOnlySignals``), and SQLite lets one
+/// whoever wrote it: ids are never reused (``AppendOnlyLogs``), and SQLite lets one
 /// transaction write at a time and refuses the write of one that read before another's
 /// commit, so no row can appear between that read and the submission's own inserts. A
 /// deleted row (a purged drill's) leaves a candidate that its missing row rules out.

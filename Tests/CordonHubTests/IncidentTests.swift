@@ -229,6 +229,12 @@ import Testing
             #expect(try await c.call(.get, "/v1/incidents/\(real)", key: d.betaKey).status == 200)
             let audit = try await c.call(.get, "/v1/audit", key: d.hub.adminKey).object["entries"] as? [[String: Any]]
             #expect(audit?.contains { $0["action"] as? String == "drill.purge" && $0["target"] as? String == id } == true)
+
+            // The drill's feed entries were the newest: a hash shared after the purge takes
+            // a cursor above them (not their reused ids), so it matches at once.
+            #expect(try await c.call(.post, "/v1/collections/\(d.hub.collection)/signals", key: d.hub.adminKey,
+                                     json: ["type": "pdq", "value": pdq]).status == 201)
+            #expect(try await matches("") == 1)
         }
     }
 }

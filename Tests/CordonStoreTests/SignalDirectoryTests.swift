@@ -101,9 +101,9 @@ import Testing
         var store = HubStore(hub)
         let platform = try await Self.member("Platform", of: store)
         let collection = try await store.createCollection(name: "shared", description: "", by: platform).id!
-        try await AppendOnlySignals().revert(on: hub.database)
+        try await AppendOnlyLogs().revert(on: hub.database)
         try await (hub.database as! any SQLDatabase).delete(from: "_fluent_migrations")
-            .where("name", .equal, String(reflecting: AppendOnlySignals.self)).run()
+            .where("name", .equal, String(reflecting: AppendOnlyLogs.self)).run()
         let values = (0..<3).map { _ in Self.hash() }
         let labels = SignalLabels(categories: [.incitement], entity: "test entity")
         let stored = try await store.submit(values.map { SignalSubmission(type: .pdq, value: $0, labels: labels, confidence: 0.5) },
