@@ -44,7 +44,8 @@ let package = Package(
     targets: [
         // MARK: Hashing core: pure Swift, no dependencies.
         .target(name: "PDQ", swiftSettings: strict + optimised),
-        .target(name: "HashIndex", swiftSettings: strict + optimised),
+        .target(name: "HashIndex", dependencies: ["CPrefetch"], swiftSettings: strict + optimised),
+        .target(name: "CPrefetch"),
 
         // MARK: Decoding through Debian's C libraries.
         .systemLibrary(

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An immutable set of (id, hash) entries with multi-index hashing tables over them.
 ///
 /// Each table is a counting-sorted array of entry positions with a bucket-offset array
@@ -167,20 +169,23 @@ final class MultiIndexTables: Sendable {
             } else {
                 withSketchPointers { sketches in
                     let querySketches = layout.starts.map { Self.sketch(query, Self.sketchWords(start: $0)) }
-                    // Touch every bucket's sketches first: independent loads the CPU
-                    // overlaps, where the loop below would wait for each bucket in turn.
-                    var touched: UInt64 = 0
-                    for i in 0..<probeCount {
+                    // The buckets are scattered over hundreds of megabytes: while one is
+                    // compared, the lines of one a few probes on are already on their way.
+                    func prefetch(_ i: Int) {
                         let column = sketches[Int(probes[i] >> 24)]
                         var e = Int(bounds[i] >> 32)
                         let end = Int(bounds[i] & 0xFFFF_FFFF)
-                        while e < end {  // one load per 64-byte line
-                            touched &+= column[e].x
+                        guard e < end else { return }
+                        while e < end {  // four sketches per 64-byte line
+                            cordon_prefetch(column + e)
                             e += 4
                         }
+                        cordon_prefetch(column + end - 1)
                     }
-                    Self.keep(touched)
+                    let ahead = 16
+                    for i in 0..<min(ahead, probeCount) { prefetch(i) }
                     for i in 0..<probeCount {
+                        if i + ahead < probeCount { prefetch(i + ahead) }
                         let table = Int(probes[i] >> 24)
                         let column = entries[table], sketchColumn = sketches[table]
                         let wanted = querySketches[table]
@@ -214,38 +219,35 @@ final class MultiIndexTables: Sendable {
     }
 
     /// Calls `body` with base pointers of every table's offsets and entries.
-    private func withTablePointers(_ body: ([UnsafePointer<UInt32>], [UnsafePointer<UInt32>]) -> Void) {
-        // The arrays are immutable and owned by `self`, so their storage outlives the call.
-        func pointers(_ arrays: [[UInt32]], _ index: Int, _ collected: [UnsafePointer<UInt32>],
-                      _ done: ([UnsafePointer<UInt32>]) -> Void) {
-            guard index < arrays.count else { return done(collected) }
-            arrays[index].withUnsafeBufferPointer { buffer in
-                pointers(arrays, index + 1, collected + [buffer.baseAddress!], done)
-            }
-        }
-        pointers(offsets, 0, []) { offsetPointers in
-            pointers(entries, 0, []) { entryPointers in
-                body(offsetPointers, entryPointers)
-            }
+    private func withTablePointers(
+        _ body: (UnsafeBufferPointer<UnsafePointer<UInt32>>, UnsafeBufferPointer<UnsafePointer<UInt32>>) -> Void
+    ) {
+        Self.withBasePointers(offsets) { offsets in
+            Self.withBasePointers(entries) { entries in body(offsets, entries) }
         }
     }
 
-    /// Keeps a value the optimiser would otherwise drop with the loads that made it.
-    @inline(never)
-    private static func keep(_ value: UInt64) {
-        _ = value
+    /// Calls `body` with base pointers of every table's sketches.
+    private func withSketchPointers(_ body: (UnsafeBufferPointer<UnsafePointer<SIMD2<UInt64>>>) -> Void) {
+        Self.withBasePointers(sketches, body)
     }
 
-    /// Calls `body` with base pointers of every table's sketches (same lifetime argument).
-    private func withSketchPointers(_ body: ([UnsafePointer<SIMD2<UInt64>>]) -> Void) {
-        func pointers(_ index: Int, _ collected: [UnsafePointer<SIMD2<UInt64>>],
-                      _ done: ([UnsafePointer<SIMD2<UInt64>>]) -> Void) {
-            guard index < sketches.count else { return done(collected) }
-            sketches[index].withUnsafeBufferPointer { buffer in
-                pointers(index + 1, collected + [buffer.baseAddress!], done)
+    /// Calls `body` with the base address of each array, valid during the call, without
+    /// allocating (a search makes this call for every table; it once cost a search ~50
+    /// allocations). Each array is empty or non-empty throughout; an empty one's address is
+    /// never read.
+    private static func withBasePointers<T>(_ arrays: [[T]], _ body: (UnsafeBufferPointer<UnsafePointer<T>>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: arrays.count) { pointers in
+            func pin(_ index: Int) {
+                guard index < arrays.count else { return body(UnsafeBufferPointer(pointers)) }
+                arrays[index].withUnsafeBufferPointer { buffer in
+                    let unused = UnsafePointer<T>(bitPattern: MemoryLayout<T>.alignment)!
+                    pointers.initializeElement(at: index, to: buffer.baseAddress ?? unused)
+                    pin(index + 1)
+                }
             }
+            pin(0)
         }
-        pointers(0, [], body)
     }
 
     /// Whether table `t' < t` also holds this entry within the probe radius: then that
@@ -268,20 +270,22 @@ final class MultiIndexTables: Sendable {
     static func forEachKey(near key: UInt64, length: Int, radius: Int, _ body: (Int) -> Void) {
         body(Int(key))
         guard radius > 0 else { return }
-        // Flip positions chosen in increasing order, as an odometer of `depth` digits.
-        var positions = [Int](repeating: 0, count: radius)
-        for depth in 1...min(radius, length) {
-            for i in 0..<depth { positions[i] = i }
-            while true {
-                var flipped = key
-                for i in 0..<depth { flipped ^= 1 << UInt64(positions[i]) }
-                body(Int(flipped))
-                // Advance: the rightmost position that can still move right.
-                var i = depth - 1
-                while i >= 0 && positions[i] == length - depth + i { i -= 1 }
-                if i < 0 { break }
-                positions[i] += 1
-                for j in (i + 1)..<depth { positions[j] = positions[j - 1] + 1 }
+        // Flip positions chosen in increasing order, as an odometer of `depth` digits (on
+        // the stack: every search enumerates every table's keys).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: radius) { positions in
+            for depth in 1...min(radius, length) {
+                for i in 0..<depth { positions[i] = i }
+                while true {
+                    var flipped = key
+                    for i in 0..<depth { flipped ^= 1 << UInt64(positions[i]) }
+                    body(Int(flipped))
+                    // Advance: the rightmost position that can still move right.
+                    var i = depth - 1
+                    while i >= 0 && positions[i] == length - depth + i { i -= 1 }
+                    if i < 0 { break }
+                    positions[i] += 1
+                    for j in (i + 1)..<depth { positions[j] = positions[j - 1] + 1 }
+                }
             }
         }
     }
