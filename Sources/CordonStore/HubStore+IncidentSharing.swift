@@ -38,7 +38,7 @@ extension HubStore {
     {
         let postgres = hub.isPostgres
         let directory = hub.signalDirectory
-        return try await hub.write([.signals, .incidents]) { db in
+        let receipt = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             let receipt = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, directory: directory, on: db)
@@ -50,6 +50,8 @@ extension HubStore {
             }
             return receipt
         }
+        receipt.commit(to: directory)
+        return receipt
     }
 
     /// Shares a URL where the content was seen, with what the sharer knows.

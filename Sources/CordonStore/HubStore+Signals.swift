@@ -21,6 +21,14 @@ public enum SubmissionOutcome: String, Sendable, Codable {
 public struct SubmissionReceipt: Sendable {
     public var results: [(signal: StoredSignal, outcome: SubmissionOutcome)]
     public var changes: [SignalChange]
+    /// On SQLite: the newest id the ``SignalDirectory`` had read when the rows were added.
+    var directoryRead: Int?
+
+    /// Tells the directory, once committed, of the rows this submission added.
+    func commit(to directory: SignalDirectory?) {
+        guard let directory, let directoryRead else { return }
+        directory.remember(results.filter { $0.outcome == .created }.map(\.signal), addedAfter: directoryRead)
+    }
 }
 
 extension HubStore {
@@ -33,10 +41,12 @@ extension HubStore {
     {
         let postgres = hub.isPostgres
         let directory = hub.signalDirectory
-        return try await hub.write([.signals]) { db in
+        let receipt = try await hub.write([.signals]) { db in
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), directory: directory, on: db)
         }
+        receipt.commit(to: directory)
+        return receipt
     }
 
     /// ``submit(_:to:by:)`` inside a transaction that holds the feed lock. `directory` is
@@ -59,9 +69,10 @@ extension HubStore {
         let created: [StoredSignal]
         let known: [SignalKey]
         let existing: [SignalKey: StoredSignal]
+        var directoryRead: Int?
         if let directory, let sqlite = sql as? any SQLiteDatabase {
             // The directory says which hashes the collection may have; their rows say which it has.
-            try await directory.catchUp(on: sqlite)
+            directoryRead = try await directory.catchUp(on: sqlite)
             existing = try await storedSignals(directory.candidates(for: keys, in: collectionID), in: collectionID, on: sql)
             created = try await appendSignals(keys.filter { existing[$0] == nil }.map { firsts[$0]! }, to: collectionID,
                                               by: caller, at: now, on: sqlite)
@@ -115,7 +126,7 @@ extension HubStore {
                 let key = SignalKey(submission.type, submission.value)
                 return (signals[key]!, outcomes[key] ?? .created)
             },
-            changes: changes)
+            changes: changes, directoryRead: directoryRead)
     }
 
     /// Inserts the submissions whose hash the collection lacks, in multi-row statements,

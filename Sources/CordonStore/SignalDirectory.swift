@@ -39,9 +39,10 @@ final class SignalDirectory: Sendable {
 
     private let state = Mutex(State())
 
-    /// Reads the rows committed since the last call. Call it inside the write transaction
-    /// whose inserts the directory vouches for.
-    func catchUp(on sqlite: any SQLiteDatabase) async throws {
+    /// Reads the rows committed since the last call, and returns the newest id read. Call
+    /// it inside the write transaction whose inserts the directory vouches for.
+    @discardableResult
+    func catchUp(on sqlite: any SQLiteDatabase) async throws -> Int {
         let rows = try await sqlite.rows("SELECT max(id) AS newest FROM \(SignalRecord.schema)")
         var newest = 0
         if case .integer(let id) = rows.first?.column("newest") { newest = id }
@@ -49,7 +50,7 @@ final class SignalDirectory: Sendable {
             guard let known = state.newest else { return 0 }
             return known < newest ? known : nil
         }
-        guard let after else { return }
+        guard let after else { return newest }
         state.withLock { $0.ids.reserveCapacity($0.ids.count + newest - after) }
         // Collections are few: their ids are parsed once each, not once per row.
         let collections = Mutex<[String: UUID]>([:])
@@ -70,6 +71,22 @@ final class SignalDirectory: Sendable {
             state.withLock { $0.add(fingerprint, id: id) }
         }
         state.withLock { $0.newest = max($0.newest ?? 0, newest) }
+        return newest
+    }
+
+    /// After a commit: the rows a submission added, all numbered above `read`, what its
+    /// ``catchUp(on:)`` returned. Its transaction held the write lock, so no other row is
+    /// numbered in between, and the directory need not read them back. If it has read on
+    /// meanwhile, it has (or will have) read them itself.
+    func remember(_ signals: [StoredSignal], addedAfter read: Int) {
+        guard let last = signals.map(\.id).max() else { return }
+        state.withLock { state in
+            guard state.newest == read else { return }
+            for signal in signals {
+                state.add(Self.fingerprint(signal.collectionID, signal.type.rawValue, signal.value), id: signal.id)
+            }
+            state.newest = last
+        }
     }
 
     /// Ids of the rows that may hold each key of `collection` (read them to be sure).

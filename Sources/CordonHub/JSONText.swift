@@ -1,0 +1,100 @@
+import CordonDomain
+import CordonStore
+import Foundation
+
+/// A JSON document built by appending, for responses written by hand.
+struct JSONText {
+    private(set) var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(1024)
+    }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func int(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func double(_ value: Double) {
+        bytes.append(contentsOf: value.description.utf8)
+    }
+
+    /// A string literal, escaped as RFC 8259 requires.
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                bytes.append(Self.hexDigit(byte >> 4))
+                bytes.append(Self.hexDigit(byte & 0xF))
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func strings(_ values: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A signal as ``API/SignalOut`` encodes it (keys sorted, absent optionals left out).
+    mutating func signal(_ signal: API.SignalOut) {
+        raw("{\"collectionID\":")
+        string(signal.collectionID.uuidString)
+        raw(",\"confidence\":")
+        double(signal.confidence)
+        raw(",\"contributors\":")
+        strings(signal.contributors.map(\.uuidString))
+        if let created = signal.createdAt {
+            raw(",\"createdAt\":")
+            string(HubStore.iso(created))
+        }
+        raw(",\"id\":")
+        int(signal.id)
+        if let item = signal.item {
+            raw(",\"item\":")
+            string(item)
+        }
+        raw(",\"labels\":{\"behaviours\":")
+        strings(signal.labels.behaviours.map(\.rawValue))
+        raw(",\"categories\":")
+        strings(signal.labels.categories.map(\.rawValue))
+        if let entity = signal.labels.entity {
+            raw(",\"entity\":")
+            string(entity)
+        }
+        if let incident = signal.labels.incident {
+            raw(",\"incident\":")
+            string(incident)
+        }
+        raw("},\"status\":")
+        string(signal.status.rawValue)
+        raw(",\"type\":")
+        string(signal.type.rawValue)
+        if let updated = signal.updatedAt {
+            raw(",\"updatedAt\":")
+            string(HubStore.iso(updated))
+        }
+        raw(",\"value\":")
+        string(signal.value)
+        raw("}")
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}

@@ -1,0 +1,32 @@
+import CordonStore
+import Hummingbird
+
+extension API.SubmissionResult {
+    /// The submission answer, written directly rather than through `JSONEncoder`: a bulk
+    /// submission answers 10,000 items, and the generic encoder took a twentieth of its
+    /// time. Same document, keys in the same (sorted) order.
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: json())))
+    }
+
+    /// The answer as JSON text.
+    func json() -> [UInt8] {
+        var json = JSONText()
+        json.raw("{\"results\":[")
+        for (i, item) in results.enumerated() {
+            if i > 0 { json.raw(",") }
+            json.raw("{\"id\":")
+            json.int(item.id)
+            json.raw(",\"outcome\":")
+            json.string(item.outcome.rawValue)
+            if let signal = item.signal {
+                json.raw(",\"signal\":")
+                json.signal(signal)
+            }
+            json.raw("}")
+        }
+        json.raw("]}")
+        return json.bytes
+    }
+}
