@@ -1,15 +1,9 @@
 import CordonStore
 import Hummingbird
 
-extension API.SubmissionResult {
-    /// The submission answer, written directly rather than through `JSONEncoder`: a bulk
-    /// submission answers 10,000 items, and the generic encoder took a twentieth of its
-    /// time. Same document, keys in the same (sorted) order.
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: json())))
-    }
-
+/// The submission answer: a bulk submission answers 10,000 items, and the generic
+/// encoder took a twentieth of its time.
+extension API.SubmissionResult: HandWrittenJSONResponse {
     /// The answer as JSON text.
     func json() -> [UInt8] {
         var json = JSONText()

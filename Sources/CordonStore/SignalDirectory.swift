@@ -51,7 +51,6 @@ final class SignalDirectory: Sendable {
             return known < newest ? known : nil
         }
         guard let after else { return newest }
-        state.withLock { $0.ids.reserveCapacity($0.ids.count + newest - after) }
         // Collections are few: their ids are parsed once each, not once per row.
         let collections = Mutex<[String: UUID]>([:])
         try await sqlite.forEachRow(

@@ -44,53 +44,53 @@ import Testing
         try await store.submit(values.map { SignalSubmission(type: .pdq, value: $0) }, to: collection, by: caller).results.map(\.outcome)
     }
 
-    @Test func aHashAnotherWriterAddedIsKnown() async throws {
+    /// Two hubs on one file, a platform and its collection; `body` returns the hashes that
+    /// must each be stored exactly once when it is done.
+    static func withTwoWriters(
+        _ body: (_ one: HubStore, _ two: HubStore, _ platform: Caller, _ collection: UUID) async throws -> [String]
+    ) async throws {
         let file = try File()
         defer { file.remove() }
         let first = try await file.open(), second = try await file.open()
-        let one = HubStore(first), two = HubStore(second)
-        let platform = try await Self.member("Platform", of: one)
+        let one = HubStore(first)
+        let platform = try await member("Platform", of: one)
         let collection = try await one.createCollection(name: "shared", description: "", by: platform).id!
-        let (a, b, c) = (Self.hash(), Self.hash(), Self.hash())
-
-        #expect(try await Self.outcomes([a], to: collection, by: platform, in: one) == [.created])
-        // The second hub reads the table on its first write; the first learns of `b` only from the table.
-        #expect(try await Self.outcomes([a, b], to: collection, by: platform, in: two) == [.unchanged, .created])
-        #expect(try await Self.outcomes([b, c], to: collection, by: platform, in: one) == [.unchanged, .created])
-        let other = try await Self.member("Other", of: one)
-        try await one.setMembership(collectionID: collection, organisationID: other.organisationID, access: .readWrite, by: platform)
-        #expect(try await Self.outcomes([c], to: collection, by: other, in: two) == [.sourceAdded])
-        for value in [a, b, c] {
-            #expect(try await Self.rows(of: value, on: first) == 1)
+        for value in try await body(one, HubStore(second), platform, collection) {
+            #expect(try await rows(of: value, on: first) == 1)
         }
         await first.close()
         await second.close()
     }
 
+    @Test func aHashAnotherWriterAddedIsKnown() async throws {
+        try await Self.withTwoWriters { one, two, platform, collection in
+            let (a, b, c) = (Self.hash(), Self.hash(), Self.hash())
+            #expect(try await Self.outcomes([a], to: collection, by: platform, in: one) == [.created])
+            // The second hub reads the table on its first write; the first learns of `b` only from the table.
+            #expect(try await Self.outcomes([a, b], to: collection, by: platform, in: two) == [.unchanged, .created])
+            #expect(try await Self.outcomes([b, c], to: collection, by: platform, in: one) == [.unchanged, .created])
+            let other = try await Self.member("Other", of: one)
+            try await one.setMembership(collectionID: collection, organisationID: other.organisationID, access: .readWrite, by: platform)
+            #expect(try await Self.outcomes([c], to: collection, by: other, in: two) == [.sourceAdded])
+            return [a, b, c]
+        }
+    }
+
     /// Without `AUTOINCREMENT` a new row takes the id of a deleted newest one, and a hub that
     /// had read up to that id would never read the new row: the hash would be stored twice.
     @Test func idsOfDeletedRowsAreNotReused() async throws {
-        let file = try File()
-        defer { file.remove() }
-        let first = try await file.open(), second = try await file.open()
-        let one = HubStore(first), two = HubStore(second)
-        let platform = try await Self.member("Platform", of: one)
-        let collection = try await one.createCollection(name: "shared", description: "", by: platform).id!
-        let (a, b, c) = (Self.hash(), Self.hash(), Self.hash())
-
-        #expect(try await Self.outcomes([a, b], to: collection, by: platform, in: one) == [.created, .created])
-        // Now the first hub has read up to `b`'s id.
-        #expect(try await Self.outcomes([a], to: collection, by: platform, in: one) == [.unchanged])
-        // As a purged drill's are: the newest row goes.
-        try await (second.database as! any SQLDatabase).delete(from: "signals").where("value", .equal, b).run()
-        #expect(try await Self.outcomes([c], to: collection, by: platform, in: two) == [.created])
-        #expect(try await Self.outcomes([c], to: collection, by: platform, in: one) == [.unchanged])
-        #expect(try await Self.outcomes([b], to: collection, by: platform, in: one) == [.created])
-        for value in [a, b, c] {
-            #expect(try await Self.rows(of: value, on: first) == 1)
+        try await Self.withTwoWriters { one, two, platform, collection in
+            let (a, b, c) = (Self.hash(), Self.hash(), Self.hash())
+            #expect(try await Self.outcomes([a, b], to: collection, by: platform, in: one) == [.created, .created])
+            // Now the first hub has read up to `b`'s id.
+            #expect(try await Self.outcomes([a], to: collection, by: platform, in: one) == [.unchanged])
+            // As a purged drill's are: the newest row goes.
+            try await (two.hub.database as! any SQLDatabase).delete(from: "signals").where("value", .equal, b).run()
+            #expect(try await Self.outcomes([c], to: collection, by: platform, in: two) == [.created])
+            #expect(try await Self.outcomes([c], to: collection, by: platform, in: one) == [.unchanged])
+            #expect(try await Self.outcomes([b], to: collection, by: platform, in: one) == [.created])
+            return [a, b, c]
         }
-        await first.close()
-        await second.close()
     }
 
     /// A file from before version 5 keeps its signals, and its hashes stay unique.
