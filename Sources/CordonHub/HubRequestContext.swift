@@ -17,7 +17,8 @@ public struct HubRequestContext: RequestContext {
 
     public var responseEncoder: JSONEncoder { Self.encoder }
 
-    /// JSON as every response but the match answer (``API/MatchResult/json()``) is written.
+    /// JSON as every response is written, but those that write their own
+    /// (``HandWrittenJSONResponse``), which must match it.
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in

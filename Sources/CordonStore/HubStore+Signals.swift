@@ -66,7 +66,7 @@ extension HubStore {
         }
         var signals: [SignalKey: StoredSignal] = [:]
         var outcomes: [SignalKey: SubmissionOutcome] = [:]
-        let created: [StoredSignal]
+        let inserted: [(id: Int, key: SignalKey)]
         let known: [SignalKey]
         let existing: [SignalKey: StoredSignal]
         var directoryRead: Int?
@@ -74,19 +74,20 @@ extension HubStore {
             // The directory says which hashes the collection may have; their rows say which it has.
             directoryRead = try await directory.catchUp(on: sqlite)
             existing = try await storedSignals(directory.candidates(for: keys, in: collectionID), in: collectionID, on: sql)
-            created = try await appendSignals(keys.filter { existing[$0] == nil }.map { firsts[$0]! }, to: collectionID,
-                                              by: caller, at: now, on: sqlite)
+            inserted = try await appendSignals(keys.filter { existing[$0] == nil }.map { firsts[$0]! }, to: collectionID,
+                                               by: caller, at: now, on: sqlite)
             known = keys.filter { existing[$0] != nil }
         } else {
             // New hashes first, skipping (not failing on) those the collection has: one index
             // probe per hash, where asking first and inserting after took two.
-            created = try await insertNew(keys.map { firsts[$0]! }, into: collectionID, by: caller, at: now, on: sql)
-            let inserted = Set(created.map { SignalKey($0.type, $0.value) })
-            known = keys.filter { !inserted.contains($0) }
+            inserted = try await insertNew(keys.map { firsts[$0]! }, into: collectionID, by: caller, at: now, on: sql)
+            let insertedKeys = Set(inserted.map(\.key))
+            known = keys.filter { !insertedKeys.contains($0) }
             existing = try await existingSignals(for: known, in: collectionID, on: sql)
         }
+        let created = inserted.map { StoredSignal($0.id, firsts[$0.key]!, in: collectionID, by: caller, at: now) }
         for signal in created {
-            signals[SignalKey(signal.type, signal.value)] = signal
+            signals[signal.key] = signal
         }
         var touched: [StoredSignal] = []
         for key in known {
@@ -130,18 +131,16 @@ extension HubStore {
     }
 
     /// Inserts the submissions whose hash the collection lacks, in multi-row statements,
-    /// and returns them as stored (PostgreSQL, whose unique index finds those it has).
+    /// and returns the new rows' ids (PostgreSQL, whose unique index finds those it has).
     private static func insertNew(_ submissions: [SignalSubmission], into collectionID: UUID, by caller: Caller,
-                                  at now: Date, on sql: any SQLDatabase) async throws -> [StoredSignal] {
+                                  at now: Date, on sql: any SQLDatabase) async throws -> [(id: Int, key: SignalKey)] {
         let sources = StoredSignal.sourcesJSON([caller.organisationID])
-        var created: [StoredSignal] = []
-        created.reserveCapacity(submissions.count)
+        var inserted: [(id: Int, key: SignalKey)] = []
+        inserted.reserveCapacity(submissions.count)
         for chunk in submissions.chunked(500) {
             let insert = sql.insert(into: SignalRecord.schema)
                 .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
-            var byKey: [SignalKey: SignalSubmission] = [:]
             for submission in chunk {
-                byKey[SignalKey(submission.type, submission.value)] = submission
                 insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
                               SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
                               SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
@@ -152,17 +151,16 @@ extension HubStore {
             for row in rows {
                 let key = SignalKey(SignalType(rawValue: try row.decode(column: "type", as: String.self)) ?? .pdq,
                                     try row.decode(column: "value", as: String.self))
-                created.append(StoredSignal(try row.decode(column: "id", as: Int.self), byKey[key]!, in: collectionID,
-                                            by: caller, at: now))
+                inserted.append((try row.decode(column: "id", as: Int.self), key))
             }
         }
-        return created
+        return inserted
     }
 
     /// Appends submissions the collection lacks (SQLite, where ``SignalDirectory`` has
-    /// found those it has), and returns them as stored.
+    /// found those it has), and returns the new rows' ids.
     private static func appendSignals(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller,
-                                      at now: Date, on sqlite: any SQLiteDatabase) async throws -> [StoredSignal] {
+                                      at now: Date, on sqlite: any SQLiteDatabase) async throws -> [(id: Int, key: SignalKey)] {
         let encoder = SQLiteDataEncoder()
         let (collection, time) = (try encoder.encode(collectionID), try encoder.encode(now))
         let (status, sources) = (SQLiteData.text(SignalStatus.active.rawValue), SQLiteData.text(StoredSignal.sourcesJSON([caller.organisationID])))
@@ -174,20 +172,17 @@ extension HubStore {
                  .text(StoredSignal.labelsJSON(submission.labels)), .float(submission.confidence), status, sources, time, time]
             },
             returning: "id, type, value")
-        // SQLite returns the rows in no promised order: each is matched to its submission.
-        var byKey: [SignalKey: SignalSubmission] = [:]
-        for submission in submissions { byKey[SignalKey(submission.type, submission.value)] = submission }
-        let created: [StoredSignal] = rows.compactMap { row in
+        // SQLite returns the rows in no promised order: each says which hash it holds.
+        let inserted: [(id: Int, key: SignalKey)] = rows.compactMap { row in
             guard case .integer(let id) = row.column("id"), case .text(let type) = row.column("type"),
-                  case .text(let value) = row.column("value"), let signalType = SignalType(rawValue: type),
-                  let submission = byKey[SignalKey(signalType, value)]
+                  case .text(let value) = row.column("value"), let signalType = SignalType(rawValue: type)
             else { return nil }
-            return StoredSignal(id, submission, in: collectionID, by: caller, at: now)
+            return (id, SignalKey(signalType, value))
         }
-        guard created.count == submissions.count else {
-            throw StoreError.conflict(field: "signals", message: "\(created.count) of \(submissions.count) signals were stored; send the request again")
+        guard inserted.count == submissions.count else {
+            throw StoreError.conflict(field: "signals", message: "\(inserted.count) of \(submissions.count) signals were stored; send the request again")
         }
-        return created
+        return inserted
     }
 
     /// Withdraws a signal. Only an organisation that contributed it may.
@@ -297,12 +292,8 @@ extension HubStore {
                                       on sql: any SQLDatabase) async throws -> [SignalKey: StoredSignal] {
         var found: [SignalKey: StoredSignal] = [:]
         for chunk in ids.chunked(500) {
-            let rows = try await sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
-                .where("id", .in, Array(chunk)).where("collection_id", .equal, collectionID).all()
-            for row in rows {
-                let signal = try StoredSignal(row: row)
-                found[SignalKey(signal.type, signal.value)] = signal
-            }
+            try await keyed(sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
+                .where("id", .in, Array(chunk)).where("collection_id", .equal, collectionID).all(), into: &found)
         }
         return found
     }
@@ -313,16 +304,20 @@ extension HubStore {
         var found: [SignalKey: StoredSignal] = [:]
         for (type, group) in Dictionary(grouping: keys, by: \.type) {
             for chunk in group.map(\.value).chunked(500) {
-                let rows = try await sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
+                try await keyed(sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
                     .where("collection_id", .equal, collectionID).where("type", .equal, type.rawValue)
-                    .where("value", .in, Array(chunk)).all()
-                for row in rows {
-                    let signal = try StoredSignal(row: row)
-                    found[SignalKey(signal.type, signal.value)] = signal
-                }
+                    .where("value", .in, Array(chunk)).all(), into: &found)
             }
         }
         return found
+    }
+
+    /// Adds `signals` rows to `found`, by (type, value).
+    private static func keyed(_ rows: [any SQLRow], into found: inout [SignalKey: StoredSignal]) throws {
+        for row in rows {
+            let signal = try StoredSignal(row: row)
+            found[signal.key] = signal
+        }
     }
 
     /// Appends feed entries, in the order given, and returns them with their cursors.
@@ -362,6 +357,11 @@ extension HubStore {
         }
         return recorded
     }
+}
+
+extension StoredSignal {
+    /// Its identity within its collection.
+    var key: SignalKey { SignalKey(type, value) }
 }
 
 /// A signal's identity within one collection.
