@@ -89,15 +89,26 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // Every use case, with its permission check, validation and orchestration; no HTTP.
+        .target(
+            name: "CordonServices",
+            dependencies: [
+                "CordonDomain", "CordonStore", "CordonOutbound", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        // The JSON API over the services: decode, call, encode.
         .target(
             name: "CordonHub",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonOutbound", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
+                "CordonDomain", "CordonStore", "CordonServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.embedInCode("openapi.json")],
@@ -119,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -155,6 +166,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "CordonServicesTests",
+            dependencies: ["CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
             name: "CordonOutboundTests",
             dependencies: [
                 "CordonOutbound",
@@ -165,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "CordonHubTests",
             dependencies: [
-                "CordonHub", "CordonStore", "CordonDomain", "CordonOutbound", "PDQ", "MediaDecoding", "CordonTestSupport",
+                "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "PDQ", "MediaDecoding", "CordonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,23 +1,21 @@
-import CordonStore
+import CordonServices
 import Hummingbird
 
 /// Every request must carry a valid, unrevoked API key: `Authorization: Bearer cdn_…`.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = HubRequestContext
-    let access: AccessCache
+    let services: HubServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("this request has no API key: send 'Authorization: Bearer cdn_…'")
+            throw ServiceError.unauthorized("this request has no API key: send 'Authorization: Bearer cdn_…'")
         }
-        guard header.hasPrefix("Bearer "), case let secret = String(header.dropFirst("Bearer ".count)), !secret.isEmpty else {
-            throw APIError.unauthorized("the Authorization header must be 'Bearer ' followed by the API key")
-        }
-        guard let caller = try await access.caller(secret: secret) else {
-            throw APIError.unauthorized("this API key is unknown or has been revoked")
+        let scheme = "bearer "
+        guard header.lowercased().hasPrefix(scheme), case let secret = String(header.dropFirst(scheme.count)), !secret.isEmpty else {
+            throw ServiceError.unauthorized("the Authorization header must be 'Bearer ' followed by the API key")
         }
         var context = context
-        context.caller = caller
+        context.caller = try await services.caller(secret: secret)
         return try await next(request, context)
     }
 }

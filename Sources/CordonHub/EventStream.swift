@@ -1,18 +1,21 @@
+import CordonServices
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 
-/// The loop behind every server-sent-event stream of the hub: `drain` writes whatever is
-/// new, once at the start and again on each wake; a comment goes out every 15 s so idle
-/// connections stay open and a gone client is noticed. Ends when `wakes` ends or on
-/// graceful shutdown. Wakes carry nothing: `drain` reads from the store, so a slow client
-/// never loses an event and never holds a backlog in memory.
+/// Serves a ``LiveStream`` as server-sent events: whatever is new is written once at the
+/// start and again on each wake; every second the stream asks whether the caller may still
+/// read it (and ends if not: a revoked key, a suspended organisation, a membership ended);
+/// a comment goes out every 15 s so idle connections stay open and a gone client is
+/// noticed. Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
+/// so a slow client never loses an event and never holds a backlog in memory.
 enum EventStream {
     /// Where a stream starts: after the `Last-Event-ID` a reconnecting client sends, else
     /// after `?since=`, else after `newest()` (only what happens from now on).
     static func resumePoint(_ request: Request, newest: () async throws -> Int) async throws -> Int {
         if let lastEventID = request.headers[.lastEventID] {
             guard let cursor = Int(lastEventID), cursor >= 0 else {
-                throw APIError.invalid("Last-Event-ID", "Last-Event-ID must be the id of an earlier event")
+                throw ServiceError.invalid("Last-Event-ID", "Last-Event-ID must be the id of an earlier event")
             }
             return cursor
         }
@@ -22,63 +25,66 @@ enum EventStream {
         return try await newest()
     }
 
-    /// A stream of every item after `since`, read `pageSize` at a time by `page(after:)`
-    /// and written as `event(item)` says (`id:` is the cursor the next read starts
-    /// after), then of new items on each wake.
-    static func response<Wake: Sendable, Item>(
-        after since: Int, wakes: AsyncStream<Wake>, pageSize: Int,
-        page: @escaping @Sendable (_ after: Int) async throws -> [Item],
-        event: @escaping @Sendable (Item) throws -> (id: Int, kind: String, data: [UInt8])
-    ) -> Response {
-        Response(
+    static func response<Item: Encodable>(_ stream: LiveStream<Item>, request: Request, encoder: JSONEncoder) async throws -> Response {
+        let since = try await resumePoint(request, newest: stream.newest)
+        return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 var cursor = since
-                try await run(wakes: wakes, to: &writer) { writer in
+                try await run(wakes: stream.wakes, isAllowed: stream.isAllowed, to: &writer) { writer in
                     var items: [Item]
                     repeat {
-                        items = try await page(cursor)
+                        items = try await stream.page(cursor)
                         var text = ""
                         for item in items {
-                            let (id, kind, data) = try event(item)
-                            text += Self.event(id: id, kind: kind, data: data)
+                            let id = stream.cursor(item)
+                            text += Self.event(id: id, kind: stream.kind(item), data: Array(try encoder.encode(item)))
                             cursor = id
                         }
                         if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                    } while items.count == pageSize
+                    } while items.count == stream.pageSize
                 }
                 try await writer.finish(nil)
             })
     }
 
-    static func run<Wake: Sendable>(
-        wakes: AsyncStream<Wake>, to writer: inout any ResponseBodyWriter,
+    private enum Tick { case wake, second }
+
+    static func run(
+        wakes: AsyncStream<Void>, isAllowed: @escaping @Sendable () -> Bool, to writer: inout any ResponseBodyWriter,
         drain: (inout any ResponseBodyWriter) async throws -> Void
     ) async throws {
-        let (ticks, tick) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .bufferingNewest(1))
+        let (ticks, tick) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(2))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await _ in wakes { tick.yield(true) }
+                for await _ in wakes { tick.yield(.wake) }
                 tick.finish()
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(15))
-                    tick.yield(false)
+                    try await Task.sleep(for: .seconds(1))
+                    tick.yield(.second)
                 }
             }
-            var wake = true
+            var next = Tick.wake
+            var quiet = 0
             var iterator = ticks.makeAsyncIterator()
             try await withGracefulShutdownHandler {
                 repeat {
-                    if wake {
-                        try await drain(&writer)
-                    } else {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    guard isAllowed() else {
+                        try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"message\":\"this key no longer has access\"}\n\n"))
+                        break
                     }
-                    guard let next = await iterator.next() else { break }
-                    wake = next
+                    switch next {
+                    case .wake:
+                        try await drain(&writer)
+                    case .second:
+                        quiet += 1
+                        if quiet % 15 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                    }
+                    guard let tick = await iterator.next() else { break }
+                    next = tick
                 } while !Task.isCancelled
             } onGracefulShutdown: {
                 tick.finish()

@@ -9,7 +9,7 @@ protocol HandWrittenJSONResponse: ResponseEncodable {
 }
 
 extension HandWrittenJSONResponse {
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: json())))
     }

@@ -1,3 +1,4 @@
+import CordonServices
 import CordonDomain
 import CordonStore
 import Foundation
@@ -32,7 +33,7 @@ public struct HubRequestContext: RequestContext {
 
     /// The authenticated caller; routes behind the authenticator can rely on it.
     func requireCaller() throws -> Caller {
-        guard let caller else { throw APIError.unauthorized("send an API key as 'Authorization: Bearer cdn_…'") }
+        guard let caller else { throw ServiceError.unauthorized("send an API key as 'Authorization: Bearer cdn_…'") }
         return caller
     }
 }

@@ -1,3 +1,4 @@
+import CordonServices
 import Foundation
 import Hummingbird
 
@@ -8,13 +9,13 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw APIError(.contentTooLarge, code: "too-large", field: "body",
+            throw ServiceError(.tooLarge, field: "body",
                            message: "the body is over \(context.maxUploadSize / 1_048_576) MiB; send fewer items per request")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError.invalid(error.fieldPath, error.explanation)
+            throw ServiceError.invalid(error.fieldPath, error.explanation)
         }
     }
 }

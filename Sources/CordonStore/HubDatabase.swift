@@ -43,6 +43,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(CreateReportIndexes())
         migrations.add(CreateIncidentSchema())
         migrations.add(AppendOnlyLogs())
+        migrations.add(OperatorAndOwnership())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -27,6 +27,10 @@ extension HubStore {
             .filter { $0.until.map { $0 > now } ?? true }
     }
 
+    public func hold(_ id: UUID) async throws -> HoldRecord? {
+        try await HoldRecord.find(id, on: db)
+    }
+
     public func liftHold(_ id: UUID, by caller: Caller, now: Date) async throws {
         try await hub.write([]) { db in
             guard let record = try await HoldRecord.find(id, on: db), record.liftedAt == nil else {
@@ -73,8 +77,8 @@ extension HubStore {
 
     public func revokeSigningKey(_ id: UUID, by caller: Caller, now: Date) async throws {
         try await hub.write([]) { db in
-            guard let record = try await SigningKeyRecord.find(id, on: db), record.organisationID == caller.organisationID else {
-                throw StoreError.notFound(field: "signing key", message: "no signing key \(id) of your organisation")
+            guard let record = try await SigningKeyRecord.find(id, on: db) else {
+                throw StoreError.notFound(field: "signing key", message: "no signing key \(id)")
             }
             record.revokedAt = record.revokedAt ?? now
             try await record.save(on: db)

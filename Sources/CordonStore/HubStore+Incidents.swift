@@ -6,7 +6,7 @@ import SQLKit
 extension HubStore {
     /// Kinds of organisation that see every incident: the network's members and auditors.
     /// Authorities see those they are named on, unless they sit on the board.
-    static let incidentAudienceKinds = Set([OrganisationKind.platform, .referralUnit, .trustedFlagger, .auditor].map(\.rawValue))
+    public static let incidentAudienceKinds = Set([OrganisationKind.platform, .referralUnit, .trustedFlagger, .auditor].map(\.rawValue))
 
     /// Records a proposal with its own collection (writable by the proposer only until the
     /// board activates it). Named authorities must exist.
@@ -187,6 +187,15 @@ extension HubStore {
             .filter(\.$organisationID == caller.organisationID).first() != nil
         else { throw StoreError.notFound(field: "incident", message: "no incident \(id)") }
         return record
+    }
+
+    /// An incident, unscoped, and whether the organisation is one of its named parties
+    /// (proposer or named authority): the facts the services decide access from.
+    public func incidentStanding(_ id: UUID, of organisation: UUID) async throws -> (IncidentRecord, party: Bool)? {
+        guard let record = try await IncidentRecord.find(id, on: db) else { return nil }
+        let party = try await IncidentPartyRecord.query(on: db).filter(\.$incidentID == id)
+            .filter(\.$organisationID == organisation).first() != nil
+        return (record, party)
     }
 
     public func incident(_ id: UUID, for caller: Caller) async throws -> IncidentRecord {

@@ -27,6 +27,11 @@ extension HubStore {
         }
     }
 
+    /// A preserved record, unscoped.
+    public func preservation(_ id: UUID) async throws -> PreservationRecord? {
+        try await PreservationRecord.find(id, on: db)
+    }
+
     /// A preserved record the caller may see: the platform's own, or one of a case it issued.
     public func preservation(_ id: UUID, for caller: Caller) async throws -> PreservationRecord {
         guard let record = try await PreservationRecord.find(id, on: db),

@@ -53,6 +53,10 @@ extension HubStore {
         }
     }
 
+    public func complaint(_ id: UUID) async throws -> ComplaintRecord? {
+        try await ComplaintRecord.find(id, on: db)
+    }
+
     public func complaints(of caseID: UUID) async throws -> [ComplaintRecord] {
         try await ComplaintRecord.query(on: db).filter(\.$caseID == caseID).sort(\.$filedAt).all()
     }

@@ -185,23 +185,32 @@ extension HubStore {
         return inserted
     }
 
-    /// Withdraws a signal. Only an organisation that contributed it may.
-    public func retract(signalID: Int, by caller: Caller) async throws -> StoredSignal {
+    /// Withdraws a signal: `wholly` (the collection's owner) takes it out of matching;
+    /// otherwise only the caller's own contribution is withdrawn, and the signal goes when
+    /// its last source has. Who may is the services' concern.
+    public func retract(signalID: Int, wholly: Bool, by caller: Caller) async throws -> StoredSignal {
         let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
             guard let record = try await SignalRecord.find(signalID, on: db) else {
                 throw StoreError.notFound(field: "signal", message: "no signal \(signalID)")
             }
-            guard StoredSignal.sources(record.sources).contains(caller.organisationID) else {
-                throw StoreError.forbidden(field: "signal", message: "only an organisation that contributed signal \(signalID) can retract it")
+            guard record.status != SignalStatus.retracted.rawValue else { return StoredSignal(record) }
+            var sources = StoredSignal.sources(record.sources)
+            guard wholly || sources.contains(caller.organisationID) else {
+                throw StoreError.forbidden(field: "signal", message: "your organisation is not a source of signal \(signalID)")
             }
-            if record.status != SignalStatus.retracted.rawValue {
-                try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
+            sources.removeAll { $0 == caller.organisationID }
+            let gone = wholly || sources.isEmpty
+            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
+            if gone {
                 record.status = SignalStatus.retracted.rawValue
-                try await record.save(on: db)
-                try await Self.recordChanges([(StoredSignal(record), .retracted)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
-                try await Self.audit(caller, "signal.retract", target: String(signalID), detail: [:], on: db)
+            } else {
+                record.sources = StoredSignal.sourcesJSON(sources)
             }
+            try await record.save(on: db)
+            try await Self.recordChanges([(StoredSignal(record), gone ? .retracted : .updated)], in: record.collectionID,
+                                         at: Date(), on: db as! any SQLDatabase)
+            try await Self.audit(caller, gone ? "signal.retract" : "signal.withdraw-source", target: String(signalID), detail: [:], on: db)
             return StoredSignal(record)
         }
     }

@@ -18,6 +18,10 @@ extension HubStore {
         return record
     }
 
+    public func webhook(_ id: UUID) async throws -> WebhookRecord? {
+        try await WebhookRecord.find(id, on: db)
+    }
+
     public func webhooks(of organisation: UUID) async throws -> [WebhookRecord] {
         try await WebhookRecord.query(on: db).filter(\.$organisationID == organisation).filter(\.$revokedAt == nil)
             .sort(\.$createdAt).all()
@@ -25,9 +29,8 @@ extension HubStore {
 
     public func revokeWebhook(_ id: UUID, by caller: Caller, now: Date) async throws {
         try await hub.write([]) { db in
-            guard let record = try await WebhookRecord.find(id, on: db), record.organisationID == caller.organisationID,
-                  record.revokedAt == nil
-            else { throw StoreError.notFound(field: "webhook", message: "no webhook \(id) of your organisation") }
+            guard let record = try await WebhookRecord.find(id, on: db), record.revokedAt == nil
+            else { throw StoreError.notFound(field: "webhook", message: "no webhook \(id)") }
             record.revokedAt = now
             try await record.save(on: db)
             try await Self.audit(caller, "webhook.revoke", target: id.uuidString, detail: [:], on: db)
@@ -76,8 +79,11 @@ extension HubStore {
         }
         let ids = Set(try rows.map { try $0.decode(column: "id", as: Int.self) })
         let claimed = due.filter { ids.contains($0.id!) }
+        // A revoked webhook, or one of a suspended organisation, is sent nothing more.
+        let suspended = Set(try await OrganisationRecord.query(on: db).filter(\.$suspendedAt != nil).all().compactMap(\.id))
         let hooks = Dictionary(uniqueKeysWithValues: try await WebhookRecord.query(on: db)
-            .filter(\.$id ~~ Set(claimed.map(\.webhookID))).all().map { ($0.id!, $0) })
+            .filter(\.$id ~~ Set(claimed.map(\.webhookID))).filter(\.$revokedAt == nil).all()
+            .filter { !suspended.contains($0.organisationID) }.map { ($0.id!, $0) })
         return claimed.compactMap { delivery in hooks[delivery.webhookID].map { (delivery, $0) } }
     }
 

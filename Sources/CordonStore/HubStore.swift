@@ -66,13 +66,63 @@ public struct HubStore: Sendable {
         }
     }
 
-    /// The caller a secret belongs to, or `nil` for an unknown or revoked key.
+    /// The caller a secret belongs to, or `nil` for an unknown or revoked key, or one of a
+    /// suspended organisation.
     public func authenticate(secret: String) async throws -> Caller? {
         guard let key = try await APIKeyRecord.query(on: db).filter(\.$secretHash == Self.hashSecret(secret)).first(),
               key.revokedAt == nil,
-              let organisation = try await OrganisationRecord.find(key.organisationID, on: db)
+              let organisation = try await OrganisationRecord.find(key.organisationID, on: db),
+              organisation.suspendedAt == nil
         else { return nil }
         return Self.caller(key, of: organisation)
+    }
+
+    /// A key by id, revoked or not.
+    public func key(_ id: UUID) async throws -> APIKeyRecord? {
+        try await APIKeyRecord.find(id, on: db)
+    }
+
+    /// The organisation's keys, newest first, revoked ones included.
+    public func keys(of organisation: UUID) async throws -> [APIKeyRecord] {
+        try await APIKeyRecord.query(on: db).filter(\.$organisationID == organisation).sort(\.$createdAt, .descending).all()
+    }
+
+    /// Changes an organisation's name, kind or member state (`nil`: unchanged).
+    public func updateOrganisation(_ id: UUID, name: String?, kind: OrganisationKind?, memberState: String??,
+                                   by caller: Caller?) async throws -> OrganisationRecord {
+        try await hub.write([.access]) { db in
+            guard let record = try await OrganisationRecord.find(id, on: db) else {
+                throw StoreError.notFound(field: "organisation", message: "no organisation \(id)")
+            }
+            var detail: [String: String] = [:]
+            if let name, name != record.name {
+                if try await OrganisationRecord.query(on: db).filter(\.$name == name).first() != nil {
+                    throw StoreError.conflict(field: "name", message: "an organisation named '\(name)' exists already")
+                }
+                record.name = name
+                detail["name"] = name
+            }
+            if let kind { record.kind = kind.rawValue; detail["kind"] = kind.rawValue }
+            if let memberState { record.memberState = memberState; detail["memberState"] = memberState ?? "" }
+            try await record.save(on: db)
+            try await Self.audit(caller, "organisation.update", target: id.uuidString, detail: detail, on: db)
+            return record
+        }
+    }
+
+    /// Suspends (cuts every key, stream and webhook of) or reinstates an organisation.
+    public func setSuspension(_ id: UUID, suspended: Bool, reason: String, by caller: Caller?, now: Date) async throws -> OrganisationRecord {
+        try await hub.write([.access]) { db in
+            guard let record = try await OrganisationRecord.find(id, on: db) else {
+                throw StoreError.notFound(field: "organisation", message: "no organisation \(id)")
+            }
+            record.suspendedAt = suspended ? (record.suspendedAt ?? now) : nil
+            record.suspensionReason = suspended ? reason : nil
+            try await record.save(on: db)
+            try await Self.audit(caller, suspended ? "organisation.suspend" : "organisation.reinstate", target: id.uuidString,
+                                 detail: ["reason": reason], on: db)
+            return record
+        }
     }
 
     /// Who calls with `key`, or `nil` when a stored role or kind is not one this version knows.
@@ -87,15 +137,26 @@ public struct HubStore: Sendable {
     public func accessSnapshot() async throws -> AccessSnapshot {
         let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationRecord.query(on: db).all().map { ($0.id!, $0) })
         var callers: [String: Caller] = [:]
+        var keys: [UUID: Caller] = [:]
         for key in try await APIKeyRecord.query(on: db).filter(\.$revokedAt == nil).all() {
-            callers[key.secretHash] = organisations[key.organisationID].flatMap { Self.caller(key, of: $0) }
+            guard let organisation = organisations[key.organisationID], organisation.suspendedAt == nil,
+                  let caller = Self.caller(key, of: organisation)
+            else { continue }
+            callers[key.secretHash] = caller
+            keys[key.id!] = caller
         }
         var memberships: [UUID: [UUID: CollectionAccess]] = [:]
         for row in try await MembershipRecord.query(on: db).all() {
             memberships[row.organisationID, default: [:]][row.collectionID] = CollectionAccess(rawValue: row.access)
         }
-        let drills = try await CollectionRecord.query(on: db).filter(\.$drill == true).all().compactMap(\.id)
-        return AccessSnapshot(callers: callers, memberships: memberships, drillCollections: Set(drills))
+        var owners: [UUID: UUID] = [:]
+        var drills: Set<UUID> = []
+        for collection in try await CollectionRecord.query(on: db).all() {
+            if let owner = collection.ownerID { owners[collection.id!] = owner }
+            if collection.drill == true { drills.insert(collection.id!) }
+        }
+        return AccessSnapshot(callers: callers, keys: keys, memberships: memberships, owners: owners, drillCollections: drills,
+                              board: Set(organisations.values.filter { $0.board == true }.map { $0.id! }))
     }
 
     /// A random secret: `prefix` and `bytes` random bytes in hex.
@@ -120,7 +181,7 @@ public struct HubStore: Sendable {
     // MARK: Collections
 
     public func createCollection(name: String, description: String, by caller: Caller) async throws -> CollectionRecord {
-        let record = CollectionRecord(name: name, description: description)
+        let record = CollectionRecord(name: name, description: description, ownerID: caller.organisationID)
         try await hub.write([.access]) { db in
             if try await CollectionRecord.query(on: db).filter(\.$name == name).first() != nil {
                 throw StoreError.conflict(field: "name", message: "a collection named '\(name)' exists already")
@@ -155,6 +216,24 @@ public struct HubStore: Sendable {
         }
     }
 
+    /// Ends an organisation's membership of a collection.
+    public func removeMembership(collectionID: UUID, organisationID: UUID, by caller: Caller) async throws {
+        try await hub.write([.access]) { db in
+            guard let existing = try await MembershipRecord.query(on: db)
+                .filter(\.$collectionID == collectionID).filter(\.$organisationID == organisationID).first()
+            else {
+                throw StoreError.notFound(field: "organisation", message: "organisation \(organisationID) is not a member of collection \(collectionID)")
+            }
+            try await existing.delete(on: db)
+            try await Self.audit(caller, "membership.remove", target: collectionID.uuidString,
+                                 detail: ["organisation": organisationID.uuidString], on: db)
+        }
+    }
+
+    public func collection(_ id: UUID) async throws -> CollectionRecord? {
+        try await CollectionRecord.find(id, on: db)
+    }
+
     public func collections(ids: some Collection<UUID>) async throws -> [CollectionRecord] {
         try await CollectionRecord.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$name).all()
     }
@@ -165,8 +244,11 @@ public struct HubStore: Sendable {
 
     // MARK: Audit
 
-    public func auditLog(after id: Int, limit: Int) async throws -> [AuditRecord] {
-        try await AuditRecord.query(on: db).filter(\.$id > id).sort(\.$id).limit(limit).all()
+    /// Audit entries after `id`: every organisation's, or only those `organisation` made.
+    public func auditLog(after id: Int, limit: Int, of organisation: UUID? = nil) async throws -> [AuditRecord] {
+        let query = AuditRecord.query(on: db).filter(\.$id > id)
+        if let organisation { query.filter(\.$organisationID == organisation) }
+        return try await query.sort(\.$id).limit(limit).all()
     }
 
     static func audit(_ caller: Caller?, _ action: String, target: String, detail: [String: String],
@@ -189,16 +271,25 @@ public struct HubStore: Sendable {
 public struct AccessSnapshot: Sendable {
     /// Unrevoked keys' callers, by ``HubStore/hashSecret(_:)`` of the secret.
     public var callers: [String: Caller]
+    /// The same callers by key id, so an open stream can ask whether its key still works.
+    public var keys: [UUID: Caller]
     /// Each organisation's collections and its access to each.
     public var memberships: [UUID: [UUID: CollectionAccess]]
+    /// Each owned collection's owner.
+    public var owners: [UUID: UUID]
     /// Collections of drills: they match only when a request names the drill.
     public var drillCollections: Set<UUID>
+    /// Organisations on the operating board.
+    public var board: Set<UUID>
 
-    public init(callers: [String: Caller] = [:], memberships: [UUID: [UUID: CollectionAccess]] = [:],
-                drillCollections: Set<UUID> = []) {
+    public init(callers: [String: Caller] = [:], keys: [UUID: Caller] = [:], memberships: [UUID: [UUID: CollectionAccess]] = [:],
+                owners: [UUID: UUID] = [:], drillCollections: Set<UUID> = [], board: Set<UUID> = []) {
         self.callers = callers
+        self.keys = keys
         self.memberships = memberships
+        self.owners = owners
         self.drillCollections = drillCollections
+        self.board = board
     }
 }
 
@@ -217,5 +308,20 @@ public enum StoreError: Error, Hashable, Sendable {
         case .notFound: self = .notFound(field: error.field, message: error.message)
         default: self = .invalid(field: error.field, message: error.message)
         }
+    }
+}
+
+extension HubStore {
+    /// The hub operator (created on first call, named `name`) and a new admin key for it.
+    public func operatorKey(name: String, label: String) async throws -> (OrganisationRecord, String) {
+        let existing = try await OrganisationRecord.query(on: db).filter(\.$kind == OrganisationKind.operator.rawValue).first()
+        let organisation: OrganisationRecord
+        if let existing {
+            organisation = existing
+        } else {
+            organisation = try await createOrganisation(name: name, kind: .operator, by: nil)
+        }
+        let (_, secret) = try await createKey(organisationID: organisation.id!, role: .admin, label: label, by: nil)
+        return (organisation, secret)
     }
 }

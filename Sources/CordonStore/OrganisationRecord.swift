@@ -14,6 +14,10 @@ public final class OrganisationRecord: Model, @unchecked Sendable {
     /// Whether the organisation sits on the operating board, which activates and concludes
     /// incidents.
     @OptionalField(key: "board") public var board: Bool?
+    /// Set while the operator has suspended the organisation: none of its keys, streams or
+    /// webhooks work until it is reinstated.
+    @OptionalField(key: "suspended_at") public var suspendedAt: Date?
+    @OptionalField(key: "suspension_reason") public var suspensionReason: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -60,14 +64,18 @@ public final class CollectionRecord: Model, @unchecked Sendable {
     @OptionalField(key: "incident_id") public var incidentID: UUID?
     /// A drill's collection: its hashes match only inside the drill.
     @OptionalField(key: "drill") public var drill: Bool?
+    /// The organisation that owns the collection and alone manages its members; `nil` for
+    /// incident collections, which the hub holds.
+    @OptionalField(key: "owner_id") public var ownerID: UUID?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
 
-    public init(id: UUID? = nil, name: String, description: String) {
+    public init(id: UUID? = nil, name: String, description: String, ownerID: UUID? = nil) {
         self.id = id
         self.name = name
         self.description = description
+        self.ownerID = ownerID
     }
 }
 

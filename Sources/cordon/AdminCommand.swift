@@ -8,8 +8,46 @@ import Logging
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Create organisations and API keys directly in the hub's database.",
-        subcommands: [CreateOrganisation.self, CreateKey.self])
+        abstract: "Create the operator, organisations and API keys directly in the hub's database.",
+        subcommands: [CreateOperator.self, CreateOrganisation.self, CreateKey.self, Permissions.self])
+
+    struct CreateOperator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-operator",
+            abstract: "Create the hub operator (once) and an admin key for it; prints both.",
+            discussion: """
+                The operator alone creates organisations and sets their kind and member state, \
+                seats the operating board, and suspends or reinstates organisations. Run again \
+                to print a new operator key.
+                """)
+
+        @OptionGroup var storage: DatabaseOptions
+
+        @Option(help: "The operator's name.")
+        var name: String = "Hub operator"
+
+        func run() async throws {
+            let database = try await storage.open(logger: Logger(label: "cordon"))
+            let store = HubStore(database)
+            do {
+                let (organisation, secret) = try await store.operatorKey(name: name, label: "created by cordon admin")
+                print("operator \(organisation.id!.uuidString)\noperator key \(secret)")
+            } catch let error as StoreError {
+                await database.close()
+                throw ValidationError(CreateOrganisation.describe(error))
+            }
+            await database.close()
+        }
+    }
+
+    struct Permissions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print who may do what, as docs/permissions.md has it (generated from the permission table).")
+
+        func run() {
+            print(PermissionsDocument.markdown(), terminator: "")
+        }
+    }
 
     struct CreateOrganisation: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,6 +64,7 @@ struct AdminCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
+            guard kind != .operator else { throw ValidationError("--kind operator: the operator is made with `cordon admin create-operator`") }
         }
 
         func run() async throws {

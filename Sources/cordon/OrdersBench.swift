@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonStore
 import Crypto
 import Foundation

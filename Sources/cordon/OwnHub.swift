@@ -1,6 +1,7 @@
 import ArgumentParser
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonOutbound
 import CordonStore
 import Foundation
@@ -10,7 +11,7 @@ import ServiceLifecycle
 
 /// A hub of the command's own on loopback, for drills and benchmarks: a temporary SQLite
 /// file unless a database is named; on PostgreSQL a second replica beside the first, as
-/// in production. An operator organisation (a referral unit) holds the admin key.
+/// in production. The hub operator's key creates the cast.
 /// Webhooks may reach loopback, where the drill's receivers are.
 struct OwnHub {
     var database: String?
@@ -30,9 +31,7 @@ struct OwnHub {
         }
         let first = try await HubDatabase(location, logger: logger)
         let store = HubStore(first)
-        let name = "Drill operator \(UUID().uuidString.prefix(8))"
-        let operatorOrganisation = try await store.createOrganisation(name: name, kind: .referralUnit, by: nil)
-        let adminKey = try await store.createKey(organisationID: operatorOrganisation.id!, role: .admin, label: "drill", by: nil).1
+        let adminKey = try await store.operatorKey(name: "Hub operator", label: "drill").1
         // Its receivers are on loopback too.
         let configuration = HubConfiguration(outboundPolicy: .loopbackAllowed)
         var services: [any Service] = [try await Hub(store: store, configuration: configuration).application(host: "127.0.0.1", port: port, logger: logger)]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonStore
 import Foundation
 import Hummingbird
@@ -45,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8080
 
-    @Flag(help: "Create a demo organisation with a collection, and print an admin API key for it.")
+    @Flag(help: "Create the hub operator and a demo organisation with a collection, and print an API key for each.")
     var demo = false
 
     @Option(help: "Board organisations needed to activate or conclude an incident (at least 2).")
@@ -77,10 +78,12 @@ struct ServeCommand: AsyncParsableCommand {
         let store = HubStore(database)
         if demo {
             let secret = try await Self.prepareDemo(store)
+            let operatorKey = try await store.operatorKey(name: "Hub operator", label: "demo").1
             // Written straight away (not buffered), so it shows before the server's log.
             FileHandle.standardOutput.write("""
                 Demo organisation "Demo Platform" with collection "terrorist-content" is ready.
                 Admin API key (shown once): \(secret)
+                Hub operator key (shown once; creates organisations, seats the board, suspends): \(operatorKey)
                 Try: curl -H 'Authorization: Bearer \(secret)' http://\(host):\(port)/v1/me
 
                 """)

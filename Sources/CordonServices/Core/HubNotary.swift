@@ -41,7 +41,7 @@ struct HubNotary: Sendable {
 
     func seal(_ evidence: Data) throws -> Data {
         guard let combined = try AES.GCM.seal(evidence, using: evidenceKey).combined else {
-            throw APIError.invalid("evidence", "the evidence could not be sealed")
+            throw ServiceError.invalid("evidence", "the evidence could not be sealed")
         }
         return combined
     }
@@ -52,9 +52,9 @@ struct HubNotary: Sendable {
 }
 
 /// A statement (canonical JSON text) and a base64 Ed25519 signature over its UTF-8 bytes.
-struct SignedStatement: Codable, Sendable, Hashable {
-    var statement: String
-    var signature: String
+public struct SignedStatement: Codable, Sendable, Hashable {
+    public var statement: String
+    public var signature: String
 }
 
 /// What the hub signs when an order reaches the platform's inbox.

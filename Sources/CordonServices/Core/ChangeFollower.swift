@@ -17,7 +17,7 @@ final class ChangeFollower: Sendable {
 
     private struct State {
         var cursor: Int
-        var subscribers: [UUID: AsyncStream<Int>.Continuation] = [:]
+        var subscribers: [UUID: AsyncStream<Void>.Continuation] = [:]
     }
 
     init(store: HubStore, catalog: SignalCatalog, cursor: Int) {
@@ -60,15 +60,15 @@ final class ChangeFollower: Sendable {
             guard let last = fresh.last else { return }
             catalog.apply(fresh.map(\.signal))
             state.cursor = last.cursor
-            for subscriber in state.subscribers.values { subscriber.yield(state.cursor) }
+            for subscriber in state.subscribers.values { subscriber.yield() }
         }
     }
 
     /// The newest cursor each time changes are applied, from now on, until the stream is
     /// dropped. Only the latest is kept: a subscriber reads what it missed from the store,
     /// so a slow one never loses a change and never holds a backlog in memory.
-    func subscribe() -> AsyncStream<Int> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+    func subscribe() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let id = UUID()
         state.withLock { $0.subscribers[id] = continuation }
         continuation.onTermination = { [weak self] _ in

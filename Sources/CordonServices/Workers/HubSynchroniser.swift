@@ -1,28 +1,31 @@
 import CordonStore
+import Foundation
 import Logging
 import ServiceLifecycle
 
 /// Keeps one hub process in step with writes made through the others: on PostgreSQL it
 /// listens for their notifications and catches up at once (well within a second; every
 /// topic is re-read whenever listening starts, so nothing sent before is missed). A timer
-/// also catches up with signals, a cheap query when nothing is new. Keys made by
+/// also catches up with signals and reloads keys and memberships (cheap: small tables). Keys made by
 /// `cordon admin` beside a server are found on first use (``AccessCache``).
 struct HubSynchroniser: Service {
-    let hub: Hub
+    let services: HubServices
     let logger: Logger
     var interval: Duration = .seconds(1)
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask {
-                await hub.store.hub.followNotifications { topic in
+                await services.store.hub.followNotifications { topic in
                     await refresh(topic)
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
+                    // Access too: a lost notification must not leave a revoked key working.
                     await refresh(.signals)
+                    await refresh(.access)
                 }
             }
             try? await gracefulShutdown()
@@ -33,14 +36,14 @@ struct HubSynchroniser: Service {
     private func refresh(_ topic: HubTopic) async {
         do {
             switch topic {
-            case .signals: try await hub.signalsChanged()
-            case .access: try await hub.accessChanged()
+            case .signals: try await services.signalsChanged()
+            case .access: try await services.accessChanged()
             case .cases:
-                hub.caseEvents.wake()
-                hub.deliveries.wake()
+                services.caseEvents.wake()
+                services.deliveries.wake()
             case .incidents:
-                hub.incidentEvents.wake()
-                hub.deliveries.wake()
+                services.incidentEvents.wake()
+                services.deliveries.wake()
             }
         } catch {
             logger.warning("could not catch up with \(topic.rawValue) changes: \(error)")

@@ -13,26 +13,26 @@ import Synchronization
 /// clock sees the alert within a tick. Work is claimed in the database, so replicas
 /// never do the same job twice.
 struct DeskWorker: Service {
-    let hub: Hub
+    let services: HubServices
     let logger: Logger
     /// Delays between delivery attempts; after the last, a delivery is dead-lettered.
     static let retryDelays: [TimeInterval] = [1, 5, 30, 120, 600, 3600]
 
     func run() async throws {
         let client = URLChecker.makeClient()
-        let checker = URLChecker(client: client, policy: hub.configuration.outboundPolicy)
-        let sender = WebhookSender(client: client, policy: hub.configuration.outboundPolicy)
+        let checker = URLChecker(client: client, policy: services.configuration.outboundPolicy)
+        let sender = WebhookSender(client: client, policy: services.configuration.outboundPolicy)
         await withDiscardingTaskGroup { group in
-            group.addTask { await loop(every: hub.configuration.deskTick) { try await alerts() } }
+            group.addTask { await loop(every: services.configuration.deskTick) { try await alerts() } }
             group.addTask { await deliveries(sender) }
-            group.addTask { await loop(every: hub.configuration.deskTick) { hub.deliveries.wake() } }
+            group.addTask { await loop(every: services.configuration.deskTick) { services.deliveries.wake() } }
             group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
-            group.addTask { await loop(every: .seconds(60)) { try await hub.store.purgeExpiredPreservations(now: hub.now()) } }
+            group.addTask { await loop(every: .seconds(60)) { try await services.store.purgeExpiredPreservations(now: services.now()) } }
             group.addTask {
                 // Live streams look once a second even when no one woke them.
                 await loop(every: .seconds(1)) {
-                    hub.caseEvents.wake()
-                    hub.incidentEvents.wake()
+                    services.caseEvents.wake()
+                    services.incidentEvents.wake()
                 }
             }
             try? await gracefulShutdown()
@@ -53,8 +53,8 @@ struct DeskWorker: Service {
     }
 
     private func alerts() async throws {
-        if try await hub.store.fireDueAlerts(now: hub.now(), rules: hub.configuration.desk) > 0 {
-            hub.casesChanged()
+        if try await services.store.fireDueAlerts(now: services.now(), rules: services.configuration.desk) > 0 {
+            services.casesChanged()
         }
     }
 
@@ -71,21 +71,21 @@ struct DeskWorker: Service {
                     // Whatever else arrives meanwhile goes in the same write.
                     try? await Task.sleep(for: .milliseconds(20))
                     let batch = finished.attempts.withLock { batch in defer { batch.removeAll() }; return batch }
-                    do { try await hub.store.recordDeliveries(batch, now: hub.now()) } catch {
+                    do { try await services.store.recordDeliveries(batch, now: services.now()) } catch {
                         logger.warning("could not record \(batch.count) webhook deliveries: \(error)")
                     }
                 }
             }
-            for await _ in hub.deliveries.subscribe() {
+            for await _ in services.deliveries.subscribe() {
                 do {
                     while true {
-                        let due = try await hub.store.claimDueDeliveries(now: hub.now(), lease: 60, limit: 500)
+                        let due = try await services.store.claimDueDeliveries(now: services.now(), lease: 60, limit: 500)
                         for (delivery, hook) in due {
                             group.addTask {
                                 let error = await sender.send(to: hook.url, body: delivery.body, secret: hook.secret,
                                                               event: delivery.eventKind, delivery: delivery.id!, now: Date())
                                 let attempt = delivery.attempts
-                                let retryAt = attempt < Self.retryDelays.count ? hub.now().addingTimeInterval(Self.retryDelays[attempt]) : nil
+                                let retryAt = attempt < Self.retryDelays.count ? services.now().addingTimeInterval(Self.retryDelays[attempt]) : nil
                                 finished.attempts.withLock { $0.append(.init(id: delivery.id!, error: error, retryAt: retryAt)) }
                                 arrival.yield()
                             }
@@ -101,22 +101,22 @@ struct DeskWorker: Service {
     }
 
     private func checks(_ checker: URLChecker) async throws {
-        let due = try await hub.store.claimDueChecks(now: hub.now(), lease: 300, limit: 20)
+        let due = try await services.store.claimDueChecks(now: services.now(), lease: 300, limit: 20)
         await withDiscardingTaskGroup { group in
             for url in due {
                 group.addTask {
                     let result = await checker.check(url.url)
                     let outcome = HubStore.CheckOutcome(rawValue: result.outcome.rawValue) ?? .error
                     do {
-                        try await hub.store.recordCheck(url, outcome: outcome, statusCode: result.statusCode, detail: result.detail,
-                                                        now: hub.now(), rules: hub.configuration.desk)
+                        try await services.store.recordCheck(url, outcome: outcome, statusCode: result.statusCode, detail: result.detail,
+                                                        now: services.now(), rules: services.configuration.desk)
                     } catch {
                         logger.warning("could not record the check of \(url.url): \(error)")
                     }
                 }
             }
         }
-        if !due.isEmpty { hub.casesChanged() }
+        if !due.isEmpty { services.casesChanged() }
     }
 }
 

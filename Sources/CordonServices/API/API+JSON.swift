@@ -1,0 +1,56 @@
+import CordonDomain
+import CordonStore
+import Foundation
+
+/// The match answer, written by hand (``JSONText``): the generic encoder took a seventh of
+/// a match request's time under load. It must equal the encoder's document.
+extension API.MatchResult {
+    /// The answer as JSON text.
+    public func json() -> [UInt8] {
+        var json = JSONText()
+        json.raw("{\"results\":[")
+        for (q, result) in results.enumerated() {
+            if q > 0 { json.raw(",") }
+            json.raw("{\"matches\":[")
+            for (m, match) in result.matches.enumerated() {
+                if m > 0 { json.raw(",") }
+                json.raw("{\"distance\":")
+                json.int(match.distance)
+                json.raw(",\"signal\":")
+                json.signal(match.signal)
+                json.raw("}")
+            }
+            json.raw("],\"type\":")
+            json.string(result.type.rawValue)
+            json.raw(",\"value\":")
+            json.string(result.value)
+            json.raw("}")
+        }
+        json.raw("]}")
+        return json.bytes
+    }
+}
+
+/// The submission answer, written by hand: a bulk submission answers 10,000 items, and the
+/// generic encoder took a twentieth of its time.
+extension API.SubmissionResult {
+    /// The answer as JSON text.
+    public func json() -> [UInt8] {
+        var json = JSONText()
+        json.raw("{\"results\":[")
+        for (i, item) in results.enumerated() {
+            if i > 0 { json.raw(",") }
+            json.raw("{\"id\":")
+            json.int(item.id)
+            json.raw(",\"outcome\":")
+            json.string(item.outcome.rawValue)
+            if let signal = item.signal {
+                json.raw(",\"signal\":")
+                json.signal(signal)
+            }
+            json.raw("}")
+        }
+        json.raw("]}")
+        return json.bytes
+    }
+}

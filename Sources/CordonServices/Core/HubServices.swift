@@ -1,0 +1,110 @@
+import CordonDomain
+import CordonStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Every use case of the hub, in one place, for every surface: the JSON API, the pages,
+/// the mirror and the compatibility routes call these methods and add nothing but their
+/// own encoding. Each method takes the caller and a command, asks ``PermissionTable``,
+/// validates, writes through the ``HubStore`` and tells the in-memory parts and live
+/// streams; a refusal is a ``ServiceError`` naming the field.
+///
+/// Every matchable signal, key and membership is held in memory, so matching and
+/// authorising never wait for the database.
+public struct HubServices: Sendable {
+    public let store: HubStore
+    public let configuration: HubConfiguration
+    let catalog = SignalCatalog()
+    let access: AccessCache
+    let follower: ChangeFollower
+    let notary: HubNotary
+    let caseEvents = EventSignal()
+    let incidentEvents = EventSignal()
+    /// Wakes the webhook sender when deliveries were queued.
+    let deliveries = EventSignal()
+
+    /// Opens the services over `store`: loads keys, memberships and every matchable signal.
+    public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
+        self.store = store
+        self.configuration = configuration
+        access = AccessCache(store: store)
+        try await access.reload()
+        let catalog = catalog
+        catalog.reserve(try await store.signalCount())
+        let pending = Mutex<[StoredSignal]>([])
+        let cursor = try await store.loadMatchableSignals { signal in
+            let full = pending.withLock { pending -> [StoredSignal]? in
+                pending.append(signal)
+                guard pending.count >= 20_000 else { return nil }
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            if let full { catalog.load(full) }
+        }
+        catalog.load(pending.withLock { $0 })
+        catalog.compact()
+        follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
+        try await follower.catchUp()
+        notary = try await HubNotary(store: store)
+    }
+
+    /// How many signals can match now.
+    public var matchableCount: Int { catalog.count }
+
+    /// The background work every replica runs beside its surfaces: keeping in step with the
+    /// other replicas, and the desk's alerts, deliveries, checks and purges.
+    public func backgroundServices(logger: Logger) -> [any Service] {
+        [HubSynchroniser(services: self, logger: logger), DeskWorker(services: self, logger: logger)]
+    }
+
+    /// The desk's time, from the configured clock.
+    public func now() -> Date { configuration.clock.now() }
+
+    // MARK: After writes
+
+    /// After a local write of signals: the catalog (and live subscribers) see it before
+    /// the answer goes out. Pass the changes the write recorded, when it returned them,
+    /// to spare reading them back.
+    func signalsChanged(_ committed: [SignalChange] = []) async throws {
+        try await follower.apply(committed: committed)
+    }
+
+    /// After a local write of case events: live streams and the webhook sender look.
+    func casesChanged() {
+        caseEvents.wake()
+        deliveries.wake()
+    }
+
+    /// After a local write of incident events.
+    func incidentsChanged() {
+        incidentEvents.wake()
+        deliveries.wake()
+    }
+
+    /// After a local write of organisations, keys or memberships.
+    func accessChanged() async throws {
+        try await access.reload()
+    }
+
+    /// Runs a store call, turning store refusals into service errors.
+    func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw ServiceError(error)
+        } catch let error as DeconflictionError {
+            throw ServiceError(error)
+        }
+    }
+
+    /// Runs a domain rule, turning its refusal into a service error.
+    static func rule<T>(_ body: () throws(RuleError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw ServiceError(error)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import CordonDomain
+import CordonStore
+import Foundation
+
+/// Complaints, scrutiny of cross-border orders, and preservation of removed content.
+extension HubServices {
+    public func fileComplaint(on id: UUID, _ command: API.ComplaintIn, by caller: Caller) async throws -> API.ComplaintOut {
+        _ = try await authorisedCase(.fileComplaint, id, caller)
+        let statement = try Validation.text(command.statement, field: "statement", "give the content provider's complaint")
+        let record = try await storeCall { try await store.fileComplaint(on: id, statement: statement, by: caller, now: now()) }
+        casesChanged()
+        return API.ComplaintOut(record)
+    }
+
+    public func complaints(of id: UUID, by caller: Caller) async throws -> [API.ComplaintOut] {
+        _ = try await authorisedCase(.readCase, id, caller)
+        return try await store.complaints(of: id).map { API.ComplaintOut($0) }
+    }
+
+    public func decideComplaint(_ id: UUID, _ command: API.DecisionIn, by caller: Caller) async throws -> API.ComplaintOut {
+        guard let complaint = try await store.complaint(id) else { throw ServiceError.notFound("complaint", "no complaint \(id)") }
+        _ = try await authorisedCase(.decideComplaint, complaint.caseID, caller, field: "complaint")
+        let reasons = try Validation.text(command.reasons, field: "reasons", "give the reasons for the decision")
+        let record = try await storeCall {
+            try await store.decideComplaint(id, outcome: command.outcome, reasons: reasons, by: caller, now: now())
+        }
+        casesChanged()
+        return API.ComplaintOut(record)
+    }
+
+    public func requestScrutiny(of id: UUID, _ command: API.ScrutinyRequestIn, by caller: Caller) async throws -> API.CaseOut {
+        _ = try await authorisedCase(.requestScrutiny, id, caller, field: "order")
+        let reason = try Validation.text(command.reason, field: "reason", "say why the order should be scrutinised")
+        let record = try await storeCall {
+            try await store.requestScrutiny(of: id, reason: reason, by: caller, now: now(), rules: configuration.desk)
+        }
+        casesChanged()
+        return API.CaseOut(record)
+    }
+
+    public func decideScrutiny(of id: UUID, _ command: API.DecisionIn, by caller: Caller) async throws -> API.CaseOut {
+        _ = try await authorisedCase(.decideScrutiny, id, caller, field: "order")
+        let reasons = try Validation.text(command.reasons, field: "reasons", "give the reasons for the decision")
+        let record = try await storeCall {
+            try await store.decideScrutiny(of: id, outcome: command.outcome, reasons: reasons, by: caller, now: now(),
+                                           rules: configuration.desk)
+        }
+        casesChanged()
+        return API.CaseOut(record)
+    }
+
+    /// Keeps removed content's reference, hashes and (sealed) evidence for the preservation period.
+    public func preserve(_ id: UUID, _ command: API.PreservationIn, by caller: Caller) async throws -> API.PreservationOut {
+        _ = try await authorisedCase(.preserve, id, caller)
+        let reference = try Validation.text(command.contentReference, field: "contentReference",
+                                            "name where the platform keeps the content (its own reference)")
+        let hashes = try Self.rule { () throws(RuleError) in try ContentHash.normalised(command.hashes, field: "hashes") }
+        var sealed: Data?
+        if let evidence = command.evidence {
+            guard let bytes = Data(base64Encoded: evidence) else { throw ServiceError.invalid("evidence", "evidence must be base64") }
+            sealed = try notary.seal(bytes)
+        }
+        let record = try await storeCall {
+            try await store.preserve(caseID: id, contentReference: reference, hashes: HubStore.json(hashes),
+                                     metadata: HubStore.json(command.metadata ?? [:]), sealedEvidence: sealed,
+                                     by: caller, now: now(), rules: configuration.desk)
+        }
+        return API.PreservationOut(record)
+    }
+
+    public func preservations(of id: UUID, by caller: Caller) async throws -> [API.PreservationOut] {
+        _ = try await authorisedCase(.readCase, id, caller)
+        return try await store.preservations(of: id).map { API.PreservationOut($0) }
+    }
+
+    /// The preserved evidence file, opened: for the platform that preserved it only.
+    public func evidence(_ id: UUID, by caller: Caller) async throws -> [UInt8] {
+        let record = try await authorisedPreservation(.readEvidence, id, caller)
+        guard let sealed = record.evidence else {
+            throw ServiceError.notFound("evidence", record.purgedAt == nil ? "this record has no evidence file" : "this record was purged")
+        }
+        return Array(try notary.open(sealed))
+    }
+
+    public func placeLegalHold(on id: UUID, _ command: API.LegalHoldIn, by caller: Caller) async throws -> API.PreservationOut {
+        _ = try await authorisedPreservation(.placeLegalHold, id, caller)
+        let until = try Validation.date(command.until, field: "until")
+        return API.PreservationOut(try await storeCall { try await store.holdPreservation(id, until: until, by: caller, now: now()) })
+    }
+
+    private func authorisedPreservation(_ useCase: UseCase, _ id: UUID, _ caller: Caller) async throws -> PreservationRecord {
+        let notFound = "no preserved record \(id) of your cases"
+        guard let record = try await store.preservation(id) else { throw ServiceError.notFound("preservation", notFound) }
+        _ = try await authorisedCase(useCase, record.caseID, caller, field: "preservation")
+        return record
+    }
+}

@@ -1,0 +1,58 @@
+import CordonDomain
+import CordonOutbound
+import CordonStore
+import Foundation
+
+/// Webhooks: an organisation's admin manages its own; the operator can revoke any.
+extension HubServices {
+    public func createWebhook(_ command: API.WebhookIn, by caller: Caller) async throws -> API.WebhookOut {
+        try authorise(.createWebhook, caller)
+        let known = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue))
+        for (index, event) in (command.events ?? []).enumerated() where !known.contains(event) {
+            throw ServiceError.invalid("events[\(index)]", "unknown event '\(event)'; known: \(known.sorted().joined(separator: ", "))")
+        }
+        if let refusal = await Self.refusal(of: command.url, policy: configuration.outboundPolicy) {
+            throw ServiceError.invalid("url", refusal)
+        }
+        let secret = HubStore.newSecret(prefix: "whsec_", bytes: 24)
+        let record = try await storeCall {
+            try await store.createWebhook(url: command.url, events: command.events ?? [], secret: secret, by: caller, now: now())
+        }
+        return API.WebhookOut(record, showSecret: true)
+    }
+
+    /// Why the address policy refuses a webhook URL, if it does.
+    private static func refusal(of url: String, policy: AddressPolicy) async -> String? {
+        do {
+            try await WebhookSender.validate(url, policy: policy)
+            return nil
+        } catch {
+            return (error as? OutboundError)?.description ?? "\(error)"
+        }
+    }
+
+    public func webhooks(by caller: Caller) async throws -> [API.WebhookOut] {
+        try authorise(.listWebhooks, caller)
+        return try await store.webhooks(of: caller.organisationID).map { API.WebhookOut($0, showSecret: false) }
+    }
+
+    public func revokeWebhook(_ id: UUID, by caller: Caller) async throws {
+        guard let hook = try await store.webhook(id), hook.revokedAt == nil else {
+            throw ServiceError.notFound("webhook", "no webhook \(id) of your organisation")
+        }
+        try authorise(.revokeWebhook, caller, relation(caller, toOrganisation: hook.organisationID), field: "webhook",
+                      notFound: "no webhook \(id) of your organisation")
+        try await storeCall { try await store.revokeWebhook(id, by: caller, now: now()) }
+    }
+
+    /// `state`: pending, delivered or dead (all when `nil`).
+    public func deliveries(of id: UUID, state: String?, limit: Int, by caller: Caller) async throws -> [API.DeliveryOut] {
+        let hook = try await store.webhook(id)
+        try authorise(.readDeliveries, caller, hook.map { relation(caller, toOrganisation: $0.organisationID) } ?? .unrelated,
+                      field: "webhook", notFound: "no webhook \(id) of your organisation")
+        if let state, !["pending", "delivered", "dead"].contains(state) {
+            throw ServiceError.invalid("state", "state must be pending, delivered or dead")
+        }
+        return try await store.deliveries(of: id, state: state, limit: limit).map { API.DeliveryOut($0) }
+    }
+}
