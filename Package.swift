@@ -182,6 +182,7 @@ let package = Package(
             dependencies: [
                 "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "PDQ", "MediaDecoding", "CordonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -7,12 +7,12 @@ import Hummingbird
 extension Hub {
     func addCaseRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("referrals") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.issueReferral, services)
             let body = try await request.decodeJSON(API.NewReferral.self, context: context)
             return EditedResponse(status: .created, response: try await services.refer(body, by: caller))
         }
         v1.post("orders") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.issueOrder, services)
             let body = try await request.decodeJSON(API.NewOrder.self, context: context)
             return EditedResponse(status: .created, response: try await services.issue(body, by: caller))
         }
@@ -37,7 +37,7 @@ extension Hub {
             try await services.case(try Self.uuidParameter(context, "id", field: "case"), by: try context.requireCaller())
         }
         v1.post("cases/:id/actions") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.actOnCase, services)
             let id = try Self.uuidParameter(context, "id", field: "case")
             return try await services.act(on: id, try await request.decodeJSON(API.ActionIn.self, context: context), by: caller)
         }

@@ -13,7 +13,7 @@ extension Hub {
             return try await services.deconflict(url, by: caller)
         }
         v1.post("holds") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.placeHold, services)
             let body = try await request.decodeJSON(API.HoldIn.self, context: context)
             return EditedResponse(status: .created, response: try await services.placeHold(body, by: caller))
         }
@@ -24,7 +24,7 @@ extension Hub {
         }
 
         v1.post("signing-keys") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.registerSigningKey, services)
             let body = try await request.decodeJSON(API.SigningKeyIn.self, context: context)
             return EditedResponse(status: .created, response: try await services.registerSigningKey(body, by: caller))
         }
@@ -38,7 +38,7 @@ extension Hub {
         v1.get("hub-key") { _, context in try services.hubKey(by: try context.requireCaller()) }
 
         v1.post("webhooks") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.createWebhook, services)
             let body = try await request.decodeJSON(API.WebhookIn.self, context: context)
             return EditedResponse(status: .created, response: try await services.createWebhook(body, by: caller))
         }

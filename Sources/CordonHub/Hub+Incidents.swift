@@ -9,7 +9,7 @@ extension Hub {
     /// after-action report, drills' purge, and the incident event stream.
     func addIncidentRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("incidents") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.proposeIncident, services)
             let body = try await request.decodeJSON(API.NewIncident.self, context: context)
             return EditedResponse(status: .created, response: try await services.propose(body, by: caller))
         }
@@ -23,12 +23,12 @@ extension Hub {
             try await services.incident(try Self.uuidParameter(context, "id", field: "incident"), by: try context.requireCaller())
         }
         v1.post("incidents/:id/votes") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.vote, services)
             let id = try Self.uuidParameter(context, "id", field: "incident")
             return try await services.vote(on: id, try await request.decodeJSON(API.VoteIn.self, context: context), by: caller)
         }
         v1.post("incidents/:id/withdraw") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.withdrawIncident, services)
             let id = try Self.uuidParameter(context, "id", field: "incident")
             return try await services.withdraw(id, try await request.decodeJSON(API.ReasonIn.self, context: context), by: caller)
         }

@@ -6,7 +6,7 @@ import Hummingbird
 extension Hub {
     func addMatchRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("match") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.match, services)
             let incident = try Self.uuidQuery(request, "incident")
             // An image only when the request says so (as the OpenAPI document does): curl's
             // `-d` labels JSON as a form, and that must still be read as JSON.

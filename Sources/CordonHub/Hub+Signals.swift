@@ -8,12 +8,12 @@ extension Hub {
     func addCollectionRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.get("collections") { _, context in try await services.collections(try context.requireCaller()) }
         v1.post("collections") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.createCollection, services)
             let body = try await request.decodeJSON(API.NewCollection.self, context: context)
             return EditedResponse(status: .created, response: try await services.createCollection(body, by: caller))
         }
         v1.put("collections/:id/members/:organisation") { request, context -> HTTPResponse.Status in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.manageMembers, services)
             let collection = try Self.uuidParameter(context, "id", field: "collection")
             let organisation = try Self.uuidParameter(context, "organisation", field: "organisation")
             let body = try await request.decodeJSON(API.Membership.self, context: context)
@@ -31,7 +31,7 @@ extension Hub {
 
     func addSignalRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("collections/:id/signals") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.submitSignals, services)
             let collection = try Self.uuidParameter(context, "id", field: "collection")
             let body = try await request.decodeJSON(API.Submission.self, context: context)
             // `Prefer: return=minimal` (RFC 7240): outcomes and ids only, for bulk loaders
@@ -46,7 +46,7 @@ extension Hub {
             try await services.retract(try Self.intParameter(context, "id", field: "signal"), by: try context.requireCaller())
         }
         v1.post("signals/:id/feedback") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try context.requireCaller(.giveFeedback, services)
             let id = try Self.intParameter(context, "id", field: "signal")
             return try await services.feedback(on: id, try await request.decodeJSON(API.NewFeedback.self, context: context), by: caller)
         }

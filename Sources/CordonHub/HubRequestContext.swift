@@ -31,6 +31,14 @@ public struct HubRequestContext: RequestContext {
         return encoder
     }
 
+    /// The authenticated caller, if a key of its kind and role could ever do `useCase`:
+    /// checked before the body is read, so a caller who may not never learns how to word it.
+    func requireCaller(_ useCase: UseCase, _ services: HubServices) throws -> Caller {
+        let caller = try requireCaller()
+        try services.mayAttempt(useCase, caller)
+        return caller
+    }
+
     /// The authenticated caller; routes behind the authenticator can rely on it.
     func requireCaller() throws -> Caller {
         guard let caller else { throw ServiceError.unauthorized("send an API key as 'Authorization: Bearer cdn_…'") }

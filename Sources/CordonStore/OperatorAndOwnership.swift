@@ -14,8 +14,9 @@ struct OperatorAndOwnership: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("""
             UPDATE collections SET owner_id = (
-                SELECT MIN(m.organisation_id) FROM memberships m
-                WHERE m.collection_id = collections.id AND m.access = 'read-write')
+                SELECT m.organisation_id FROM memberships m
+                WHERE m.collection_id = collections.id AND m.access = 'read-write'
+                ORDER BY m.organisation_id LIMIT 1)
             WHERE incident_id IS NULL
             """).run()
     }

@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonOutbound
 import CordonStore
 import Crypto

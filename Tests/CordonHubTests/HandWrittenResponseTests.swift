@@ -1,5 +1,6 @@
 import CordonDomain
 @testable import CordonHub
+@testable import CordonServices
 import CordonStore
 import Foundation
 import Testing

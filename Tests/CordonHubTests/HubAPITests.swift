@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonHub
+import CordonServices
 import HTTPTypes
 import CordonStore
 import Foundation
@@ -13,11 +14,12 @@ import Testing
     static let hashB = "30a10efd71c83f429013d48d0ffffc52e34e0e17ada952a9d29685211ea9e5af"
 
     /// A second organisation with a key of `role` and `access` to the fixture's collection.
-    static func member(_ f: HubFixture, _ c: HubClient, name: String, role: Role, access: CollectionAccess?) async throws -> (UUID, String) {
-        let org = try await c.call(.post, "/v1/organisations", key: f.adminKey, json: ["name": name, "kind": "platform"])
+    static func member(_ f: HubFixture, _ c: HubClient, name: String, kind: OrganisationKind = .platform, role: Role,
+                       access: CollectionAccess?) async throws -> (UUID, String) {
+        let org = try await c.call(.post, "/v1/organisations", key: f.operatorKey, json: ["name": name, "kind": kind.rawValue])
         #expect(org.status == 201)
         let id = try #require(UUID(uuidString: org.object["id"] as? String ?? ""))
-        let key = try await c.call(.post, "/v1/organisations/\(id)/keys", key: f.adminKey, json: ["role": role.rawValue])
+        let key = try await c.call(.post, "/v1/organisations/\(id)/keys", key: f.operatorKey, json: ["role": role.rawValue])
         #expect(key.status == 201)
         if let access {
             let put = try await c.call(.put, "/v1/collections/\(f.collection)/members/\(id)", key: f.adminKey, json: ["access": access.rawValue])
@@ -44,7 +46,9 @@ import Testing
             let (_, key) = try await Self.member(f, c, name: "Beta", role: .consumer, access: .read)
             let keyID = try #require(try await c.call(.get, "/v1/me", key: key).object["keyID"] as? String)
             #expect(try await c.call(.delete, "/v1/keys/\(keyID)", key: key).status == 403)
-            #expect(try await c.call(.delete, "/v1/keys/\(keyID)", key: f.adminKey).status == 204)
+            // Another organisation's admin may not revoke it (F1); the operator may.
+            #expect(try await c.call(.delete, "/v1/keys/\(keyID)", key: f.adminKey).status == 403)
+            #expect(try await c.call(.delete, "/v1/keys/\(keyID)", key: f.operatorKey).status == 204)
             #expect(try await c.call(.get, "/v1/me", key: key).status == 401)
         }
     }
@@ -275,7 +279,7 @@ import Testing
         let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             _ = try await c.call(.post, "/v1/collections/\(f.collection)/signals", key: f.adminKey, json: ["type": "pdq", "value": Self.hashA])
-            let (auditorOrg, auditor) = try await Self.member(f, c, name: "Oversight", role: .auditor, access: nil)
+            let (auditorOrg, auditor) = try await Self.member(f, c, name: "Oversight", kind: .auditor, role: .auditor, access: nil)
             let log = try await c.call(.get, "/v1/audit", key: auditor)
             #expect(log.status == 200)
             let actions = (log.object["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }

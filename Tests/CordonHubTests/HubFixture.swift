@@ -1,7 +1,9 @@
 import CordonDomain
 import CordonHub
+import CordonServices
 import HTTPTypes
 import CordonHub
+import CordonServices
 import CordonStore
 import CordonTestSupport
 import Foundation
@@ -33,6 +35,8 @@ struct HubFixture {
     let store: HubStore
     let hub: Hub
     let adminKey: String
+    /// The hub operator's key: creates organisations, seats the board, suspends.
+    let operatorKey: String
     let alpha: UUID
     let collection: UUID
 
@@ -47,8 +51,9 @@ struct HubFixture {
         let (key, secret) = try await store.createKey(organisationID: alpha.id!, role: .admin, label: "test", by: nil)
         let caller = Caller(organisationID: alpha.id!, organisationName: "Alpha", kind: .platform, keyID: key.id!, role: .admin)
         let collection = try await store.createCollection(name: "terrorist-content", description: "", by: caller)
+        let operatorKey = try await store.operatorKey(name: "Hub operator", label: "test").1
         let hub = try await Hub(store: store, configuration: configuration)
-        return HubFixture(folder: folder, database: database, store: store, hub: hub, adminKey: secret,
+        return HubFixture(folder: folder, database: database, store: store, hub: hub, adminKey: secret, operatorKey: operatorKey,
                           alpha: alpha.id!, collection: collection.id!)
     }
 

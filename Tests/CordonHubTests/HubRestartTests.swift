@@ -1,5 +1,6 @@
 import CordonDomain
 @testable import CordonHub
+@testable import CordonServices
 import CordonStore
 import Foundation
 import Testing
@@ -19,18 +20,18 @@ import Testing
             SignalSubmission(type: .sha256, value: String(repeating: "cd", count: 32), confidence: 1),
         ]
         let stored = try await f.store.submit(submissions, to: f.collection, by: caller).results.map(\.signal)
-        _ = try await f.store.retract(signalID: stored[1].id, by: caller)
-        try await f.hub.signalsChanged()
+        _ = try await f.store.retract(signalID: stored[1].id, wholly: true, by: caller)
+        try await f.hub.services.signalsChanged()
 
         let reopened = try await Hub(store: f.store)
         #expect(reopened.matchableCount == 3 && f.hub.matchableCount == 3)
         for submission in submissions {
-            let live = f.hub.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
-            let loaded = reopened.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
+            let live = f.hub.services.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
+            let loaded = reopened.services.catalog.match(type: submission.type, value: submission.value, maxDistance: 0, in: [f.collection])
             #expect(live.map(\.signal) == loaded.map(\.signal), "\(submission.type)")
             #expect(loaded.first?.signal.labels == (submission.value == HubAPITests.hashB ? nil : submission.labels))
         }
-        let first = try #require(reopened.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection]).first)
+        let first = try #require(reopened.services.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection]).first)
         #expect(first.signal.item == "video-1" && first.signal.confidence == 0.5 && first.signal.contributors == [f.alpha])
         #expect(first.signal.createdAt != nil)
         await f.close()
@@ -45,10 +46,10 @@ import Testing
         let first = try await f.store.submit([SignalSubmission(type: .pdq, value: HubAPITests.hashA)], to: f.collection, by: caller)
         let second = try await f.store.submit([SignalSubmission(type: .pdq, value: HubAPITests.hashB)], to: f.collection, by: caller)
         #expect(f.hub.matchableCount == 0)
-        try await f.hub.signalsChanged(second.changes)
+        try await f.hub.services.signalsChanged(second.changes)
         #expect(f.hub.matchableCount == 2)
-        #expect(f.hub.follower.cursor == second.changes.last?.cursor)
-        let live = f.hub.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection])
+        #expect(f.hub.services.follower.cursor == second.changes.last?.cursor)
+        let live = f.hub.services.catalog.match(type: .pdq, value: HubAPITests.hashA, maxDistance: 0, in: [f.collection])
         #expect(live.map(\.signal) == first.results.map(\.signal))
         await f.close()
     }

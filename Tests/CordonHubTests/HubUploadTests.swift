@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonTestSupport
 import Foundation
 import HTTPTypes

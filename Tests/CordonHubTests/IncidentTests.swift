@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonHub
+import CordonServices
 import CordonOutbound
 import CordonTestSupport
 import Foundation
@@ -34,7 +35,7 @@ import Testing
 
     static func seatBoard(_ d: DeskFixture, _ c: HubClient, _ organisations: [UUID]) async throws {
         for organisation in organisations {
-            #expect(try await c.call(.put, "/v1/organisations/\(organisation)/board", key: d.hub.adminKey, json: ["seated": true]).status == 204)
+            #expect(try await c.call(.put, "/v1/organisations/\(organisation)/board", key: d.hub.operatorKey, json: ["seated": true]).status == 204)
         }
     }
 
@@ -146,9 +147,9 @@ import Testing
                 #expect(try await c.call(.get, "/v1/incidents/\(id)/report", key: d.betaKey).status == 409)
 
                 // A platform that joins the network now joins the incident too.
-                let newcomer = try await c.call(.post, "/v1/organisations", key: d.hub.adminKey, json: ["name": "Gamma", "kind": "platform"])
+                let newcomer = try await c.call(.post, "/v1/organisations", key: d.hub.operatorKey, json: ["name": "Gamma", "kind": "platform"])
                 let newcomerID = try #require(newcomer.object["id"] as? String)
-                let newcomerKey = try #require(try await c.call(.post, "/v1/organisations/\(newcomerID)/keys", key: d.hub.adminKey,
+                let newcomerKey = try #require(try await c.call(.post, "/v1/organisations/\(newcomerID)/keys", key: d.hub.operatorKey,
                                                                 json: ["role": "contributor"]).object["secret"] as? String)
                 #expect(try await c.call(.post, "/v1/collections/\(collection)/signals", key: newcomerKey,
                                          json: ["type": "md5", "value": "fedcba9876543210fedcba9876543210"]).status == 201)
@@ -223,11 +224,11 @@ import Testing
             #expect(try await c.call(.delete, "/v1/incidents/\(real)", key: d.betaKey).status == 403)
             #expect(try await c.call(.delete, "/v1/incidents/\(id)", key: d.betaKey).status == 204)
             #expect(try await c.call(.get, "/v1/incidents/\(id)", key: d.betaKey).status == 404)
-            #expect(try await c.call(.get, "/v1/incident-events?incident=\(id)", key: d.betaKey).object["events"].map { ($0 as? [Any])?.isEmpty } == true)
+            #expect(try await c.call(.get, "/v1/incident-events?incident=\(id)", key: d.betaKey).status == 404)
             #expect(try await c.call(.get, "/v1/collections", key: d.alphaKey).array.contains { $0["incident"] as? String == id } == false)
             #expect(try await c.call(.post, "/v1/match?incident=\(id)", key: d.alphaKey, json: ["type": "pdq", "value": near]).status == 404)
             #expect(try await c.call(.get, "/v1/incidents/\(real)", key: d.betaKey).status == 200)
-            let audit = try await c.call(.get, "/v1/audit", key: d.hub.adminKey).object["entries"] as? [[String: Any]]
+            let audit = try await c.call(.get, "/v1/audit", key: d.hub.operatorKey).object["entries"] as? [[String: Any]]
             #expect(audit?.contains { $0["action"] as? String == "drill.purge" && $0["target"] as? String == id } == true)
 
             // The drill's feed entries were the newest: a hash shared after the purge takes

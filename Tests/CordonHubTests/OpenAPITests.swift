@@ -1,4 +1,5 @@
 import CordonHub
+import CordonServices
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -93,8 +93,9 @@ import Testing
             d.clock.advance(by: 1200)
             #expect(try await c.call(.post, "/v1/cases/\(orderID)/actions", key: d.betaKey, json: ["action": "confirm-removal"]).status == 200)
             #expect(try await c.call(.post, "/v1/orders/\(orderID)/scrutiny", key: d.betaKey, json: ["reason": "journalistic purpose"]).status == 200)
+            // The issuer sees its order but does not scrutinise it.
             #expect(try await c.call(.post, "/v1/orders/\(orderID)/scrutiny/decision", key: d.frKey,
-                                     json: ["outcome": "struck-down", "reasons": "x"]).status == 404)
+                                     json: ["outcome": "struck-down", "reasons": "x"]).status == 403)
             let struck = try await c.call(.post, "/v1/orders/\(orderID)/scrutiny/decision", key: d.deKey,
                                           json: ["outcome": "struck-down", "reasons": "Reporting on the attack is exempt."])
             #expect(struck.status == 200 && struck.object["reinstatable"] as? Bool == true)
@@ -137,7 +138,7 @@ import Testing
             let purged = try await c.call(.get, "/v1/cases/\(orderID)/preservations", key: d.betaKey).array.first
             #expect(purged?["purgedAt"] != nil && purged?["contentReference"] as? String == "" && purged?["hasEvidence"] as? Bool == false)
             #expect(try await c.call(.get, "/v1/cases/\(referralID)/preservations", key: d.betaKey).array.first?["purgedAt"] == nil)
-            let audit = try await c.call(.get, "/v1/audit?limit=5000", key: d.hub.adminKey).object["entries"] as? [[String: Any]]
+            let audit = try await c.call(.get, "/v1/audit?limit=5000", key: d.hub.operatorKey).object["entries"] as? [[String: Any]]
             #expect(audit?.contains { $0["action"] as? String == "preservation.purge" && $0["target"] as? String == keptID } == true)
 
             // The year's figures, for the platform and for each issuer, as JSON and CSV.

@@ -26,11 +26,12 @@ import Testing
         let server = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
         defer { server.stop() }
         let key = try #require(server.banner.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(server.banner)")
+        let operatorKey = try #require(server.banner.firstMatch(of: /operator key[^\n]*(cdn_[0-9a-f]{64})/).map { String($0.output.1) })
         let me = try #require(try await server.call("GET", "/v1/me", key: key).body as? [String: Any])
         let platform = try #require((me["organisation"] as? [String: Any])?["id"] as? String)
         // A referral unit refers a URL to the demo platform.
-        let unit = try #require(try await server.call("POST", "/v1/organisations", key: key, json: ["name": "IRU", "kind": "referral-unit"]).body as? [String: Any])
-        let unitKey = try #require(try await server.call("POST", "/v1/organisations/\(unit["id"]!)/keys", key: key, json: ["role": "contributor"]).body as? [String: Any])
+        let unit = try #require(try await server.call("POST", "/v1/organisations", key: operatorKey, json: ["name": "IRU", "kind": "referral-unit"]).body as? [String: Any])
+        let unitKey = try #require(try await server.call("POST", "/v1/organisations/\(unit["id"]!)/keys", key: operatorKey, json: ["role": "contributor"]).body as? [String: Any])
         let referral = try await server.call("POST", "/v1/referrals", key: unitKey["secret"] as? String,
                                              json: ["platform": platform, "urls": ["https://example.org/p/1"], "statement": "Recruitment video"])
         let id = try #require((referral.body as? [String: Any])?["id"] as? String)

@@ -21,10 +21,24 @@ extension HubServices {
     /// in `relation` to. A refusal that hides the object answers "not found" for `field`.
     func authorise(_ useCase: UseCase, _ caller: Caller, _ relation: Relation = .unrelated,
                    field: String = "object", notFound: @autoclosure () -> String = "not found") throws {
-        guard case .refused(let refusal) = PermissionTable.decide(useCase, kind: caller.kind, role: caller.role, relation: relation)
-        else { return }
+        try authorise(useCase, caller, [relation], field: field, notFound: notFound())
+    }
+
+    /// As above, for a caller that stands in several relations at once (a proposer on the
+    /// board, a source that is also a member): allowed if any is; refused as the first.
+    func authorise(_ useCase: UseCase, _ caller: Caller, _ relations: [Relation],
+                   field: String = "object", notFound: @autoclosure () -> String = "not found") throws {
+        let decisions = relations.map { PermissionTable.decide(useCase, kind: caller.kind, role: caller.role, relation: $0) }
+        guard !decisions.contains(.allowed), case .refused(let refusal) = decisions.first else { return }
         if refusal.hidden { throw ServiceError.notFound(field, notFound()) }
         throw ServiceError.forbidden(refusal.reason, field: refusal.field == "object" ? field : refusal.field)
+    }
+
+    /// Throws the refusal unless a caller of this kind and role is allowed `useCase` in
+    /// some relation: what a surface checks before it reads a request's body.
+    public func mayAttempt(_ useCase: UseCase, _ caller: Caller) throws {
+        guard !PermissionTable.relations(useCase).contains(where: { allows(useCase, caller, $0) }) else { return }
+        try authorise(useCase, caller)
     }
 
     /// Whether ``PermissionTable`` allows it, for use cases whose scope depends on the answer.
@@ -49,13 +63,12 @@ extension HubServices {
         }
     }
 
-    /// As to its collection, but `contributor` for a source that does not own the collection.
-    func relation(_ caller: Caller, toSignal signal: StoredSignal) -> Relation {
+    /// As to its collection, and `contributor` too for one of its sources (which still
+    /// answers for its own contribution after it has left the collection).
+    func relations(_ caller: Caller, toSignal signal: StoredSignal) -> [Relation] {
         let collection = relation(caller, toCollection: signal.collectionID)
-        if collection == .owner { return .owner }
-        // A source that has left the collection still answers for its own contribution.
-        if signal.contributors.contains(caller.organisationID) { return .contributor }
-        return collection
+        guard signal.contributors.contains(caller.organisationID) else { return [collection] }
+        return collection == .unrelated ? [.contributor] : [collection, .contributor]
     }
 
     /// Addressee, issuer, scrutinising authority, or unrelated.
@@ -68,20 +81,21 @@ extension HubServices {
 
     /// The incident and the caller's standing: proposer, board member, audience (network
     /// members, auditors, named parties), or unrelated.
-    func incident(_ id: UUID, for caller: Caller) async throws -> (IncidentRecord, Relation) {
+    func incident(_ id: UUID, for caller: Caller) async throws -> (IncidentRecord, [Relation]) {
         guard let (record, party) = try await store.incidentStanding(id, of: caller.organisationID) else {
             throw ServiceError.notFound("incident", "no incident \(id)")
         }
-        if record.proposedBy == caller.organisationID { return (record, .proposer) }
-        if access.isOnBoard(caller.organisationID) { return (record, .board) }
-        if party || HubStore.incidentAudienceKinds.contains(caller.kind.rawValue) { return (record, .audience) }
-        return (record, .unrelated)
+        var relations: [Relation] = []
+        if record.proposedBy == caller.organisationID { relations.append(.proposer) }
+        if access.isOnBoard(caller.organisationID) { relations.append(.board) }
+        if party || HubStore.incidentAudienceKinds.contains(caller.kind.rawValue) { relations.append(.audience) }
+        return (record, relations.isEmpty ? [.unrelated] : relations)
     }
 
     /// The incident, if the caller may do `useCase` on it.
     func authorisedIncident(_ useCase: UseCase, _ id: UUID, _ caller: Caller) async throws -> IncidentRecord {
-        let (record, relation) = try await incident(id, for: caller)
-        try authorise(useCase, caller, relation, field: "incident", notFound: "no incident \(id)")
+        let (record, relations) = try await incident(id, for: caller)
+        try authorise(useCase, caller, relations, field: "incident", notFound: "no incident \(id)")
         return record
     }
 

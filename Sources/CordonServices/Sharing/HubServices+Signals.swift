@@ -23,7 +23,7 @@ extension HubServices {
     /// (the signal goes with its last source).
     public func retract(_ id: Int, by caller: Caller) async throws -> API.SignalOut {
         let signal = try await authorisedSignal(.retractSignal, id, caller)
-        let wholly = relation(caller, toSignal: signal) == .owner
+        let wholly = relations(caller, toSignal: signal).contains(.owner)
         let retracted = try await storeCall { try await store.retract(signalID: signal.id, wholly: wholly, by: caller) }
         try await signalsChanged()
         return .init(retracted)
@@ -44,7 +44,7 @@ extension HubServices {
     /// tie to its collection, so ids reveal nothing.
     func authorisedSignal(_ useCase: UseCase, _ id: Int, _ caller: Caller) async throws -> StoredSignal {
         guard let signal = try await store.signal(id) else { throw ServiceError.notFound("signal", "no signal \(id)") }
-        try authorise(useCase, caller, relation(caller, toSignal: signal), field: "signal", notFound: "no signal \(id)")
+        try authorise(useCase, caller, relations(caller, toSignal: signal), field: "signal", notFound: "no signal \(id)")
         return signal
     }
 
