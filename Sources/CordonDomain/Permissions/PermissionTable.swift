@@ -133,4 +133,10 @@ public struct Refusal: Sendable, Hashable {
     /// learn that it exists.
     public var hidden: Bool
     public var reason: String
+
+    public init(field: String, hidden: Bool, reason: String) {
+        self.field = field
+        self.hidden = hidden
+        self.reason = reason
+    }
 }

@@ -89,6 +89,12 @@ public enum API {
         /// Whether the body was `{"signals": [...]}` (errors then name `signals[i].field`).
         public var isBulk: Bool
 
+        /// Signals from another surface (a page's form, an import): `isBulk` names fields by index.
+        public init(signals: [SignalSubmission], isBulk: Bool = true) {
+            self.signals = signals
+            self.isBulk = isBulk
+        }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             isBulk = container.contains(.signals)
