@@ -167,7 +167,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CordonServicesTests",
-            dependencies: ["CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport"],
+            dependencies: [
+                "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CordonOutboundTests",

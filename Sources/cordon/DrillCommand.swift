@@ -9,7 +9,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// `cordon drill`: a Christchurch-scale crisis exercise. Against a running hub (`--hub`
-/// and an admin `--key`) or, by default, a hub of its own on loopback. `--bench` adds the
+/// and the operator's `--key`) or, by default, a hub of its own on loopback. `--bench` adds the
 /// crisis protocol's speed goals: live streams and webhook receivers for every platform
 /// and a second replica, and how fast each hash reached them.
 struct DrillCommand: AsyncParsableCommand {
@@ -20,7 +20,7 @@ struct DrillCommand: AsyncParsableCommand {
     @Option(help: "A running hub to exercise (default: one of its own on loopback).")
     var hub: String?
 
-    @Option(help: "An admin key of that hub (default: $CORDON_KEY).")
+    @Option(help: "The operator's key of that hub (default: $CORDON_KEY).")
     var key: String?
 
     @Option(help: "Its own hub's database (default: a temporary SQLite file). Use postgres://… for two replicas in --bench.")
@@ -57,7 +57,7 @@ struct DrillCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let hub {
-            let report = try await script(HubAPI(base: hub, key: HubAPI.key(key, what: "an admin key of the hub"))).run(keep: keep)
+            let report = try await script(HubAPI(base: hub, key: HubAPI.key(key, what: "the hub operator's key"))).run(keep: keep)
             print(Self.summary(report, figures: [:]))
             return
         }

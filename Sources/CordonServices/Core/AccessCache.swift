@@ -21,9 +21,12 @@ final class AccessCache: Sendable {
 
     private let state = Mutex(State())
     private let store: HubStore
+    private let load: @Sendable () async throws -> AccessSnapshot
 
-    init(store: HubStore) {
+    /// `load` reads a snapshot (the store's, unless a test slows one down).
+    init(store: HubStore, load: (@Sendable () async throws -> AccessSnapshot)? = nil) {
         self.store = store
+        self.load = load ?? { try await store.accessSnapshot() }
     }
 
     func reload() async throws {
@@ -31,7 +34,7 @@ final class AccessCache: Sendable {
             state.issued += 1
             return state.issued
         }
-        let fresh = try await store.accessSnapshot()
+        let fresh = try await load()
         state.withLock { state in
             guard ticket > state.installed else { return }
             state.snapshot = fresh
