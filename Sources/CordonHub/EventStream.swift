@@ -4,7 +4,7 @@ import Hummingbird
 import ServiceLifecycle
 
 /// Serves a ``LiveStream`` as server-sent events: whatever is new is written once at the
-/// start and again on each wake; every second the stream asks whether the caller may still
+/// start and again on each wake; twice a second the stream asks whether the caller may still
 /// read it (and ends if not: a revoked key, a suspended organisation, a membership ended);
 /// a comment goes out every 15 s so idle connections stay open and a gone client is
 /// noticed. Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
@@ -49,7 +49,7 @@ enum EventStream {
             })
     }
 
-    private enum Tick { case wake, second }
+    private enum Tick { case wake, check }
 
     static func run(
         wakes: AsyncStream<Void>, isAllowed: @escaping @Sendable () -> Bool, to writer: inout any ResponseBodyWriter,
@@ -63,8 +63,8 @@ enum EventStream {
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(1))
-                    tick.yield(.second)
+                    try await Task.sleep(for: .milliseconds(500))
+                    tick.yield(.check)
                 }
             }
             var next = Tick.wake
@@ -79,9 +79,9 @@ enum EventStream {
                     switch next {
                     case .wake:
                         try await drain(&writer)
-                    case .second:
+                    case .check:
                         quiet += 1
-                        if quiet % 15 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                        if quiet % 30 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                     }
                     guard let tick = await iterator.next() else { break }
                     next = tick

@@ -12,7 +12,7 @@ extension HubServices {
     }
 
     /// Whether the caller's key still works (not revoked, organisation not suspended):
-    /// open streams ask this on every event and every second.
+    /// open streams ask this on every event and twice a second.
     public func isLive(_ caller: Caller) -> Bool {
         access.caller(keyID: caller.keyID) != nil
     }

@@ -3,7 +3,7 @@ import Foundation
 /// What a surface needs to serve a live stream of a use case's events (server-sent events,
 /// a page's live list): where "now" is, when to look again, how to read a page after a
 /// cursor, and whether the caller may still see it. Surfaces ask ``isAllowed`` on every
-/// wake and every second, so a revoked key or a suspended organisation is cut off at once.
+/// wake and twice a second, so a revoked key or a suspended organisation is cut off at once.
 public struct LiveStream<Item: Sendable>: Sendable {
     /// The cursor of the newest item now (a stream without a resume point starts there).
     public let newest: @Sendable () async throws -> Int
