@@ -2,8 +2,11 @@ import CordonDomain
 import CordonHub
 import CordonServices
 import CordonTestSupport
+import CordonStore
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import Logging
 import Testing
 
 /// The operator's suspension over real HTTP: an open stream of the organisation ends
@@ -32,5 +35,42 @@ import Testing
             #expect(try await c.call(.delete, "/v1/organisations/\(beta)/suspension", key: f.operatorKey).status == 200)
             #expect(try await c.call(.get, "/v1/me", key: key).status == 200)
         }
+    }
+}
+
+extension SuspensionTests {
+    /// Two replicas on one PostgreSQL database: suspended through one, the organisation's
+    /// stream on the other ends within a second, and its key stops there too.
+    @Test func suspensionThroughOneReplicaEndsStreamsOnTheOther() async throws {
+        let f = try await HubFixture.make(.postgres)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let otherDatabase = try await HubDatabase(f.database.location, logger: logger)
+        let other = try await Hub(store: HubStore(otherDatabase))
+        let otherApp = other.application(host: "127.0.0.1", port: 0, logger: logger)
+        try await otherApp.test(.live) { b in
+            let replica = HubClient(client: b)
+            try await f.withServer { a in
+                let (beta, key) = try await HubAPITests.member(f, a, name: "Beta", role: .consumer, access: .read)
+                // The other replica learns of the new key (NOTIFY, or its once-a-second reload).
+                let start = ContinuousClock.now
+                while try await replica.call(.get, "/v1/me", key: key).status != 200, ContinuousClock.now - start < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let url = "http://127.0.0.1:\(b.port!)/v1/feed/stream?collection=\(f.collection)"
+                async let streamed = EventStreamClient.collect(url: url, headers: [("Authorization", "Bearer \(key)")], timeout: .seconds(15)) {
+                    $0.contains { $0.event == "revoked" }
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                let suspendedAt = ContinuousClock.now
+                #expect(try await a.call(.post, "/v1/organisations/\(beta)/suspension", key: f.operatorKey, json: ["reason": "abuse"]).status == 200)
+                let (status, events) = try await streamed
+                let ended = ContinuousClock.now - suspendedAt
+                #expect(status == 200 && events.last?.event == "revoked", "\(events)")
+                #expect(ended < .seconds(1), "the other replica's stream ended after \(ended)")
+                #expect(try await replica.call(.get, "/v1/me", key: key).status == 401)
+            }
+        }
+        await otherDatabase.close()
     }
 }
