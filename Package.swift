@@ -168,8 +168,9 @@ let package = Package(
         .testTarget(
             name: "CordonServicesTests",
             dependencies: [
-                "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport",
+                "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),

@@ -1,4 +1,5 @@
 import CordonDomain
+import CordonOutbound
 @testable import CordonServices
 import CordonStore
 import CordonTestSupport
@@ -19,7 +20,7 @@ import Testing
         }
     }
 
-    static func world() async throws -> World {
+    static func world(_ configuration: HubConfiguration = HubConfiguration()) async throws -> World {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-services-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
@@ -27,7 +28,7 @@ import Testing
         let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
         let store = HubStore(database)
         let secret = try await store.operatorKey(name: "Hub operator", label: "test").1
-        let services = try await HubServices(store: store)
+        let services = try await HubServices(store: store, configuration: configuration)
         return World(folder: folder, database: database, services: services, operator_: try await services.caller(secret: secret))
     }
 
