@@ -119,18 +119,14 @@ public final class HashIndex: Sendable {
     ) async -> [[HashMatch]] {
         let snapshot = currentSnapshot()
         let workers = max(1, min(concurrency, queries.count))
-        let chunk = (queries.count + workers - 1) / max(workers, 1)
-        return await withTaskGroup(of: (Int, [[HashMatch]]).self) { group in
-            for worker in 0..<workers {
-                let range = (worker * chunk)..<min(queries.count, (worker + 1) * chunk)
-                group.addTask {
-                    (worker, range.map { snapshot.search(queries[$0], radius: maxDistance) })
-                }
+        let chunk = (queries.count + workers - 1) / workers
+        let results = BatchResults(count: queries.count)
+        await onDispatchThreads(workers) { worker in
+            for query in (worker * chunk)..<min(queries.count, (worker + 1) * chunk) {
+                results.set(query, snapshot.search(queries[query], radius: maxDistance))
             }
-            var parts = [[[HashMatch]]](repeating: [], count: workers)
-            for await (worker, results) in group { parts[worker] = results }
-            return parts.flatMap { $0 }
         }
+        return results.collected()
     }
 
     /// The number of threads batch searches use by default: one per core.
@@ -187,4 +183,25 @@ struct IndexState: ~Copyable {
             tables: tables, delta: delta.view(), removed: snapshot.removed.filter { $0.value > since },
             baseSequence: since, lastSequence: sequence)
     }
+}
+
+/// One slot per query of a batch search: each worker writes only its own range of slots.
+private final class BatchResults: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<[HashMatch]>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [])
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ matches: [HashMatch]) {
+        slots[index] = matches
+    }
+
+    func collected() -> [[HashMatch]] { Array(slots) }
 }

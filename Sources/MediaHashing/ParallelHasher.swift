@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Hashes many files on several cores and hands the results back in input order, so the
 /// output of a parallel run is identical to a sequential one.
 public struct ParallelHasher: Sendable {
@@ -22,7 +24,7 @@ public struct ParallelHasher: Sendable {
                 func start() {
                     let index = next, path = paths[index]
                     group.addTask {
-                        (index, Result { () throws(MediaHashFailure) in try hasher.hash(fileAt: path) })
+                        (index, await Self.onDispatchThread { Result { () throws(MediaHashFailure) in try hasher.hash(fileAt: path) } })
                     }
                     next += 1
                 }
@@ -40,5 +42,15 @@ public struct ParallelHasher: Sendable {
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// Runs blocking work on one of Dispatch's threads. Not on the task's own executor: with
+    /// SwiftNIO's event loops as the global executor (as `cordon` installs them), every task
+    /// started from an event-loop thread runs on that same thread, so `--jobs` hashed on one
+    /// core whatever its value.
+    static func onDispatchThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
     }
 }
