@@ -5,9 +5,14 @@
 - faiss_fastest: the same index with FAISS's default nflip = 0: FAISS's fastest
   multi-index search, inexact (its recall is reported).
 - faiss_flat: IndexBinaryFlat, the exact brute force.
+
+Each is measured in a process of its own, so one's freed memory is not counted as the
+next one's (resident memory only grows within a process).
 """
 import argparse
 import json
+import subprocess
+import sys
 import time
 
 import faiss
@@ -70,6 +75,13 @@ def measure(name, make, db, queries, truth, radius, nq):
             f"{name}_recall": found / expected if expected else 1.0, f"{name}_queries": nq}
 
 
+CONFIGURATIONS = {
+    "faiss_hma": (lambda a: multi_hash(a.radius // 16), "hma_queries"),
+    "faiss_fastest": (lambda a: multi_hash(0), "fastest_queries"),
+    "faiss_flat": (lambda a: (lambda: faiss.IndexBinaryFlat(256)), "flat_queries"),
+}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
@@ -79,18 +91,21 @@ def main():
     ap.add_argument("--flat-queries", type=int, default=1000)
     ap.add_argument("--fastest-queries", type=int, default=2000)
     ap.add_argument("--hma-queries", type=int, default=1000)
+    ap.add_argument("--only", choices=sorted(CONFIGURATIONS))
     a = ap.parse_args()
+    if a.only is None:
+        figures = {}
+        for name in CONFIGURATIONS:
+            out = subprocess.run([sys.executable, __file__, *sys.argv[1:], "--only", name],
+                                 check=True, capture_output=True, text=True).stdout
+            figures.update(json.loads(out.strip().splitlines()[-1]))
+        print(json.dumps(figures))
+        return
     db = np.fromfile(a.db, dtype=np.uint8).reshape(-1, 32)
     queries = np.fromfile(a.queries, dtype=np.uint8).reshape(-1, 32)
     truth = ground_truth(a.ground_truth)
-    figures = {}
-    figures.update(measure("faiss_hma", multi_hash(a.radius // 16), db, queries, truth,
-                           a.radius, min(a.hma_queries, len(queries))))
-    figures.update(measure("faiss_fastest", multi_hash(0), db, queries, truth,
-                           a.radius, min(a.fastest_queries, len(queries))))
-    figures.update(measure("faiss_flat", lambda: faiss.IndexBinaryFlat(256), db, queries, truth,
-                           a.radius, min(a.flat_queries, len(queries))))
-    print(json.dumps(figures))
+    make, limit = CONFIGURATIONS[a.only]
+    print(json.dumps(measure(a.only, make(a), db, queries, truth, a.radius, min(getattr(a, limit), len(queries)))))
 
 
 if __name__ == "__main__":
