@@ -135,12 +135,22 @@ public struct HubStore: Sendable {
     /// organisation's memberships: small tables, held in memory so that a request is
     /// authorised without a query.
     public func accessSnapshot() async throws -> AccessSnapshot {
+        let postgres = hub.isPostgres
+        // One read transaction, so the tables are read as of one moment (on PostgreSQL a
+        // repeatable-read snapshot; on SQLite, in WAL mode, any read transaction is one).
+        return try await db.transaction { db in
+            if postgres { try await (db as! any SQLDatabase).raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run() }
+            return try await Self.accessSnapshot(on: db)
+        }
+    }
+
+    private static func accessSnapshot(on db: any Database) async throws -> AccessSnapshot {
         let organisations = Dictionary(uniqueKeysWithValues: try await OrganisationRecord.query(on: db).all().map { ($0.id!, $0) })
         var callers: [String: Caller] = [:]
         var keys: [UUID: Caller] = [:]
         for key in try await APIKeyRecord.query(on: db).filter(\.$revokedAt == nil).all() {
             guard let organisation = organisations[key.organisationID], organisation.suspendedAt == nil,
-                  let caller = Self.caller(key, of: organisation)
+                  let caller = caller(key, of: organisation)
             else { continue }
             callers[key.secretHash] = caller
             keys[key.id!] = caller
