@@ -27,7 +27,7 @@ import Testing
             #expect(suspended.status == 200 && suspended.object["suspendedAt"] != nil)
             let (status, events) = try await streamed
             #expect(status == 200 && events.last?.event == "revoked", "\(events)")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(try await c.call(.get, "/v1/me", key: key).status == 401)
             // Only the operator suspends; a member's admin is refused and nothing changes.
             let refused = try await c.call(.post, "/v1/organisations/\(beta)/suspension", key: f.adminKey, json: ["reason": "rival"])
@@ -40,7 +40,9 @@ import Testing
 
 extension SuspensionTests {
     /// Two replicas on one PostgreSQL database: suspended through one, the organisation's
-    /// stream on the other ends within a second, and its key stops there too.
+    /// stream on the other ends (within a second when the machine is idle; the bound is
+    /// loose, as a busy CI machine is slower: without the fix the stream never ends), and
+    /// its key stops there too.
     @Test func suspensionThroughOneReplicaEndsStreamsOnTheOther() async throws {
         let f = try await HubFixture.make(.postgres)
         var logger = Logger(label: "test")
@@ -67,7 +69,7 @@ extension SuspensionTests {
                 let (status, events) = try await streamed
                 let ended = ContinuousClock.now - suspendedAt
                 #expect(status == 200 && events.last?.event == "revoked", "\(events)")
-                #expect(ended < .seconds(1), "the other replica's stream ended after \(ended)")
+                #expect(ended < .seconds(5), "the other replica's stream ended after \(ended)")
                 #expect(try await replica.call(.get, "/v1/me", key: key).status == 401)
             }
         }
