@@ -20,7 +20,6 @@ public struct Hub: Sendable {
     }
 
     public var store: HubStore { services.store }
-    public var configuration: HubConfiguration { services.configuration }
 
     /// How many signals can match now.
     public var matchableCount: Int { services.matchableCount }

@@ -240,10 +240,6 @@ public struct HubStore: Sendable {
         }
     }
 
-    public func collection(_ id: UUID) async throws -> CollectionRecord? {
-        try await CollectionRecord.find(id, on: db)
-    }
-
     public func collections(ids: some Collection<UUID>) async throws -> [CollectionRecord] {
         try await CollectionRecord.query(on: db).filter(\.$id ~~ Array(ids)).sort(\.$name).all()
     }
