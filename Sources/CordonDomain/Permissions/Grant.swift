@@ -16,6 +16,11 @@ public struct Grant: Sendable, Hashable {
         kinds.contains(kind) && roles.contains(role) && relations.map { $0.contains(relation) } != false
     }
 
+    /// "an" before a vowel, else "a".
+    static func article(_ word: String) -> String {
+        word.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+    }
+
     /// The grant in words: "an admin key of a member (own)".
     public var description: String {
         let roleText = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: " or ")
@@ -24,10 +29,11 @@ public struct Grant: Sendable, Hashable {
         case OrganisationKind.everyone: kindText = "any organisation"
         case OrganisationKind.members: kindText = "any member"
         case [.operator]: kindText = "the operator"
-        default: kindText = "a " + OrganisationKind.allCases.filter(kinds.contains).map(\.rawValue).joined(separator: ", ")
+        default:
+            let names = OrganisationKind.allCases.filter(kinds.contains).map(\.rawValue)
+            kindText = "\(Self.article(names[0])) " + names.joined(separator: ", ")
         }
-        let article = roleText.first.map { "aeiou".contains($0) } == true ? "an" : "a"
-        var text = "\(roles == Role.any ? "any" : "\(article) \(roleText)") key of \(kindText)"
+        var text = "\(roles == Role.any ? "any" : "\(Self.article(roleText)) \(roleText)") key of \(kindText)"
         if let relations {
             text += " (\(Relation.allCases.filter(relations.contains).map(\.rawValue).joined(separator: ", ")))"
         }

@@ -112,7 +112,7 @@ public enum PermissionTable {
         let kindFits = grants.contains { $0.kinds.contains(kind) }
         return .refused(Refusal(
             field: kindFits ? "role" : "organisation", hidden: false,
-            reason: "\(useCase.summary) needs \(who); this is a \(role.rawValue) key of a\(kind == .auditor || kind == .authority || kind == .operator ? "n" : "") \(kind.rawValue)"))
+            reason: "\(useCase.summary) needs \(who); this is \(Grant.article(role.rawValue)) \(role.rawValue) key of \(kind == .operator ? "the operator" : "\(Grant.article(kind.rawValue)) \(kind.rawValue)")"))
     }
 }
 
