@@ -76,3 +76,23 @@ extension SuspensionTests {
         await otherDatabase.close()
     }
 }
+
+extension SuspensionTests {
+    /// A revoked key's open case-event stream ends too (the stream asks on its own timer,
+    /// with no event to wake it).
+    @Test func revokingAKeyEndsItsOpenStream() async throws {
+        let f = try await HubFixture.make()
+        try await f.withServer { c in
+            let (_, key) = try await HubAPITests.member(f, c, name: "Beta", role: .consumer, access: nil)
+            let keyID = try #require(try await c.call(.get, "/v1/me", key: key).object["keyID"] as? String)
+            let url = "http://127.0.0.1:\(c.port!)/v1/case-events/stream"
+            async let streamed = EventStreamClient.collect(url: url, headers: [("Authorization", "Bearer \(key)")], timeout: .seconds(15)) {
+                $0.contains { $0.event == "revoked" }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await c.call(.delete, "/v1/keys/\(keyID)", key: f.operatorKey).status == 204)
+            let (status, events) = try await streamed
+            #expect(status == 200 && events.last?.event == "revoked", "\(events)")
+        }
+    }
+}
