@@ -3,7 +3,21 @@
 /// the route-by-caller test matrix are generated from it, so they cannot drift.
 public enum PermissionTable {
     /// Who may do `useCase`: the caller needs to fit one grant.
-    public static func grants(_ useCase: UseCase) -> [Grant] {
+    public static func grants(_ useCase: UseCase) -> [Grant] { table[useCase]!.grants }
+
+    /// The relations a use case's object can stand in (the rows the document and the
+    /// test matrix cover); `[.unrelated]` for use cases with no object.
+    public static func relations(_ useCase: UseCase) -> [Relation] { table[useCase]!.relations }
+
+    /// Every use case's grants and relations, worked out once: every request asks.
+    private static let table: [UseCase: (grants: [Grant], relations: [Relation])] = Dictionary(
+        uniqueKeysWithValues: UseCase.allCases.map { useCase in
+            let grants = makeGrants(useCase)
+            let named = grants.compactMap(\.relations).reduce(into: Set<Relation>()) { $0.formUnion($1) }
+            return (useCase, (grants, Relation.allCases.filter { $0 == .unrelated || named.contains($0) }))
+        })
+
+    private static func makeGrants(_ useCase: UseCase) -> [Grant] {
         let own: Set<Relation> = [.own]
         let collectionMember: Set<Relation> = [.owner, .memberWrite, .memberRead]
         let caseParty: Set<Relation> = [.addressee, .issuer, .scrutiny]
@@ -87,12 +101,6 @@ public enum PermissionTable {
         }
     }
 
-    /// The relations a use case's object can stand in (the rows the document and the
-    /// test matrix cover); `[.unrelated]` for use cases with no object.
-    public static func relations(_ useCase: UseCase) -> [Relation] {
-        let named = grants(useCase).compactMap(\.relations).reduce(into: Set<Relation>()) { $0.formUnion($1) }
-        return Relation.allCases.filter { $0 == .unrelated || named.contains($0) }
-    }
 
     /// Whether a caller of `kind` with `role`, standing in `relation` to the object, may
     /// do `useCase`; if not, why, and whether to answer as if the object did not exist.
