@@ -10,8 +10,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw ServiceError.unauthorized("this request has no API key: send 'Authorization: Bearer cdn_…'")
         }
-        let scheme = "bearer "
-        guard header.lowercased().hasPrefix(scheme), case let secret = String(header.dropFirst(scheme.count)), !secret.isEmpty else {
+        // The scheme is case-insensitive (RFC 9110); compared without lower-casing the header.
+        let scheme = "bearer ".utf8
+        guard header.utf8.prefix(scheme.count).elementsEqual(scheme, by: { $0 | 0x20 == $1 }),
+              case let secret = String(header.dropFirst(scheme.count)), !secret.isEmpty else {
             throw ServiceError.unauthorized("the Authorization header must be 'Bearer ' followed by the API key")
         }
         var context = context
