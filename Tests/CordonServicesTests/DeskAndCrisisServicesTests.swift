@@ -41,7 +41,12 @@ import Testing
         #expect(try await w.services.evidence(kept.id, by: platform) == Array("clip".utf8))
         // The issuer may hold the record but not read the evidence; strangers learn nothing.
         #expect(await Self.refusal { _ = try await w.services.evidence(kept.id, by: unit) }?.code == .forbidden)
-        #expect(await Self.refusal { _ = try await w.services.evidence(kept.id, by: stranger) }?.code == .notFound)
+        let hidden = await Self.refusal { _ = try await w.services.evidence(kept.id, by: stranger) }
+        #expect(hidden?.code == .notFound && hidden?.message.contains(referral.id.uuidString) == false, "\(String(describing: hidden))")
+        let hiddenComplaint = await Self.refusal {
+            _ = try await w.services.decideComplaint(complaint.id, .init(outcome: .upheld, reasons: "x"), by: stranger)
+        }
+        #expect(hiddenComplaint?.code == .notFound && hiddenComplaint?.message.contains(referral.id.uuidString) == false)
         _ = try await w.services.placeLegalHold(on: kept.id, .init(until: "2027-06-01T00:00:00Z"), by: unit)
         // Figures: one's own, or anyone's for oversight.
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())

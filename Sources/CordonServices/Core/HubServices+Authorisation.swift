@@ -99,9 +99,11 @@ extension HubServices {
         return record
     }
 
-    /// The case, if the caller may do `useCase` on it.
-    func authorisedCase(_ useCase: UseCase, _ id: UUID, _ caller: Caller, field: String = "case") async throws -> CaseRecord {
-        let notFound = "no case \(id) addressed to or issued by your organisation"
+    /// The case, if the caller may do `useCase` on it. A complaint or preservation passes
+    /// its own `notFound`, so a stranger is not told which case it belongs to.
+    func authorisedCase(_ useCase: UseCase, _ id: UUID, _ caller: Caller, field: String = "case",
+                        notFound: String? = nil) async throws -> CaseRecord {
+        let notFound = notFound ?? "no case \(id) addressed to or issued by your organisation"
         guard let record = try await store.case(id) else { throw ServiceError.notFound(field, notFound) }
         try authorise(useCase, caller, relation(caller, toCase: record), field: field, notFound: notFound)
         return record

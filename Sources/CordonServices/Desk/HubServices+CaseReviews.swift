@@ -18,8 +18,9 @@ extension HubServices {
     }
 
     public func decideComplaint(_ id: UUID, _ command: API.DecisionIn, by caller: Caller) async throws -> API.ComplaintOut {
-        guard let complaint = try await store.complaint(id) else { throw ServiceError.notFound("complaint", "no complaint \(id)") }
-        _ = try await authorisedCase(.decideComplaint, complaint.caseID, caller, field: "complaint")
+        let notFound = "no complaint \(id) on your organisation's cases"
+        guard let complaint = try await store.complaint(id) else { throw ServiceError.notFound("complaint", notFound) }
+        _ = try await authorisedCase(.decideComplaint, complaint.caseID, caller, field: "complaint", notFound: notFound)
         let reasons = try Validation.text(command.reasons, field: "reasons", "give the reasons for the decision")
         let record = try await storeCall {
             try await store.decideComplaint(id, outcome: command.outcome, reasons: reasons, by: caller, now: now())
@@ -91,7 +92,7 @@ extension HubServices {
     private func authorisedPreservation(_ useCase: UseCase, _ id: UUID, _ caller: Caller) async throws -> PreservationRecord {
         let notFound = "no preserved record \(id) of your cases"
         guard let record = try await store.preservation(id) else { throw ServiceError.notFound("preservation", notFound) }
-        _ = try await authorisedCase(useCase, record.caseID, caller, field: "preservation")
+        _ = try await authorisedCase(useCase, record.caseID, caller, field: "preservation", notFound: notFound)
         return record
     }
 }
