@@ -64,8 +64,8 @@ final class ChangeFollower: Sendable {
         }
     }
 
-    /// The newest cursor each time changes are applied, from now on, until the stream is
-    /// dropped. Only the latest is kept: a subscriber reads what it missed from the store,
+    /// A wake each time changes are applied, from now on, until the stream is dropped.
+    /// Only one is kept: a subscriber reads what it missed from the store,
     /// so a slow one never loses a change and never holds a backlog in memory.
     func subscribe() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

@@ -48,11 +48,8 @@ extension HubServices {
         let url = try Self.rule { () throws(RuleError) in try RemovalOrderContent.validateURLs([shared.url], field: "url")[0] }
         let new = NewCase(kind: .referral, platformID: platform, reference: command.reference ?? "incident \(id.uuidString.prefix(8))",
                           urls: [url], hashes: [], categories: command.categories ?? [], statement: statement, override: false)
-        let record = try await storeCall {
-            try await store.openCase(new, by: caller, sentAt: sentAt, receivedAt: now(), receipt: nil, rules: configuration.desk)
-        }
+        let record = try await openReferral(new, sentAt: sentAt, by: caller)
         try await storeCall { try await store.linkSharedURL(urlID, in: incident, to: record.id!, by: caller, now: now()) }
-        casesChanged()
         incidentsChanged()
         return API.CaseOut(record)
     }

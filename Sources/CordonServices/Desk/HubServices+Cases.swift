@@ -14,11 +14,16 @@ extension HubServices {
         let reference = try Validation.note(command.reference, field: "reference", limit: 200)
         let new = NewCase(kind: .referral, platformID: command.platform, reference: reference, urls: urls, hashes: hashes,
                           categories: command.categories ?? [], statement: statement, override: command.override ?? false)
+        return API.CaseOut(try await openReferral(new, sentAt: sentAt, by: caller))
+    }
+
+    /// Opens a referral (received at once: it has no hour to start) and tells its streams.
+    func openReferral(_ new: NewCase, sentAt: Date, by caller: Caller) async throws -> CaseRecord {
         let record = try await storeCall {
             try await store.openCase(new, by: caller, sentAt: sentAt, receivedAt: now(), receipt: nil, rules: configuration.desk)
         }
         casesChanged()
-        return API.CaseOut(record)
+        return record
     }
 
     /// A signed removal order: the signature is checked against the issuer's registered

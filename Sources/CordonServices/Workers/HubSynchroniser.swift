@@ -38,12 +38,8 @@ struct HubSynchroniser: Service {
             switch topic {
             case .signals: try await services.signalsChanged()
             case .access: try await services.accessChanged()
-            case .cases:
-                services.caseEvents.wake()
-                services.deliveries.wake()
-            case .incidents:
-                services.incidentEvents.wake()
-                services.deliveries.wake()
+            case .cases: services.casesChanged()
+            case .incidents: services.incidentsChanged()
             }
         } catch {
             logger.warning("could not catch up with \(topic.rawValue) changes: \(error)")
