@@ -114,3 +114,29 @@ import Testing
         #expect(Set(all.compactMap(\.organisationID)).isSuperset(of: [platform.organisationID, other.organisationID]))
     }
 }
+
+extension HubServicesTests {
+    /// The operator's and owners' new commands refuse bad input by field, and store nothing.
+    @Test func badOperatorAndMembershipInputIsRefusedByFieldAndChangesNothing() async throws {
+        let w = try await Self.world()
+        defer { Task { await w.close() } }
+        let owner = try await Self.member(w, "Owner", .platform)
+        let id = owner.organisationID
+        func refusal(_ body: () async throws -> Void) async -> ServiceError? { await DeskAndCrisisServicesTests.refusal(body) }
+
+        #expect(await refusal { _ = try await w.services.suspend(id, .init(reason: "  "), by: w.operator_) }?.field == "reason")
+        #expect(await refusal { _ = try await w.services.suspend(w.operator_.organisationID, .init(reason: "x"), by: w.operator_) }?.field == "organisation")
+        #expect(await refusal { _ = try await w.services.updateOrganisation(id, .init(memberState: "Deutschland"), by: w.operator_) }?.field == "memberState")
+        #expect(await refusal { _ = try await w.services.updateOrganisation(id, .init(kind: .operator), by: w.operator_) }?.field == "kind")
+        #expect(await refusal { _ = try await w.services.updateOrganisation(id, .init(name: ""), by: w.operator_) }?.field == "name")
+        #expect(await refusal { try await w.services.seatBoard(w.operator_.organisationID, .init(seated: true), by: w.operator_) }?.field == "organisation")
+        let stored = try #require(try await w.services.store.organisation(id))
+        #expect(stored.name == "Owner" && stored.kind == "platform" && stored.memberState == nil && stored.suspendedAt == nil)
+        #expect(w.services.isLive(owner))
+
+        let collection = try await w.services.createCollection(.init(name: "c"), by: owner)
+        #expect(await refusal { try await w.services.removeMembership(collection.id, of: id, by: owner) }?.field == "organisation")
+        #expect(await refusal { try await w.services.removeMembership(collection.id, of: UUID(), by: owner) }?.code == .notFound)
+        #expect(try await w.services.collections(owner).map(\.access) == [.readWrite])
+    }
+}
