@@ -101,11 +101,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // The shapes and files of other tools (python-threatexchange, HMA, TAT): no HTTP.
+        .target(name: "CordonInterop", dependencies: ["CordonDomain", "CordonServices", "CordonStore"], swiftSettings: strict),
         // The JSON API over the services: decode, call, encode.
         .target(
             name: "CordonHub",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonServices",
+                "CordonDomain", "CordonStore", "CordonServices", "CordonInterop", "PDQ", "MediaHashing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonServices", "CordonInterop", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -174,6 +176,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "CordonInteropTests",
+            dependencies: ["CordonInterop", "CordonDomain", "CordonServices", "CordonStore"], swiftSettings: strict),
         .testTarget(
             name: "CordonOutboundTests",
             dependencies: [

@@ -33,6 +33,7 @@ extension API.IncidentPictureOut: ResponseEncodable {}
 extension API.AfterActionReport: ResponseEncodable {}
 extension API.Accepted: ResponseEncodable {}
 extension TransparencyFigures: ResponseEncodable {}
+extension API.StatementPage: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

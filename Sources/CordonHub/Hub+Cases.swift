@@ -21,16 +21,9 @@ extension Hub {
         }
         v1.get("cases") { request, context in
             let caller = try context.requireCaller()
-            var before: Date?
-            if let text = request.uri.queryParameters.get("before") {
-                guard let date = RemovalOrderContent.parseDate(String(text)) else {
-                    throw ServiceError.invalid("before", "before must be an ISO 8601 time (the 'next' of the previous page)")
-                }
-                before = date
-            }
             return try await services.cases(
                 view: try Self.enumQuery(request, "view", HubStore.CaseView.self), kind: try Self.enumQuery(request, "kind", CaseKind.self),
-                state: try Self.enumQuery(request, "state", CaseState.self), before: before,
+                state: try Self.enumQuery(request, "state", CaseState.self), before: try Self.beforeQuery(request),
                 limit: try Self.intQuery(request, "limit", default: 100, range: 1...1000), by: caller)
         }
         v1.get("cases/:id") { _, context in

@@ -33,6 +33,21 @@ extension Hub {
         return id
     }
 
+    /// `before`, the `next` of the previous page of a list that pages by time.
+    static func beforeQuery(_ request: Request) throws -> Date? {
+        guard let text = request.uri.queryParameters.get("before") else { return nil }
+        guard let date = RemovalOrderContent.parseDate(String(text)) else {
+            throw ServiceError.invalid("before", "before must be an ISO 8601 time (the 'next' of the previous page)")
+        }
+        return date
+    }
+
+    static func boolQuery(_ request: Request, _ name: String, default value: Bool) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let flag = Bool(String(text).lowercased()) else { throw ServiceError.invalid(name, "\(name) is true or false") }
+        return flag
+    }
+
     static func stringQuery(_ request: Request, _ name: String) -> String? {
         request.uri.queryParameters.get(name).map { String($0) }
     }

@@ -33,6 +33,7 @@ extension Hub {
         "POST /v1/orders": .issueOrder,
         "GET /v1/orders/{id}/proof": .readCase,
         "GET /v1/cases": .listCases,
+        "GET /v1/dsa/statements": .exportStatements,
         "GET /v1/cases/{id}": .readCase,
         "POST /v1/cases/{id}/actions": .actOnCase,
         "GET /v1/cases/{id}/checks": .readCase,

@@ -44,6 +44,8 @@ public struct Hub: Sendable {
         addCaseEventRoutes(to: v1)
         addIncidentRoutes(to: v1)
         addIncidentSharingRoutes(to: v1)
+        addStatementRoutes(to: v1)
+        addCompatibilityRoutes(to: router)
         return router
     }
 

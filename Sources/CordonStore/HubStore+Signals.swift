@@ -228,12 +228,14 @@ extension HubStore {
                 .subtracting(StoredSignal.sources(record.sources))
             let current = SignalStatus(rawValue: record.status) ?? .active
             let next = rule.status(current: current, dissentingOrganisations: dissent.count)
+            // Every feedback is a change on the feed, whether or not the status moved: the
+            // exchange formats (ThreatExchange reactions, StopNCII feedbacks) carry it.
+            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             if next != current {
-                try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
                 record.status = next.rawValue
                 try await record.save(on: db)
-                try await Self.recordChanges([(StoredSignal(record), .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
             }
+            try await Self.recordChanges([(StoredSignal(record), .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
             try await Self.audit(caller, "signal.feedback", target: String(signalID), detail: ["kind": kind.rawValue], on: db)
             return StoredSignal(record)
         }

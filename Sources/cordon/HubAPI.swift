@@ -33,10 +33,11 @@ struct HubAPI: Sendable {
     }
 
     /// The answer's text.
-    func text(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> String {
+    func text(_ method: HTTPMethod, _ path: String, json: Any? = nil, headers: [(String, String)] = []) async throws -> String {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
@@ -61,8 +62,8 @@ struct HubAPI: Sendable {
 
     /// The answer as a JSON object (empty for an empty answer).
     @discardableResult
-    func object(_ method: HTTPMethod, _ path: String, json: Any? = nil) async throws -> [String: Any] {
-        let text = try await text(method, path, json: json)
+    func object(_ method: HTTPMethod, _ path: String, json: Any? = nil, headers: [(String, String)] = []) async throws -> [String: Any] {
+        let text = try await text(method, path, json: json, headers: headers)
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
 

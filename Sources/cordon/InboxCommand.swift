@@ -9,19 +9,6 @@ struct InboxCommand: AsyncParsableCommand {
         abstract: "List the referrals and removal orders addressed to your platform, and act on them.",
         subcommands: [List.self, Act.self])
 
-    struct HubOptions: ParsableArguments {
-        @Option(help: "The hub's address.")
-        var hub = "http://127.0.0.1:8080"
-
-        @Option(help: "An API key of your organisation (default: $CORDON_KEY).")
-        var key: String?
-
-        /// Sends one request; prints the JSON answer, or the hub's error on stderr.
-        func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws {
-            print(try await HubAPI(base: hub, key: HubAPI.key(key)).text(method, path, json: json))
-        }
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cases addressed to your platform, newest first (JSON).")
 

@@ -16,8 +16,8 @@ final class ProgressBar {
         self.enabled = total >= Self.minimumFiles && isatty(STDERR_FILENO) == 1
     }
 
-    func advance() {
-        done += 1
+    func advance(by count: Int = 1) {
+        done += count
         guard enabled else { return }
         let now = Date()
         if done == total || now.timeIntervalSince(lastDrawn) > 0.1 {

@@ -36,6 +36,9 @@ public enum PermissionTable {
         case .readTransparency:
             // `unrelated`: another organisation's figures.
             return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.members, Role.any, own)]
+        case .exportStatements:
+            // A platform's own removal decisions; no one else takes them.
+            return [Grant([.platform], Role.any)]
         case .listCollections, .listCases, .readCaseEvents, .listIncidents, .listWebhooks:
             return [Grant(OrganisationKind.members, Role.any)]
         case .createCollection:

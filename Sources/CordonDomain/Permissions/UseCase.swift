@@ -52,6 +52,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case readDeliveries = "read-deliveries"
     case revokeWebhook = "revoke-webhook"
     case readTransparency = "read-transparency"
+    case exportStatements = "export-statements"
 
     // The crisis protocol.
     case proposeIncident = "propose-incident"
@@ -113,6 +114,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .readDeliveries: "reading a webhook's deliveries"
         case .revokeWebhook: "revoking a webhook"
         case .readTransparency: "reading transparency figures"
+        case .exportStatements: "exporting statements of reasons for the DSA Transparency Database"
         case .proposeIncident: "proposing incidents"
         case .listIncidents: "listing incidents"
         case .readIncident: "reading an incident"

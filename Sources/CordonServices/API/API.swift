@@ -65,6 +65,11 @@ public enum API {
     public struct NewCollection: Decodable, Sendable {
         public var name: String
         public var description: String?
+
+        public init(name: String, description: String?) {
+            self.name = name
+            self.description = description
+        }
     }
 
     public struct CollectionOut: Codable, Sendable {
@@ -155,6 +160,11 @@ public enum API {
         public struct Hash: Decodable, Sendable {
             public var type: SignalType
             public var value: String
+
+            public init(type: SignalType, value: String) {
+                self.type = type
+                self.value = value
+            }
         }
         public var hashes: [Hash]
         public var maxDistance: Int?

@@ -47,16 +47,20 @@ extension HubServices {
 
     /// Matches an uploaded image by its PDQ, MD5 and SHA-256.
     public func match(upload bytes: [UInt8], maxDistance: Int?, incident: UUID? = nil, by caller: Caller) async throws -> API.MatchResult {
-        try authorise(.match, caller)
-        let record: MediaHashRecord
-        do {
-            record = try MediaHasher(options: HashOptions(digests: true)).hash(bytes: bytes, path: "upload")
-        } catch {
-            throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image: \(error.message)")
-        }
+        let record = try hash(upload: bytes, by: caller)
         var hashes = [API.MatchQuery.Hash(type: .pdq, value: record.pdq.hash.hex)]
         if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
         if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
         return try await match(API.MatchQuery(hashes: hashes, maxDistance: maxDistance), incident: incident, by: caller)
+    }
+
+    /// An uploaded image's PDQ, MD5 and SHA-256, computed here; the image is not kept.
+    public func hash(upload bytes: [UInt8], by caller: Caller) throws -> MediaHashRecord {
+        try authorise(.match, caller)
+        do {
+            return try MediaHasher(options: HashOptions(digests: true)).hash(bytes: bytes, path: "upload")
+        } catch {
+            throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image: \(error.message)")
+        }
     }
 }
