@@ -66,7 +66,7 @@ public enum API {
         public var name: String
         public var description: String?
 
-        public init(name: String, description: String?) {
+        public init(name: String, description: String? = nil) {
             self.name = name
             self.description = description
         }

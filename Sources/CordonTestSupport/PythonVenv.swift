@@ -1,0 +1,82 @@
+import Foundation
+
+/// A throwaway Python virtual environment with packages from PyPI, for tests that run the
+/// real tools other people use (python-threatexchange) against Cordon.
+///
+/// Made once per package list under the build folder (`.build/venvs/`, which a fresh
+/// clone does not have and git ignores), so one test run installs it once.
+public struct PythonVenv: Sendable {
+    public let folder: URL
+
+    public var python: String { folder.appendingPathComponent("bin/python").path }
+
+    /// The environment's executable `name` (`threatexchange`).
+    public func tool(_ name: String) -> String { folder.appendingPathComponent("bin/\(name)").path }
+
+    private static let lock = NSLock()
+
+    /// The environment with `packages` (pinned `name==version` specs), made if missing.
+    public static func with(_ packages: [String]) throws -> PythonVenv {
+        lock.lock()
+        defer { lock.unlock() }
+        let name = packages.joined(separator: "+").replacingOccurrences(of: "=", with: "")
+        let folder = buildFolder.appendingPathComponent("venvs/\(name)")
+        let venv = PythonVenv(folder: folder)
+        let done = folder.appendingPathComponent(".installed")
+        if FileManager.default.fileExists(atPath: done.path) { return venv }
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try run("/usr/bin/env", ["python3", "-m", "venv", folder.path])
+        try run(venv.python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+        FileManager.default.createFile(atPath: done.path, contents: Data())
+        return venv
+    }
+
+    /// Runs the environment's Python on `script` (a file) with `arguments`; what it printed.
+    public func run(script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+        try Self.capture(python, [script] + arguments, environment: environment)
+    }
+
+    /// Runs a program with a bounded time (120 s), capturing stdout and stderr.
+    public static func capture(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                               timeout: TimeInterval = 120) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        nonisolated(unsafe) var errors = Data()
+        let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        killer.cancel()
+        while !reader.isFinished { usleep(1000) }
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        let result = try capture(executable, arguments, timeout: 900)
+        guard result.status == 0 else {
+            throw PythonVenvError(message: "\(executable) \(arguments.joined(separator: " ")) failed: \(result.errors.suffix(2000))")
+        }
+    }
+
+    /// The package's `.build` folder: where this test binary was built.
+    private static var buildFolder: URL {
+        var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        while folder.lastPathComponent != ".build", folder.path != "/" { folder = folder.deletingLastPathComponent() }
+        return folder.path == "/" ? FileManager.default.temporaryDirectory : folder
+    }
+}
+
+public struct PythonVenvError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
