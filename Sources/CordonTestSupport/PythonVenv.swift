@@ -52,7 +52,8 @@ public struct PythonVenv: Sendable {
         nonisolated(unsafe) var errors = Data()
         let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        // SIGKILL: the test runner leaves SIGTERM ignored in its children.
+        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -78,5 +79,6 @@ public struct PythonVenv: Sendable {
 
 public struct PythonVenvError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
