@@ -8,6 +8,7 @@ packages=(
   libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev  # image decoding
   postgresql postgresql-client  # the hub's production database; tests start a throwaway server
   ffmpeg  # video decoding (vPDQ) and the test videos
+  python3 python3-venv  # the real clients the tests run (python-threatexchange from PyPI, in a throwaway venv)
 )
 
 missing=()
