@@ -37,29 +37,11 @@ public struct PythonVenv: Sendable {
         try Self.capture(python, [script] + arguments, environment: environment)
     }
 
-    /// Runs a program with a bounded time (120 s), capturing stdout and stderr.
+    /// Runs a program with a bounded time, capturing stdout and stderr.
     public static func capture(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                                timeout: TimeInterval = 120) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errors = Data()
-        let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        // SIGKILL: the test runner leaves SIGTERM ignored in its children.
-        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        while !reader.isFinished { usleep(1000) }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        let result = try ChildProcess.run(URL(fileURLWithPath: executable), arguments, environment: environment, timeout: timeout)
+        return (result.status, result.stdout, result.stderr)
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {
