@@ -117,6 +117,16 @@ extension RealProcessTests {
             let second = try submit()
             #expect(second.status == 0 && second.stdout.contains("submitted 0, already in the database 2"), "\(second.stdout)\(second.stderr)")
             #expect(try await database.stored().count == 2)
+            // More than one call's worth: the database takes at most 100 a call.
+            for index in 0..<101 {
+                let referral = try await server.call("POST", "/v1/referrals", key: unit, json: [
+                    "platform": platform, "urls": ["https://example.org/batch/\(index)"], "statement": "Attack propaganda"])
+                let id = try #require((referral.body as? [String: Any])?["id"] as? String, "\(referral)")
+                #expect(try await server.call("POST", "/v1/cases/\(id)/actions", key: hub.adminKey, json: ["action": "confirm-removal"]).status == 200)
+            }
+            let batches = try submit()
+            #expect(batches.status == 0 && batches.stdout.contains("submitted 101, already in the database 2"), "\(batches.stdout)\(batches.stderr)")
+            #expect(try await database.stored().count == 103)
             let badToken = try submit("wrong")
             #expect(badToken.status != 0 && badToken.stderr.contains("refused the token (HTTP 401)"))
             let authority = try CordonRunner.run(["dsa", "export", "--hub", hub.base, "--key", unit])
