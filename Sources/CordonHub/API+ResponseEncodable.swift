@@ -34,6 +34,8 @@ extension API.AfterActionReport: ResponseEncodable {}
 extension API.Accepted: ResponseEncodable {}
 extension TransparencyFigures: ResponseEncodable {}
 extension API.StatementPage: ResponseEncodable {}
+extension API.AuditVerification: ResponseEncodable {}
+extension API.AuditChainExport: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

@@ -16,6 +16,8 @@ extension Hub {
         "GET /v1/organisations/{id}/keys": .listKeys,
         "DELETE /v1/keys/{id}": .revokeKey,
         "GET /v1/audit": .readAudit,
+        "GET /v1/audit/verify": .verifyAudit,
+        "GET /v1/audit/chain": .verifyAudit,
 
         "GET /v1/collections": .listCollections,
         "POST /v1/collections": .createCollection,

@@ -45,6 +45,7 @@ public struct Hub: Sendable {
         addIncidentRoutes(to: v1)
         addIncidentSharingRoutes(to: v1)
         addStatementRoutes(to: v1)
+        addAuditChainRoutes(to: v1)
         addCompatibilityRoutes(to: router)
         return router
     }

@@ -44,6 +44,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(CreateIncidentSchema())
         migrations.add(AppendOnlyLogs())
         migrations.add(OperatorAndOwnership())
+        migrations.add(AuditChainSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -88,6 +88,12 @@ public final class AuditRecord: Model, @unchecked Sendable {
     @Field(key: "action") public var action: String
     @Field(key: "target") public var target: String
     @Field(key: "detail") public var detail: String
+    /// Its place in the hash chain, once sealed (``HubStore/sealAudit(limit:)``).
+    @OptionalField(key: "seal") public var seal: Int?
+    /// The chain hash of the entry sealed before it ("" for the first).
+    @OptionalField(key: "previous_hash") public var previousHash: String?
+    /// SHA-256 over this entry's fields, its seal and `previousHash` (``AuditChain``).
+    @OptionalField(key: "entry_hash") public var entryHash: String?
 
     public init() {}
 

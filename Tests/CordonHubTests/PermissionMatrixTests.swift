@@ -99,6 +99,8 @@ import Testing
         "POST /v1/orders": Scenario(uri: { _ in "/v1/orders" }, body: { _ in ["order": [:], "signingKey": UUID().uuidString, "signature": ""] }),
         "GET /v1/orders/{id}/proof": Scenario(uri: { "/v1/orders/\($0.ids["case"]!)/proof" }, field: "order", relations: caseParty),
         "GET /v1/dsa/statements": Scenario(uri: { _ in "/v1/dsa/statements" }),
+        "GET /v1/audit/verify": Scenario(uri: { _ in "/v1/audit/verify" }),
+        "GET /v1/audit/chain": Scenario(uri: { _ in "/v1/audit/chain" }),
         "GET /v1/cases": Scenario(uri: { _ in "/v1/cases" }),
         "GET /v1/cases/{id}": Scenario(uri: { "/v1/cases/\($0.ids["case"]!)" }, field: "case", relations: caseParty),
         "POST /v1/cases/{id}/actions": Scenario(uri: { "/v1/cases/\($0.ids["case"]!)/actions" }, body: { _ in ["action": "acknowledge"] },

@@ -33,6 +33,9 @@ public enum PermissionTable {
         case .readAudit:
             // `unrelated`: the whole hub's log; `own`: the organisation's own entries.
             return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.members, [.admin, .auditor], own)]
+        case .verifyAudit:
+            // The whole hub's chain: its overseers.
+            return [Grant([.operator, .auditor], Role.any)]
         case .readTransparency:
             // `unrelated`: another organisation's figures.
             return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.members, Role.any, own)]

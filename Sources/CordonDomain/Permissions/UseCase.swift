@@ -13,6 +13,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case listKeys = "list-keys"
     case revokeKey = "revoke-key"
     case readAudit = "read-audit"
+    case verifyAudit = "verify-audit"
 
     // Sharing: collections, signals, matching, the feed.
     case listCollections = "list-collections"
@@ -78,6 +79,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .createKey: "creating API keys"
         case .listKeys: "listing an organisation's API keys"
         case .revokeKey: "revoking API keys"
+        case .verifyAudit: "verifying and exporting the whole audit chain"
         case .readAudit: "reading the audit log"
         case .listCollections: "listing collections"
         case .createCollection: "creating collections"

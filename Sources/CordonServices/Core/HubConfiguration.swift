@@ -23,6 +23,8 @@ public struct HubConfiguration: Sendable {
     public var deskTick: Duration
     /// The operating board's quorum and the incident levels.
     public var crisis: CrisisRules
+    /// How often the hub signs the audit chain's head.
+    public var auditCheckpointInterval: Duration = .seconds(60)
 
     public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),

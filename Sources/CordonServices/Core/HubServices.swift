@@ -56,7 +56,8 @@ public struct HubServices: Sendable {
     /// The background work every replica runs beside its surfaces: keeping in step with the
     /// other replicas, and the desk's alerts, deliveries, checks and purges.
     public func backgroundServices(logger: Logger) -> [any Service] {
-        [HubSynchroniser(services: self, logger: logger), DeskWorker(services: self, logger: logger)]
+        [HubSynchroniser(services: self, logger: logger), DeskWorker(services: self, logger: logger),
+         AuditSealer(services: self, logger: logger)]
     }
 
     /// The desk's time, from the configured clock.
