@@ -55,7 +55,7 @@ extension Hub {
                     throw HMAError.badRequest("invalid signal: \((error as? SignalValueError)?.message ?? "\(error)")")
                 }
                 let distance = type == .pdq ? PDQHash(hex: a)!.distance(to: PDQHash(hex: b)!) : (a == b ? 0 : 1)
-                let matched = type == .pdq ? distance <= 31 : distance == 0
+                let matched = type == .pdq ? distance <= services.configuration.defaultMaxDistance : distance == 0
                 answer[name] = [.matched(matched), .distance(distance)]
             }
             return Self.json(answer)
@@ -72,9 +72,9 @@ extension Hub {
             return Self.json(status)
         }
         group.post("h/hash") { request, context in
-            _ = try context.requireCaller(.match, services)
+            let caller = try context.requireCaller(.match, services)
             let upload = try await Self.hmaUpload(request, context)
-            return Self.json(["pdq": try services.hash(upload: upload, by: try context.requireCaller()).pdq.hash.hex])
+            return Self.json(["pdq": try services.hash(upload: upload, by: caller).pdq.hash.hex])
         }
         group.get("h/hash") { _, _ -> Response in
             throw HMAError(status: 403, message: "Hashing is disabled, missing role")
