@@ -40,7 +40,7 @@ public struct HashListWriter: Sendable {
         case .tat:
             return json(["count": entries.count, "next": NSNull(), "previous": NSNull(), "results": entries.map { id, entry in
                 ["hash_digest": entry.value, "algorithm": entry.type == .pdq ? "PDQ" : entry.type.rawValue.uppercased(),
-                 "ideology": entry.labels.entity ?? "", "file_type": entry.type == .pdq ? "" : "mp4", "deleted": entry.deleted,
+                 "ideology": "unknown", "file_type": entry.type == .pdq ? "" : "mp4", "deleted": entry.deleted,
                  "updated_on": 0, "created_on": "", "id": id] as [String: Any]
             }] as [String: Any])
         case .threatExchangeJSON:
