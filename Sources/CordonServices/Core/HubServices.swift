@@ -54,7 +54,7 @@ public struct HubServices: Sendable {
     public var matchableCount: Int { catalog.count }
 
     /// The background work every replica runs beside its surfaces: keeping in step with the
-    /// other replicas, and the desk's alerts, deliveries, checks and purges.
+    /// other replicas, the desk's alerts, deliveries, checks and purges, and sealing the audit chain.
     public func backgroundServices(logger: Logger) -> [any Service] {
         [HubSynchroniser(services: self, logger: logger), DeskWorker(services: self, logger: logger),
          AuditSealer(services: self, logger: logger)]
