@@ -12,7 +12,7 @@ extension HubStore {
         return try await hub.write([]) { db in
             let sql = db as! any SQLDatabase
             if postgres { try await sql.raw("SELECT pg_advisory_xact_lock(727001)").run() }
-            let head = try await AuditRecord.query(on: db).filter(\.$seal != nil).sort(\.$seal, .descending).first()
+            let head = try await Self.auditHead(on: db)
             var seal = head?.seal ?? 0
             var previous = head?.entryHash ?? ""
             let pending = try await AuditRecord.query(on: db).filter(\.$seal == nil).sort(\.$id).limit(limit).all()
@@ -31,9 +31,17 @@ extension HubStore {
 
     /// The sealed head: its seal and hash (`nil` while nothing is sealed).
     public func auditHead() async throws -> (seal: Int, hash: String)? {
-        guard let head = try await AuditRecord.query(on: db).filter(\.$seal != nil).sort(\.$seal, .descending).first(),
-              let seal = head.seal, let hash = head.entryHash else { return nil }
+        guard let head = try await Self.auditHead(on: db), let seal = head.seal, let hash = head.entryHash else { return nil }
         return (seal, hash)
+    }
+
+    private static func auditHead(on db: any Database) async throws -> AuditRecord? {
+        try await AuditRecord.query(on: db).filter(\.$seal != nil).sort(\.$seal, .descending).first()
+    }
+
+    /// The newest checkpoint, which the sealer compares with the head.
+    public func latestAuditCheckpoint() async throws -> AuditCheckpointRecord? {
+        try await AuditCheckpointRecord.query(on: db).sort(\.$seal, .descending).first()
     }
 
     public func addAuditCheckpoint(_ checkpoint: AuditCheckpointRecord) async throws {

@@ -127,10 +127,6 @@ public struct ThreatUpdatesPage: Encodable, Sendable {
 
     /// ThreatExchange's time format, `2026-01-01T00:00:00+0000`.
     static func time(_ date: Date?) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZ"
-        return formatter.string(from: date ?? Date(timeIntervalSince1970: 0))
+        Date.ISO8601FormatStyle(timeZone: .gmt).format(date ?? Date(timeIntervalSince1970: 0)).replacingOccurrences(of: "Z", with: "+0000")
     }
 }

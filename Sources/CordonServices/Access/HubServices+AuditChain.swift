@@ -8,14 +8,15 @@ import Foundation
 extension HubServices {
     /// Chains the entries written since the last seal (the sealer runs this twice a second).
     public func sealAudit() async throws {
-        while try await store.sealAudit() == 1000 {}
+        let batch = 1000
+        while try await store.sealAudit(limit: batch) == batch {}
     }
 
     /// Signs the chain's head, unless it has not moved since the last checkpoint.
     public func checkpointAudit() async throws {
         try await sealAudit()
         guard let head = try await store.auditHead() else { return }
-        if let last = try await store.auditCheckpoints().last, last.seal == head.seal { return }
+        if try await store.latestAuditCheckpoint()?.seal == head.seal { return }
         let at = now()
         let signed = try notary.sign(AuditChain.CheckpointStatement(seal: head.seal, headHash: head.hash, at: HubStore.iso(at)))
         try await store.addAuditCheckpoint(AuditCheckpointRecord(

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// Chains new audit entries twice a second and signs the chain's head every
-/// `checkpointInterval` (on every replica; the store lets one seal at a time).
+/// ``HubConfiguration/auditCheckpointInterval`` (on every replica; the store lets one seal at a time).
 struct AuditSealer: Service {
     let services: HubServices
     let logger: Logger
