@@ -138,3 +138,17 @@ extension HubClient {
         }
     }
 }
+
+/// `GET /v1/dsa/statements` refuses malformed paging by field.
+@Suite struct StatementRouteTests {
+    @Test func badParametersAreRefusedByField() async throws {
+        let f = try await HubFixture.make()
+        try await f.withServer { c in
+            #expect(try await c.call(.get, "/v1/dsa/statements", key: f.adminKey).object["statements"] as? [Any] != nil)
+            for (query, field) in [("before=yesterday", "before"), ("includeOrders=maybe", "includeOrders"), ("limit=0", "limit")] {
+                let reply = try await c.call(.get, "/v1/dsa/statements?\(query)", key: f.adminKey)
+                #expect(reply.status == 400 && reply.error["field"] as? String == field, "\(query): \(reply.object)")
+            }
+        }
+    }
+}
