@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "HashIndex", targets: ["HashIndex"]),
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "MediaHashing", targets: ["MediaHashing"]),
+        .library(name: "VideoFeatures", targets: ["VideoFeatures"]),
         .library(name: "VideoHash", targets: ["VideoHash"]),
     ],
     dependencies: [
@@ -63,7 +64,9 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: The hub: domain (no web, no database), storage, HTTP.
-        .target(name: "CordonDomain", dependencies: ["PDQ"], swiftSettings: strict),
+        .target(
+            name: "CordonDomain",
+            dependencies: ["PDQ", "VideoFeatures", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "CordonStore",
             dependencies: [
@@ -117,7 +120,11 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Video: vPDQ hashing and matching.
-        .target(name: "VideoHash", dependencies: ["PDQ", "MediaDecoding", "HashIndex"], swiftSettings: strict + optimised),
+        // Frame features (vPDQ, TMK+PDQF), their binary form and matching: no decoding, so
+        // the domain can validate and the hub can match videos.
+        .target(name: "VideoFeatures", dependencies: ["PDQ", "HashIndex"], swiftSettings: strict + optimised),
+        // Hashing videos: decoded frames (ffmpeg) to vPDQ features.
+        .target(name: "VideoHash", dependencies: ["VideoFeatures", "PDQ", "MediaDecoding"], swiftSettings: strict + optimised),
 
         // MARK: Files to hash records.
         .target(
@@ -159,6 +166,7 @@ let package = Package(
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
+        .testTarget(name: "VideoFeaturesTests", dependencies: ["VideoFeatures", "PDQ"], swiftSettings: strict),
         .testTarget(name: "VideoHashTests", dependencies: ["VideoHash", "MediaDecoding", "PDQ", "CordonTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CordonStoreTests",

@@ -1,6 +1,6 @@
 import PDQ
 
-/// The kinds of hash Cordon shares. New kinds (vPDQ, URL) add a case and a rule here.
+/// The kinds of signal Cordon shares. A new kind adds a case and its rule here.
 public enum SignalType: String, Codable, Sendable, CaseIterable {
     /// A 256-bit PDQ image hash, matched by Hamming distance.
     case pdq
@@ -8,18 +8,44 @@ public enum SignalType: String, Codable, Sendable, CaseIterable {
     case md5
     /// SHA-256 of the file bytes, matched exactly.
     case sha256
+    /// A video's vPDQ frame features, matched by the share of near frames. The value is
+    /// the SHA-256 of their binary form (its identity); the frames travel beside it.
+    case vpdq
+    /// A video's TMK+PDQF features (a `.tmk` file), matched by TMK's two scores. The value
+    /// is the file's SHA-256; the file travels beside it.
+    case tmk
+    /// A URL in the desk's normal form (``ContentURL``), matched exactly, by host or by
+    /// path prefix.
+    case url
+    /// MD5 of a URL's text, as python-threatexchange's `url_md5` lists carry it.
+    case urlMD5 = "url_md5"
 
-    /// Hex digits a value of this type has.
-    public var hexLength: Int {
+    /// Hex digits a value of this type has; `nil` for a URL.
+    public var hexLength: Int? {
         switch self {
-        case .pdq, .sha256: 64
-        case .md5: 32
+        case .pdq, .sha256, .vpdq, .tmk: 64
+        case .md5, .urlMD5: 32
+        case .url: nil
         }
     }
 
-    /// The canonical (lowercase hex) form of `value`, or an error saying what is wrong.
+    /// Whether the signal carries more than its value (frame features, a `.tmk` file).
+    public var hasPayload: Bool { self == .vpdq || self == .tmk }
+
+    /// Whether a value is compared by distance or score rather than exactly.
+    public var isSimilarity: Bool { self == .pdq || self == .vpdq || self == .tmk }
+
+    /// The canonical form of `value` (lowercase hex; a URL's normal form), or an error
+    /// saying what is wrong.
     public func normalise(_ value: String) throws(SignalValueError) -> String {
         let trimmed = value.trimmingWhitespace()
+        guard let hexLength else {
+            do {
+                return try ContentURL(trimmed, field: "value").normalised
+            } catch {
+                throw SignalValueError(type: self, message: error.message)
+            }
+        }
         guard trimmed.utf8.count == hexLength else {
             throw SignalValueError(
                 type: self,

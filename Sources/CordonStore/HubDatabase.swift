@@ -45,6 +45,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(AppendOnlyLogs())
         migrations.add(OperatorAndOwnership())
         migrations.add(AuditChainSchema())
+        migrations.add(VideoSignalSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -55,6 +55,7 @@ extension HubStore {
                            directory: SignalDirectory?, on db: any Database) async throws -> SubmissionReceipt {
         let sql = db as! any SQLDatabase
         let now = Date.stored(now, on: sql)
+        let submissions = try await sameFiles(submissions, in: collectionID, on: sql)
         var firsts: [SignalKey: SignalSubmission] = [:]
         var keys: [SignalKey] = []
         for submission in submissions {
@@ -103,7 +104,11 @@ extension HubStore {
                 signal.confidence = submission.confidence
             }
             if newSource { signal.contributors.append(caller.organisationID) }
-            if revived || newSource {
+            // A file's digests travel with its video once anyone knows them.
+            let digestsLearnt = (signal.fileMD5 == nil && submission.fileMD5 != nil) || (signal.fileSHA256 == nil && submission.fileSHA256 != nil)
+            signal.fileMD5 = signal.fileMD5 ?? submission.fileMD5
+            signal.fileSHA256 = signal.fileSHA256 ?? submission.fileSHA256
+            if revived || newSource || digestsLearnt {
                 signal.updatedAt = now
                 touched.append(signal)
             }
@@ -114,6 +119,7 @@ extension HubStore {
             try await sql.update(SignalRecord.schema)
                 .set("status", to: signal.status.rawValue).set("labels", to: StoredSignal.labelsJSON(signal.labels))
                 .set("confidence", to: signal.confidence).set("sources", to: StoredSignal.sourcesJSON(signal.contributors))
+                .set("file_md5", to: signal.fileMD5).set("file_sha256", to: signal.fileSHA256)
                 .set("updated_at", to: now)
                 .where("id", .equal, signal.id).run()
         }
@@ -130,6 +136,34 @@ extension HubStore {
             changes: changes, directoryRead: directoryRead)
     }
 
+    /// The submissions with a video's value replaced by that of the collection's signal
+    /// (or an earlier submission's) of the same file, so a second contributor's hashing of
+    /// the same file (another frame rate, another decoder) adds a source, not a duplicate.
+    private static func sameFiles(_ submissions: [SignalSubmission], in collectionID: UUID,
+                                  on sql: any SQLDatabase) async throws -> [SignalSubmission] {
+        let files = Set(submissions.compactMap { $0.type.hasPayload ? $0.fileSHA256 : nil })
+        guard !files.isEmpty else { return submissions }
+        var known: [String: String] = [:]
+        for chunk in Array(files).chunked(500) {
+            for row in try await sql.select().column("type").column("value").column("file_sha256").from(SignalRecord.schema)
+                .where("collection_id", .equal, collectionID).where("file_sha256", .in, Array(chunk)).all() {
+                known[try row.decode(column: "type", as: String.self) + " " + (try row.decode(column: "file_sha256", as: String.self))]
+                    = try row.decode(column: "value", as: String.self)
+            }
+        }
+        return submissions.map { submission in
+            guard submission.type.hasPayload, let file = submission.fileSHA256 else { return submission }
+            let key = submission.type.rawValue + " " + file
+            guard let value = known[key], value != submission.value else {
+                known[key] = submission.value
+                return submission
+            }
+            var copy = submission
+            copy.value = value
+            return copy
+        }
+    }
+
     /// Inserts the submissions whose hash the collection lacks, in multi-row statements,
     /// and returns the new rows' ids (PostgreSQL, whose unique index finds those it has).
     private static func insertNew(_ submissions: [SignalSubmission], into collectionID: UUID, by caller: Caller,
@@ -139,12 +173,14 @@ extension HubStore {
         inserted.reserveCapacity(submissions.count)
         for chunk in submissions.chunked(500) {
             let insert = sql.insert(into: SignalRecord.schema)
-                .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at")
+                .columns("collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at",
+                         "payload", "file_md5", "file_sha256")
             for submission in chunk {
                 insert.values(SQLBind(collectionID), SQLBind(submission.type.rawValue), SQLBind(submission.value),
                               SQLBind(submission.item), SQLBind(StoredSignal.labelsJSON(submission.labels)),
                               SQLBind(submission.confidence), SQLBind(SignalStatus.active.rawValue), SQLBind(sources),
-                              SQLBind(now), SQLBind(now))
+                              SQLBind(now), SQLBind(now), SQLBind(submission.payload.map { Data($0) }),
+                              SQLBind(submission.fileMD5), SQLBind(submission.fileSHA256))
             }
             let rows = try await insert.ignoringConflicts(with: ["collection_id", "type", "value"])
                 .returning("id", "type", "value").all()
@@ -166,10 +202,13 @@ extension HubStore {
         let (status, sources) = (SQLiteData.text(SignalStatus.active.rawValue), SQLiteData.text(StoredSignal.sourcesJSON([caller.organisationID])))
         let rows = try await sqlite.insert(
             into: SignalRecord.schema,
-            columns: ["collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at"],
+            columns: ["collection_id", "type", "value", "item", "labels", "confidence", "status", "sources", "created_at", "updated_at",
+                      "payload", "file_md5", "file_sha256"],
             rows: submissions.map { submission in
                 [collection, .text(submission.type.rawValue), .text(submission.value), submission.item.map(SQLiteData.text) ?? .null,
-                 .text(StoredSignal.labelsJSON(submission.labels)), .float(submission.confidence), status, sources, time, time]
+                 .text(StoredSignal.labelsJSON(submission.labels)), .float(submission.confidence), status, sources, time, time,
+                 submission.payload.map { .blob(ByteBuffer(bytes: $0)) } ?? .null,
+                 submission.fileMD5.map(SQLiteData.text) ?? .null, submission.fileSHA256.map(SQLiteData.text) ?? .null]
             },
             returning: "id, type, value")
         // SQLite returns the rows in no promised order: each says which hash it holds.

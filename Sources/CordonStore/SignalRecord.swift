@@ -18,6 +18,10 @@ public final class SignalRecord: Model, @unchecked Sendable {
     @Field(key: "status") public var status: String
     /// The contributing organisations' ids, first contributor first, as a JSON array.
     @Field(key: "sources") public var sources: String
+    /// A video's binary vPDQ frames or `.tmk` file (``VideoSignalSchema``).
+    @OptionalField(key: "payload") public var payload: Data?
+    @OptionalField(key: "file_md5") public var fileMD5: String?
+    @OptionalField(key: "file_sha256") public var fileSHA256: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

@@ -20,13 +20,17 @@ extension StoredSignal {
         case .integer(let number): confidence = Double(number)
         default: confidence = 1
         }
-        var item: String?
+        var item: String?, payload: [UInt8]?, fileMD5: String?, fileSHA256: String?
         if case .text(let text) = row.column("item") { item = text }
+        if case .blob(let bytes) = row.column("payload") { payload = Array(bytes.readableBytesView) }
+        if case .text(let text) = row.column("file_md5") { fileMD5 = text }
+        if case .text(let text) = row.column("file_sha256") { fileSHA256 = text }
         self.init(
             id: id, collectionID: collectionID, type: signalType, value: value, item: item,
             labels: Self.labels(labels), confidence: confidence, status: signalStatus,
             contributors: Self.sources(sources),
             createdAt: row.column("created_at").flatMap(Date.init(sqliteData:)),
-            updatedAt: row.column("updated_at").flatMap(Date.init(sqliteData:)))
+            updatedAt: row.column("updated_at").flatMap(Date.init(sqliteData:)),
+            payload: payload, fileMD5: fileMD5, fileSHA256: fileSHA256)
     }
 }

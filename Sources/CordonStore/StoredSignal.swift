@@ -18,10 +18,16 @@ public struct StoredSignal: Sendable, Hashable {
     public var contributors: [UUID]
     public var createdAt: Date?
     public var updatedAt: Date?
+    /// A video's binary vPDQ frames (``VPDQFeatureList``) or `.tmk` file.
+    public var payload: [UInt8]?
+    /// The video file's digests, where its contributor knew them.
+    public var fileMD5: String?
+    public var fileSHA256: String?
 
     public init(id: Int, collectionID: UUID, type: SignalType, value: String, item: String? = nil,
                 labels: SignalLabels = SignalLabels(), confidence: Double = 1, status: SignalStatus = .active,
-                contributors: [UUID], createdAt: Date? = nil, updatedAt: Date? = nil) {
+                contributors: [UUID], createdAt: Date? = nil, updatedAt: Date? = nil,
+                payload: [UInt8]? = nil, fileMD5: String? = nil, fileSHA256: String? = nil) {
         self.id = id
         self.collectionID = collectionID
         self.type = type
@@ -33,6 +39,9 @@ public struct StoredSignal: Sendable, Hashable {
         self.contributors = contributors
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.payload = payload
+        self.fileMD5 = fileMD5
+        self.fileSHA256 = fileSHA256
     }
 
     /// Reads a row of the `signals` table (all columns, under their own names).
@@ -50,7 +59,10 @@ public struct StoredSignal: Sendable, Hashable {
             status: SignalStatus(rawValue: status) ?? .active,
             contributors: Self.sources(try row.decode(column: "sources", as: String.self)),
             createdAt: try row.decode(column: "created_at", as: Date?.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date?.self))
+            updatedAt: try row.decode(column: "updated_at", as: Date?.self),
+            payload: try row.decode(column: "payload", as: Data?.self).map(Array.init),
+            fileMD5: try row.decode(column: "file_md5", as: String?.self),
+            fileSHA256: try row.decode(column: "file_sha256", as: String?.self))
     }
 
     /// A submission just stored as signal `id`, its caller the only contributor.
@@ -58,7 +70,8 @@ public struct StoredSignal: Sendable, Hashable {
         self.init(
             id: id, collectionID: collectionID, type: submission.type, value: submission.value, item: submission.item,
             labels: submission.labels, confidence: submission.confidence, status: .active,
-            contributors: [caller.organisationID], createdAt: now, updatedAt: now)
+            contributors: [caller.organisationID], createdAt: now, updatedAt: now,
+            payload: submission.payload, fileMD5: submission.fileMD5, fileSHA256: submission.fileSHA256)
     }
 
     init(_ record: SignalRecord) {
@@ -66,7 +79,8 @@ public struct StoredSignal: Sendable, Hashable {
             id: record.id!, collectionID: record.collectionID, type: SignalType(rawValue: record.type) ?? .pdq,
             value: record.value, item: record.item, labels: Self.labels(record.labels), confidence: record.confidence,
             status: SignalStatus(rawValue: record.status) ?? .active, contributors: Self.sources(record.sources),
-            createdAt: record.createdAt, updatedAt: record.updatedAt)
+            createdAt: record.createdAt, updatedAt: record.updatedAt,
+            payload: record.payload.map(Array.init), fileMD5: record.fileMD5, fileSHA256: record.fileSHA256)
     }
 
     /// The `labels` column. A few label sets cover millions of signals, and start-up and

@@ -1,3 +1,4 @@
+@_exported import VideoFeatures
 import MediaDecoding
 import PDQ
 

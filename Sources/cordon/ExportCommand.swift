@@ -38,10 +38,16 @@ struct ExportCommand: AsyncParsableCommand {
         let entries = current.values.filter { $0.status != .retracted }.sorted { $0.id < $1.id }.map {
             (id: $0.id, entry: HashListEntry(type: $0.type, value: $0.value, labels: $0.labels, item: $0.item, confidence: $0.confidence))
         }
-        let data = HashListWriter(format: format, listName: try await collectionName(id, api)).write(entries)
+        let writer = HashListWriter(format: format, listName: try await collectionName(id, api))
+        let data = writer.write(entries)
+        let left = entries.filter { !writer.carries($0.entry.type) }
+        if !left.isEmpty {
+            let types = Set(left.map(\.entry.type.rawValue)).sorted().joined(separator: ", ")
+            FileHandle.standardError.write("left out \(left.count) signals (\(types)) that the \(format.rawValue) format cannot carry\n")
+        }
         if let output {
             try data.write(to: URL(fileURLWithPath: output))
-            FileHandle.standardError.write("wrote \(entries.count) hashes to \(output)\n")
+            FileHandle.standardError.write("wrote \(entries.count - left.count) hashes to \(output)\n")
         } else {
             FileHandle.standardOutput.write(data)
         }

@@ -13,6 +13,9 @@ public enum HMAShapes {
         case "pdq": .pdq
         case "video_md5", "md5": .md5
         case "video_sha256", "sha256": .sha256
+        case "vpdq": .vpdq
+        case "url": .url
+        case "url_md5": .urlMD5
         default: throw HMAError.badRequest("No such SignalType '\(name)'")
         }
     }
@@ -22,6 +25,7 @@ public enum HMAShapes {
         case .pdq: "pdq"
         case .md5: "video_md5"
         case .sha256: "video_sha256"
+        case .vpdq, .tmk, .url, .urlMD5: type.pytxName
         }
     }
 

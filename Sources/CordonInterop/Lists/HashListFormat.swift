@@ -60,12 +60,14 @@ public struct HashListError: Error, Sendable, Hashable, CustomStringConvertible 
 }
 
 extension SignalType {
-    /// pytx's name for the type (`pdq`, `video_md5`, `video_sha256`).
+    /// pytx's name for the type (`pdq`, `video_md5`, `video_sha256`, `vpdq`, `url`,
+    /// `url_md5`; `tmk` has none there and keeps Cordon's).
     public var pytxName: String {
         switch self {
         case .pdq: "pdq"
         case .md5: "video_md5"
         case .sha256: "video_sha256"
+        case .vpdq, .tmk, .url, .urlMD5: rawValue
         }
     }
 
@@ -75,6 +77,8 @@ extension SignalType {
         case "pdq", "hash_pdq", "imagepdq": self = .pdq
         case "md5", "video_md5", "hash_md5", "hash_video_md5", "videomd5": self = .md5
         case "sha256", "video_sha256", "hash_sha256", "hash_video_sha256": self = .sha256
+        case "url", "uri", "raw_uri": self = .url
+        case "url_md5": self = .urlMD5
         default: return nil
         }
     }

@@ -12,8 +12,21 @@ public struct HashListWriter: Sendable {
         self.listName = listName
     }
 
-    /// The file for `entries`; each entry's `id` is its signal id where it has one.
+    /// Whether the format can carry a signal of this type: the list formats carry values,
+    /// and a video's frames or a `.tmk` file are not a value (they travel in `cordon
+    /// export --format feed`, the hub's own JSON).
+    public func carries(_ type: SignalType) -> Bool {
+        switch format {
+        case .pytxFile, .csv, .hmaCSV, .hmaJSON: !type.hasPayload
+        case .tat: [.pdq, .md5, .sha256].contains(type)
+        case .threatExchangeJSON: [.pdq, .md5, .sha256, .url].contains(type)
+        }
+    }
+
+    /// The file for `entries` (those it ``carries(_:)``); each entry's `id` is its signal
+    /// id where it has one.
     public func write(_ entries: [(id: Int, entry: HashListEntry)]) -> Data {
+        let entries = entries.filter { carries($0.entry.type) }
         switch format {
         case .pytxFile:
             return Data(entries.map { "\($0.entry.type.pytxName) \($0.entry.value)\n" }.joined().utf8)
@@ -45,8 +58,8 @@ public struct HashListWriter: Sendable {
             }] as [String: Any])
         case .threatExchangeJSON:
             return json(["data": entries.map { id, entry in
-                let type = ["pdq": "HASH_PDQ", "md5": "HASH_MD5", "sha256": "HASH_SHA256"][entry.type.rawValue]!
-                let tags = entry.labels.tags + (entry.type == .pdq ? [] : [ThreatUpdatesPage.videoTag])
+                let type = ["pdq": "HASH_PDQ", "md5": "HASH_MD5", "sha256": "HASH_SHA256", "url": "URI"][entry.type.rawValue]!
+                let tags = entry.labels.tags + ([.md5, .sha256].contains(entry.type) ? [ThreatUpdatesPage.videoTag] : [])
                 return ["id": String(id), "indicator": entry.value, "type": type, "should_delete": entry.deleted, "tags": tags,
                         "descriptors": ["data": [["id": "\(id)000", "status": "MALICIOUS", "tags": tags]]]] as [String: Any]
             }] as [String: Any])

@@ -67,7 +67,7 @@ public struct StopNCIIPage: Encodable, Sendable {
         switch signal.type {
         case .pdq: type = "ImagePDQ"
         case .md5: type = "VideoMD5"
-        case .sha256: return nil
+        case .sha256, .vpdq, .tmk, .url, .urlMD5: return nil
         }
         let retracted = signal.status == .retracted
         let tags = signal.labels.tags

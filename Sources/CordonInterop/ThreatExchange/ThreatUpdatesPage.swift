@@ -64,7 +64,7 @@ public struct ThreatUpdatesPage: Encodable, Sendable {
     /// `nextURL` makes the absolute `paging.next` from the cursor to read after.
     public init(_ page: API.ExchangePage, startTime: Int, limit: Int, nextURL: (Int) -> String) {
         let shown = page.changes.prefix(limit)
-        data = shown.map { Self.indicator($0, names: page.organisationNames) }
+        data = shown.compactMap { Self.indicator($0, names: page.organisationNames) }
         let last = shown.last?.change.cursor ?? startTime
         if data.isEmpty {
             data = [Indicator(id: "0", indicator: "cordon-empty-collection", type: "HASH_PDQ", last_updated: startTime,
@@ -73,7 +73,8 @@ public struct ThreatUpdatesPage: Encodable, Sendable {
         paging = Paging(next: page.changes.count > limit ? nextURL(last) : nil, cursors: .init(after: String(last)))
     }
 
-    static func indicator(_ entry: API.ExchangePage.Change, names: [UUID: String]) -> Indicator {
+    /// ThreatExchange carries PDQ, MD5, SHA-256 and URLs; other types are left out.
+    static func indicator(_ entry: API.ExchangePage.Change, names: [UUID: String]) -> Indicator? {
         let signal = entry.change.signal
         let type: String
         var tags = signal.labels.tags
@@ -81,6 +82,8 @@ public struct ThreatUpdatesPage: Encodable, Sendable {
         case .pdq: type = "HASH_PDQ"
         case .md5: type = "HASH_MD5"; tags.append(videoTag)
         case .sha256: type = "HASH_SHA256"; tags.append(videoTag)
+        case .url: type = "URI"
+        case .vpdq, .tmk, .urlMD5: return nil
         }
         let created = Int((signal.createdAt ?? Date(timeIntervalSince1970: 0)).timeIntervalSince1970)
         let retracted = signal.status == .retracted

@@ -4,10 +4,13 @@ import Foundation
 import HashIndex
 import NIOPosix
 import Synchronization
+import VideoFeatures
 
 /// Every matchable signal, in memory: PDQ hashes in a ``HashIndex``, digests in
-/// ``DigestSet``s, and each signal's fields, so `POST /v1/match` is answered without a
-/// database query and only from the caller's collections.
+/// ``DigestSet``s, every frame of every video in one ``VPDQIndex``, TMK features, URLs,
+/// and each signal's fields, so `POST /v1/match` is answered without a database query and
+/// only from the caller's collections. A video's payload lives in its index only: the
+/// fields kept here leave it out.
 ///
 /// It is kept current by ``ChangeFollower`` from the store's change log, the same log
 /// mirrors read; applying a change is idempotent (the entry takes the signal's state).
@@ -15,6 +18,10 @@ final class SignalCatalog: Sendable {
     private let pdq = HashIndex()
     private let md5 = DigestSet(length: 16)
     private let sha256 = DigestSet(length: 32)
+    private let urlMD5 = DigestSet(length: 16)
+    let videos = VPDQIndex()
+    let urls = URLSignalIndex()
+    private let tmk = Mutex<[Int: TMKFeatures]>([:])
     private let state = Mutex(State())
     private let compacting = Atomic(false)
 
@@ -39,12 +46,11 @@ final class SignalCatalog: Sendable {
         entries.reserveCapacity(signals.count)
         state.withLock { state in
             for signal in signals where signal.status != .retracted && state.signals[signal.id] == nil {
-                if let digests = digests(signal.type) {
-                    guard let bytes = Self.bytes(signal.value) else { continue }
-                    try? digests.insert(bytes, id: UInt64(signal.id))
-                } else {
+                if signal.type == .pdq {
                     guard let hash = Hash256(hex: signal.value) else { continue }
                     entries.append((UInt64(signal.id), hash))
+                } else {
+                    guard index(signal) else { continue }
                 }
                 state.signals[signal.id] = state.interned(signal)
             }
@@ -52,9 +58,43 @@ final class SignalCatalog: Sendable {
         pdq.insert(contentsOf: entries)
     }
 
+    /// Puts a signal other than PDQ in its index; false if its value or payload is unusable.
+    private func index(_ signal: StoredSignal) -> Bool {
+        let id = UInt64(signal.id)
+        switch signal.type {
+        case .pdq:
+            guard let hash = Hash256(hex: signal.value) else { return false }
+            pdq.insert(hash, id: id)
+        case .md5, .sha256, .urlMD5:
+            guard let bytes = Self.bytes(signal.value), (try? digests(signal.type)!.insert(bytes, id: id)) != nil else { return false }
+        case .vpdq:
+            guard let payload = signal.payload, let list = try? VPDQFeatureList(binary: payload, maxFrames: .max) else { return false }
+            videos.add(list.features, of: String(signal.id))
+        case .tmk:
+            guard let payload = signal.payload, let features = try? TMKFeatures(bytes: payload) else { return false }
+            tmk.withLock { $0[signal.id] = features }
+        case .url:
+            urls.insert(signal.value, id: signal.id)
+        }
+        return true
+    }
+
+    /// Takes a signal out of its index.
+    private func unindex(_ signal: StoredSignal) {
+        let id = UInt64(signal.id)
+        switch signal.type {
+        case .pdq: pdq.remove(id: id)
+        case .md5, .sha256, .urlMD5: if let bytes = Self.bytes(signal.value) { digests(signal.type)!.remove(bytes, id: id) }
+        case .vpdq: videos.remove(String(signal.id))
+        case .tmk: _ = tmk.withLock { $0.removeValue(forKey: signal.id) }
+        case .url: urls.remove(signal.value, id: signal.id)
+        }
+    }
+
     /// Folds what was added into the index's search tables.
     func compact() {
         pdq.compact()
+        videos.compact()
     }
 
     /// Brings signals up to date, in order: a retracted one leaves the index, any other is
@@ -69,9 +109,8 @@ final class SignalCatalog: Sendable {
                 let isIndexed = signal.status != .retracted
                 state.signals[signal.id] = isIndexed ? state.interned(signal) : nil
                 guard wasIndexed != isIndexed else { continue }
-                if let digests = digests(signal.type) {
-                    guard let bytes = Self.bytes(signal.value) else { continue }
-                    if isIndexed { try? digests.insert(bytes, id: id) } else { digests.remove(bytes, id: id) }
+                if signal.type != .pdq {
+                    if isIndexed { _ = index(signal) } else { unindex(signal) }
                 } else if isIndexed {
                     if let hash = Hash256(hex: signal.value) { inserts.append((id, hash)) }
                 } else {
@@ -90,12 +129,14 @@ final class SignalCatalog: Sendable {
     /// rebuilds the tables, which takes about a second per million hashes, and must not
     /// hold up the request that crossed the line.
     private func compactWhenDue() {
-        let stored = pdq.storedEntries
-        guard pdq.pendingChanges > max(Self.compactionThreshold, stored / 16),
+        let imagesDue = pdq.pendingChanges > max(Self.compactionThreshold, pdq.storedEntries / 16)
+        let videosDue = videos.pendingChanges > max(Self.compactionThreshold, videos.storedFrames / 16)
+        guard imagesDue || videosDue,
               compacting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
         NIOThreadPool.singleton.submit { [self] _ in
-            pdq.compact()
+            if imagesDue { pdq.compact() }
+            if videosDue { videos.compact() }
             compacting.store(false, ordering: .releasing)
         }
     }
@@ -104,31 +145,57 @@ final class SignalCatalog: Sendable {
     /// more): every search scans them, and every compaction rebuilds all the tables.
     static let compactionThreshold = 20_000
 
-    /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests), in the
-    /// given collections only, nearest first.
-    func match(type: SignalType, value: String, maxDistance: Int, in collections: Set<UUID>) -> [(signal: StoredSignal, distance: Int)] {
+    /// Signals matching `value` within `maxDistance` (PDQ) or exactly (digests, URLs), in
+    /// the given collections only, nearest first.
+    func match(type: SignalType, value: String, maxDistance: Int, in collections: Set<UUID>) -> [(signal: StoredSignal, score: Int)] {
         let found: [(Int, Int)]
         if let digests = digests(type) {
             guard let bytes = Self.bytes(value) else { return [] }
             found = digests.lookup(bytes).map { (Int($0), 0) }
+        } else if type == .url {
+            found = urls.lookup(value, mode: .exact).map { ($0, 0) }
         } else {
-            guard let hash = Hash256(hex: value) else { return [] }
+            // A video's or TMK's value is its identity, not a hash to search by.
+            guard type == .pdq, let hash = Hash256(hex: value) else { return [] }
             found = pdq.search(hash, maxDistance: maxDistance).map { (Int($0.id), $0.distance) }
         }
-        return state.withLock { state in
-            found.compactMap { id, distance in
+        return signals(found, in: collections)
+    }
+
+    /// The signals with these ids, each with its score, that are in `collections`.
+    func signals<Score: Sendable>(_ found: [(Int, Score)], in collections: Set<UUID>) -> [(signal: StoredSignal, score: Score)] {
+        state.withLock { state in
+            found.compactMap { id, score in
                 guard let signal = state.signals[id], collections.contains(signal.collectionID) else { return nil }
-                return (signal, distance)
+                return (signal, score)
             }
         }
     }
 
-    /// The exact-match set a type's values live in; `nil` for PDQ, which the index holds.
+    /// Shared URLs that `url` (a normal form) matches under `mode`.
+    func match(url: String, mode: URLSignalIndex.Mode, in collections: Set<UUID>) -> [StoredSignal] {
+        signals(urls.lookup(url, mode: mode).map { ($0, ()) }, in: collections).map(\.signal).sorted { $0.id < $1.id }
+    }
+
+    /// Shared TMK videos whose level-1 and level-2 scores reach the thresholds.
+    func match(tmk query: TMKFeatures, level1: Float, level2: Float, in collections: Set<UUID>) -> [(signal: StoredSignal, score: (Float, Float))] {
+        let scored = tmk.withLock { stored in
+            stored.compactMap { id, features -> (Int, (Float, Float))? in
+                let first = TMKScore.level1(query, features)
+                guard first >= level1, let second = TMKScore.level2(query, features), second >= level2 else { return nil }
+                return (id, (first, second))
+            }
+        }
+        return signals(scored, in: collections).sorted { $0.score.1 > $1.score.1 }
+    }
+
+    /// The exact-match set a type's values live in; `nil` for the similarity types.
     private func digests(_ type: SignalType) -> DigestSet? {
         switch type {
-        case .pdq: nil
         case .md5: md5
         case .sha256: sha256
+        case .urlMD5: urlMD5
+        case .pdq, .vpdq, .tmk, .url: nil
         }
     }
 
@@ -160,6 +227,7 @@ extension SignalCatalog.State {
     /// `signal` with its labels and contributors sharing storage with equal ones.
     mutating func interned(_ signal: StoredSignal) -> StoredSignal {
         var copy = signal
+        copy.payload = nil
         if let existing = labels.firstIndex(of: signal.labels) {
             copy.labels = labels[existing]
         } else if labels.count < 100_000 {

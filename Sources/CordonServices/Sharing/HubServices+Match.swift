@@ -40,7 +40,7 @@ extension HubServices {
             API.MatchResult.QueryResult(
                 type: type, value: value,
                 matches: catalog.match(type: type, value: value, maxDistance: maxDistance, in: collections).map {
-                    .init(signal: .init($0.signal), distance: $0.distance)
+                    .init(signal: .init($0.signal), distance: $0.score)
                 })
         })
     }

@@ -38,3 +38,25 @@ public struct VPDQFeature: Sendable, Hashable {
         return text
     }
 }
+
+extension VPDQFeature: Codable {
+    enum CodingKeys: String, CodingKey { case frameNumber, quality, hash, timestamp }
+
+    /// `{"frameNumber", "quality", "hash" (hex), "timestamp" (seconds)}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(frameNumber: try container.decode(Int.self, forKey: .frameNumber),
+                  quality: try container.decode(Int.self, forKey: .quality),
+                  hash: try container.decode(PDQHash.self, forKey: .hash),
+                  timestamp: try container.decode(Float.self, forKey: .timestamp))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(frameNumber, forKey: .frameNumber)
+        try container.encode(quality, forKey: .quality)
+        try container.encode(hash, forKey: .hash)
+        // Three decimals, as the reference prints it, not Float's widened digits.
+        try container.encode(Double(Self.threeDecimals(timestamp)) ?? Double(timestamp), forKey: .timestamp)
+    }
+}
