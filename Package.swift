@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "CordonServices",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonOutbound", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ",
+                "CordonDomain", "CordonStore", "CordonOutbound", "HashIndex", "MediaHashing", "MediaDecoding", "PDQ", "VideoFeatures", "VideoHash",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

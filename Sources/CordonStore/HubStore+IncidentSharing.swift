@@ -54,10 +54,13 @@ extension HubStore {
         return receipt
     }
 
-    /// Shares a URL where the content was seen, with what the sharer knows.
+    /// Shares a URL where the content was seen, with what the sharer knows; the URL also
+    /// becomes a URL signal of the incident's collection, so platforms can block the link.
     public func shareURL(_ url: String, platform: UUID?, firstSeenAt: Date?, views: Int?, note: String, in id: UUID,
-                         by caller: Caller, now: Date) async throws -> IncidentURLRecord {
-        try await hub.write([.incidents]) { db in
+                         by caller: Caller, now: Date) async throws -> (IncidentURLRecord, SubmissionReceipt) {
+        let postgres = hub.isPostgres
+        let directory = hub.signalDirectory
+        let (shared, receipt) = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             if let platform {
                 guard try await OrganisationRecord.find(platform, on: db)?.kind == OrganisationKind.platform.rawValue else {
@@ -82,8 +85,15 @@ extension HubStore {
             detail.views = views
             detail.note = note.isEmpty ? nil : note
             try await Self.recordIncidentEvent(.urlShared, of: record, by: caller.organisationID, at: now, detail: detail, on: db)
-            return shared
+            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
+            var labels = SignalLabels()
+            labels.incident = record.title
+            let signal = SignalSubmission(type: .url, value: url, labels: labels)
+            let receipt = try await Self.addSignals([signal], to: record.collectionID, by: caller, now: now, directory: directory, on: db)
+            return (shared, receipt)
         }
+        receipt.commit(to: directory)
+        return (shared, receipt)
     }
 
     /// A shared URL of the incident.
@@ -185,7 +195,8 @@ extension HubStore {
         return IncidentPicture(
             activatedAt: record.activatedAt,
             hashes: signals.compactMap { signal in
-                guard signal.status != SignalStatus.retracted.rawValue, let at = signal.createdAt,
+                // Shared URLs are counted as URLs, not hashes, though they are signals too.
+                guard signal.status != SignalStatus.retracted.rawValue, signal.type != SignalType.url.rawValue, let at = signal.createdAt,
                       let first = StoredSignal.sources(signal.sources).first else { return nil }
                 return .init(at: at, type: signal.type, value: signal.value, organisation: first)
             },

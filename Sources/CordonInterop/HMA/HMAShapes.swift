@@ -56,7 +56,7 @@ public enum HMAShapes {
     }
 
     static func distance(_ match: API.MatchResult.Match, _ type: SignalType) -> String {
-        type == .pdq ? String(match.distance) : "-"
+        type == .pdq ? match.distance.map(String.init) ?? "-" : "-"
     }
 
     /// A bank as `/c/banks` lists it.

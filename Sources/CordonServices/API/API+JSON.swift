@@ -11,12 +11,46 @@ extension API.MatchResult {
         json.raw("{\"results\":[")
         for (q, result) in results.enumerated() {
             if q > 0 { json.raw(",") }
-            json.raw("{\"matches\":[")
+            json.raw("{")
+            if let low = result.lowQualityFrames {
+                json.raw("\"lowQualityFrames\":")
+                json.int(low)
+                json.raw(",")
+            }
+            json.raw("\"matches\":[")
             for (m, match) in result.matches.enumerated() {
                 if m > 0 { json.raw(",") }
-                json.raw("{\"distance\":")
-                json.int(match.distance)
-                json.raw(",\"signal\":")
+                json.raw("{")
+                if let percent = match.comparedMatchPercent {
+                    json.raw("\"comparedMatchPercent\":")
+                    json.double(percent)
+                    json.raw(",")
+                }
+                if let distance = match.distance {
+                    json.raw("\"distance\":")
+                    json.int(distance)
+                    json.raw(",")
+                }
+                if let frame = match.frame {
+                    json.raw("\"frame\":{\"frameNumber\":")
+                    json.int(frame.frameNumber)
+                    json.raw(",\"timestamp\":")
+                    json.double(frame.timestamp)
+                    json.raw("},")
+                }
+                if let level1 = match.level1, let level2 = match.level2 {
+                    json.raw("\"level1\":")
+                    json.double(level1)
+                    json.raw(",\"level2\":")
+                    json.double(level2)
+                    json.raw(",")
+                }
+                if let percent = match.queryMatchPercent {
+                    json.raw("\"queryMatchPercent\":")
+                    json.double(percent)
+                    json.raw(",")
+                }
+                json.raw("\"signal\":")
                 json.signal(match.signal)
                 json.raw("}")
             }

@@ -1,6 +1,7 @@
 import CordonDomain
 import CordonStore
 import Foundation
+import VideoFeatures
 
 
 /// JSON shapes of the `/v1` API.
@@ -125,6 +126,12 @@ public enum API {
         public var contributors: [UUID]
         public var createdAt: Date?
         public var updatedAt: Date?
+        /// A video's frames (`vpdq`), where the answer carries them (not in match answers).
+        public var features: [VPDQFeature]?
+        /// A `.tmk` file, base64.
+        public var tmk: String?
+        public var fileMD5: String?
+        public var fileSHA256: String?
 
         public init(_ signal: StoredSignal) {
             id = signal.id
@@ -138,6 +145,15 @@ public enum API {
             contributors = signal.contributors
             createdAt = signal.createdAt
             updatedAt = signal.updatedAt
+            if let payload = signal.payload {
+                switch signal.type {
+                case .vpdq: features = try? VPDQFeatureList(binary: payload, maxFrames: .max).features
+                case .tmk: tmk = Data(payload).base64EncodedString()
+                default: break
+                }
+            }
+            fileMD5 = signal.fileMD5
+            fileSHA256 = signal.fileSHA256
         }
     }
 
@@ -156,27 +172,61 @@ public enum API {
         public var comment: String?
     }
 
+    /// What to match: hashes, URLs, videos (frames or reference text), TMK files, and how.
     public struct MatchQuery: Decodable, Sendable {
         public struct Hash: Decodable, Sendable {
             public var type: SignalType
+            /// A hash, a URL, or a video's reference text.
             public var value: String
+            public var features: [VPDQFeature]?
+            public var tmk: String?
 
-            public init(type: SignalType, value: String) {
+            public init(type: SignalType, value: String, features: [VPDQFeature]? = nil, tmk: String? = nil) {
                 self.type = type
                 self.value = value
+                self.features = features
+                self.tmk = tmk
+            }
+
+            public init(from decoder: any Decoder) throws {
+                let submission = try SignalSubmission(from: decoder)
+                self.init(type: submission.type, value: submission.value, features: submission.features, tmk: submission.tmk)
             }
         }
         public var hashes: [Hash]
         public var maxDistance: Int?
+        /// Videos: the rule (python-threatexchange's by default) and its thresholds.
+        public var rule: VPDQMatchRule?
+        public var queryMatchPercent: Double?
+        public var comparedMatchPercent: Double?
+        /// Also search video frames with an image, and images with a video's frames.
+        public var acrossMedia: Bool?
+        public var urlMatch: URLMatchMode?
+        /// TMK's level-1 and level-2 thresholds (0.7 each by default).
+        public var tmkLevel1: Double?
+        public var tmkLevel2: Double?
 
-        public init(hashes: [Hash], maxDistance: Int?) {
+        public init(hashes: [Hash], maxDistance: Int? = nil, rule: VPDQMatchRule? = nil, queryMatchPercent: Double? = nil,
+                    comparedMatchPercent: Double? = nil, acrossMedia: Bool? = nil, urlMatch: URLMatchMode? = nil) {
             self.hashes = hashes
             self.maxDistance = maxDistance
+            self.rule = rule
+            self.queryMatchPercent = queryMatchPercent
+            self.comparedMatchPercent = comparedMatchPercent
+            self.acrossMedia = acrossMedia
+            self.urlMatch = urlMatch
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             maxDistance = try container.decodeIfPresent(Int.self, forKey: .maxDistance)
+            rule = try container.decodeIfPresent(VPDQMatchRule.self, forKey: .rule)
+            queryMatchPercent = try container.decodeIfPresent(Double.self, forKey: .queryMatchPercent)
+            comparedMatchPercent = try container.decodeIfPresent(Double.self, forKey: .comparedMatchPercent)
+            acrossMedia = try container.decodeIfPresent(Bool.self, forKey: .acrossMedia)
+            urlMatch = try container.decodeIfPresent(URLMatchMode.self, forKey: .urlMatch)
+            tmkLevel1 = try container.decodeIfPresent(Double.self, forKey: .tmkLevel1)
+            tmkLevel2 = try container.decodeIfPresent(Double.self, forKey: .tmkLevel2)
             if container.contains(.hashes) {
                 hashes = try container.decode([Hash].self, forKey: .hashes)
             } else {
@@ -184,18 +234,54 @@ public enum API {
             }
         }
 
-        public enum Keys: String, CodingKey { case hashes, maxDistance }
+        public enum Keys: String, CodingKey {
+            case hashes, maxDistance, rule, queryMatchPercent, comparedMatchPercent, acrossMedia, urlMatch, tmkLevel1, tmkLevel2
+        }
     }
 
     public struct MatchResult: Codable, Sendable {
         public struct Match: Codable, Sendable {
             public var signal: SignalOut
-            public var distance: Int
+            /// PDQ bits apart (0 for an exact type); for a match across media, of the frame.
+            public var distance: Int?
+            /// A video match: the share of the query's frames near the video's, and of its
+            /// frames near the query's.
+            public var queryMatchPercent: Double?
+            public var comparedMatchPercent: Double?
+            /// Across media: the video frame an image matched, or the query frame that
+            /// matched an image.
+            public var frame: Frame?
+            /// A TMK match's two scores.
+            public var level1: Double?
+            public var level2: Double?
+
+            public init(signal: SignalOut, distance: Int? = nil, queryMatchPercent: Double? = nil, comparedMatchPercent: Double? = nil,
+                        frame: Frame? = nil, level1: Double? = nil, level2: Double? = nil) {
+                self.signal = signal
+                self.distance = distance
+                self.queryMatchPercent = queryMatchPercent
+                self.comparedMatchPercent = comparedMatchPercent
+                self.frame = frame
+                self.level1 = level1
+                self.level2 = level2
+            }
+        }
+        public struct Frame: Codable, Sendable, Hashable {
+            public var frameNumber: Int
+            public var timestamp: Double
+
+            public init(_ feature: VPDQFeature) {
+                frameNumber = feature.frameNumber
+                timestamp = Double(VPDQFeature.threeDecimals(feature.timestamp)) ?? Double(feature.timestamp)
+            }
         }
         public struct QueryResult: Codable, Sendable {
             public var type: SignalType
+            /// The query's value in normal form (a video's: its identity).
             public var value: String
             public var matches: [Match]
+            /// Frames of a video query below the quality threshold: not matched.
+            public var lowQualityFrames: Int?
         }
         public var results: [QueryResult]
     }

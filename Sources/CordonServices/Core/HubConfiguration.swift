@@ -2,6 +2,24 @@ import CordonDomain
 import CordonOutbound
 import CordonStore
 import Foundation
+import VideoFeatures
+
+/// What the hub accepts of videos: frames a signal may carry, and the bounds on decoding
+/// an upload (which runs in a child process, a few at a time per organisation).
+public struct MediaLimits: Sendable {
+    public var maxFramesPerVideo = VPDQFeatureList.defaultMaxFrames
+    /// Uploads decoded at once for one organisation; more wait, up to `queuedPerOrganisation`.
+    public var concurrentDecodesPerOrganisation = 2
+    public var queuedPerOrganisation = 8
+    /// A video upload's bounds: its length, its frame size and the decoder's time.
+    public var maxVideoSeconds: Double = 3 * 3600
+    public var maxVideoPixels = 3840 * 2160
+    public var decodeTimeout: Duration = .seconds(300)
+    /// Frames hashed a second of video (the reference's default is one).
+    public var secondsPerHash: Double = 1
+
+    public init() {}
+}
 
 /// Settings a hub operator may change.
 public struct HubConfiguration: Sendable {
@@ -25,6 +43,8 @@ public struct HubConfiguration: Sendable {
     public var crisis: CrisisRules
     /// How often the hub signs the audit chain's head.
     public var auditCheckpointInterval: Duration = .seconds(60)
+    /// How many frames a video signal may have, and how uploads are decoded.
+    public var media = MediaLimits()
 
     public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),

@@ -1,6 +1,8 @@
 import CordonDomain
 import CordonStore
 import Foundation
+import PDQ
+import VideoFeatures
 
 /// A JSON document built by appending, for responses written by hand.
 struct JSONText {
@@ -63,6 +65,29 @@ struct JSONText {
             raw(",\"createdAt\":")
             string(HubStore.iso(created))
         }
+        if let features = signal.features {
+            raw(",\"features\":[")
+            for (index, feature) in features.enumerated() {
+                raw(index == 0 ? "{\"frameNumber\":" : ",{\"frameNumber\":")
+                int(feature.frameNumber)
+                raw(",\"hash\":")
+                string(feature.hash.hex)
+                raw(",\"quality\":")
+                int(feature.quality)
+                raw(",\"timestamp\":")
+                double(Double(VPDQFeature.threeDecimals(feature.timestamp)) ?? Double(feature.timestamp))
+                raw("}")
+            }
+            raw("]")
+        }
+        if let md5 = signal.fileMD5 {
+            raw(",\"fileMD5\":")
+            string(md5)
+        }
+        if let sha256 = signal.fileSHA256 {
+            raw(",\"fileSHA256\":")
+            string(sha256)
+        }
         raw(",\"id\":")
         int(signal.id)
         if let item = signal.item {
@@ -83,6 +108,10 @@ struct JSONText {
         }
         raw("},\"status\":")
         string(signal.status.rawValue)
+        if let tmk = signal.tmk {
+            raw(",\"tmk\":")
+            string(tmk)
+        }
         raw(",\"type\":")
         string(signal.type.rawValue)
         if let updated = signal.updatedAt {

@@ -173,7 +173,7 @@ final class SignalCatalog: Sendable {
     }
 
     /// Shared URLs that `url` (a normal form) matches under `mode`.
-    func match(url: String, mode: URLSignalIndex.Mode, in collections: Set<UUID>) -> [StoredSignal] {
+    func match(url: String, mode: URLMatchMode, in collections: Set<UUID>) -> [StoredSignal] {
         signals(urls.lookup(url, mode: mode).map { ($0, ()) }, in: collections).map(\.signal).sorted { $0.id < $1.id }
     }
 

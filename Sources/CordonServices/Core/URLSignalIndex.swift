@@ -2,21 +2,9 @@ import CordonDomain
 import Foundation
 import Synchronization
 
-/// URL signals by their normal form, for the three ways a platform blocks links: the
-/// same URL, any URL on the same host, or any URL under the same path. The scheme does not
-/// count (the same page is shared as http and https).
+/// URL signals by their normal form, for the three ways a platform blocks links
+/// (``URLMatchMode``).
 final class URLSignalIndex: Sendable {
-    /// How a query URL is compared with the shared ones.
-    enum Mode: String, Sendable, CaseIterable, Codable {
-        /// The same URL (normal form, without the scheme).
-        case exact
-        /// The shared URL's host is the query's (exactly: a shared URL on a subdomain
-        /// never blocks its parent, nor the reverse).
-        case host
-        /// The query is at or under the shared URL's path (`/a/` covers `/a/b`).
-        case prefix
-    }
-
     private struct State {
         /// Normal form without the scheme → signal ids.
         var byAddress: [String: Set<Int>] = [:]
@@ -45,7 +33,7 @@ final class URLSignalIndex: Sendable {
     }
 
     /// The ids of the shared URLs `url` (a normal form) matches under `mode`.
-    func lookup(_ url: String, mode: Mode) -> [Int] {
+    func lookup(_ url: String, mode: URLMatchMode) -> [Int] {
         guard let (address, host) = Self.parts(url) else { return [] }
         return state.withLock { state in
             switch mode {

@@ -2,8 +2,8 @@ import CordonDomain
 import CordonStore
 import Foundation
 
-/// What members share during an active incident: hashes (matchable at once), URLs (which
-/// become referrals in one step), match counts and notes.
+/// What members share during an active incident: hashes (matchable at once), URLs (URL
+/// signals of the incident's collection, and referrals in one step), match counts and notes.
 extension HubServices {
     public func contributeHashes(_ submission: API.Submission, to id: UUID, by caller: Caller) async throws -> API.SubmissionResult {
         _ = try await authorisedIncident(.contributeToIncident, id, caller)
@@ -20,10 +20,11 @@ extension HubServices {
         if let views = command.views, views < 0 { throw ServiceError.invalid("views", "views is a count: 0 or more") }
         let note = try Validation.note(command.note, field: "note")
         let firstSeen = try command.firstSeenAt.map { try Validation.date($0, field: "firstSeenAt") }
-        let record = try await storeCall {
+        let (record, receipt) = try await storeCall {
             try await store.shareURL(url.normalised, platform: command.platform, firstSeenAt: firstSeen, views: command.views,
                                      note: note, in: id, by: caller, now: now())
         }
+        try await signalsChanged(receipt.changes)
         incidentsChanged()
         return API.SharedURLOut(record, state: "shared")
     }

@@ -4,6 +4,7 @@ import Foundation
 import MediaDecoding
 import MediaHashing
 import PDQ
+import VideoFeatures
 
 /// Matching hashes, or an uploaded image hashed here and never stored, against the
 /// caller's collections, from memory.
@@ -15,34 +16,81 @@ extension HubServices {
         guard (1...1000).contains(query.hashes.count) else {
             throw ServiceError.invalid("hashes", "send 1 to 1,000 hashes per request; got \(query.hashes.count)")
         }
-        let maxDistance = query.maxDistance ?? configuration.defaultMaxDistance
-        guard (0...configuration.maxDistanceCap).contains(maxDistance) else {
-            throw ServiceError.invalid("maxDistance", "maxDistance is 0 to \(configuration.maxDistanceCap); got \(maxDistance)")
-        }
-        var normalised: [(SignalType, String)] = []
+        let options = try MatchOptions(query, configuration)
+        var queries: [SignalSubmission] = []
         for (index, hash) in query.hashes.enumerated() {
             do {
-                normalised.append((hash.type, try hash.type.normalise(hash.value)))
+                queries.append(try SignalSubmission(type: hash.type, value: hash.value, features: hash.features, tmk: hash.tmk)
+                    .validated(maxFrames: configuration.media.maxFramesPerVideo))
             } catch {
-                throw ServiceError.invalid(query.hashes.count == 1 ? "value" : "hashes[\(index)].value", error.message)
+                throw ServiceError.invalid(query.hashes.count == 1 ? error.field : "hashes[\(index)].\(error.field)", error.message)
             }
         }
+        let collections = try await matchableCollections(incident: incident, caller)
+        return API.MatchResult(results: queries.map { match($0, options, in: collections) })
+    }
+
+    /// The collections a caller's match searches: all it belongs to but drills, or one
+    /// incident's (or drill's).
+    private func matchableCollections(incident: UUID?, _ caller: Caller) async throws -> Set<UUID> {
         let memberships = access.memberships(of: caller.organisationID)
-        var collections = Set(memberships.keys).subtracting(access.drillCollections)
-        if let incident {
-            let record = try await authorisedIncident(.readIncident, incident, caller)
-            guard memberships[record.collectionID] != nil else {
-                throw ServiceError.notFound("incident", "your organisation is not a member of incident \(incident)'s collection yet")
-            }
-            collections = [record.collectionID]
+        guard let incident else { return Set(memberships.keys).subtracting(access.drillCollections) }
+        let record = try await authorisedIncident(.readIncident, incident, caller)
+        guard memberships[record.collectionID] != nil else {
+            throw ServiceError.notFound("incident", "your organisation is not a member of incident \(incident)'s collection yet")
         }
-        return API.MatchResult(results: normalised.map { type, value in
-            API.MatchResult.QueryResult(
-                type: type, value: value,
-                matches: catalog.match(type: type, value: value, maxDistance: maxDistance, in: collections).map {
-                    .init(signal: .init($0.signal), distance: $0.score)
-                })
-        })
+        return [record.collectionID]
+    }
+
+    /// One validated query against the catalog.
+    private func match(_ query: SignalSubmission, _ options: MatchOptions, in collections: Set<UUID>) -> API.MatchResult.QueryResult {
+        var result = API.MatchResult.QueryResult(type: query.type, value: query.value, matches: [])
+        switch query.type {
+        case .vpdq:
+            let features = (try? VPDQFeatureList(binary: query.payload ?? [], maxFrames: .max).features) ?? []
+            result.lowQualityFrames = features.filter { $0.quality < options.rule.qualityThreshold }.count
+            result.matches = videoMatches(features, options, in: collections)
+        case .tmk:
+            guard let payload = query.payload, let features = try? TMKFeatures(bytes: payload) else { break }
+            result.matches = catalog.match(tmk: features, level1: options.tmkLevel1, level2: options.tmkLevel2, in: collections).map {
+                .init(signal: .init($0.signal), level1: Double($0.score.0), level2: Double($0.score.1))
+            }
+        case .url:
+            result.matches = catalog.match(url: query.value, mode: options.urlMatch, in: collections).map { .init(signal: .init($0), distance: 0) }
+        case .pdq, .md5, .sha256, .urlMD5:
+            result.matches = catalog.match(type: query.type, value: query.value, maxDistance: options.maxDistance, in: collections).map {
+                .init(signal: .init($0.signal), distance: $0.score)
+            }
+            if options.acrossMedia, query.type == .pdq, let hash = PDQHash(hex: query.value) {
+                let frames = catalog.videos.frames(near: hash, maxDistance: options.maxDistance)
+                result.matches += catalog.signals(frames.compactMap { hit in Int(hit.key).map { ($0, hit) } }, in: collections).map {
+                    .init(signal: .init($0.signal), distance: $0.score.distance, frame: .init($0.score.feature))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Shared videos a query video matches under the options' rule, best first; across
+    /// media, also images near any of its frames (each with the nearest frame).
+    private func videoMatches(_ features: [VPDQFeature], _ options: MatchOptions, in collections: Set<UUID>) -> [API.MatchResult.Match] {
+        let found = catalog.videos.matches(for: features, rule: options.rule, minimumQueryPercent: options.queryMatchPercent,
+                                           minimumComparedPercent: options.comparedMatchPercent)
+        var matches: [API.MatchResult.Match] = catalog.signals(found.compactMap { key, match in Int(key).map { ($0, match) } }, in: collections)
+            .sorted { ($0.score.queryPercent, $0.score.comparedPercent, -$0.signal.id) > ($1.score.queryPercent, $1.score.comparedPercent, -$1.signal.id) }
+            .map { .init(signal: .init($0.signal), queryMatchPercent: $0.score.queryPercent, comparedMatchPercent: $0.score.comparedPercent) }
+        guard options.acrossMedia else { return matches }
+        var images: [Int: (signal: StoredSignal, distance: Int, frame: VPDQFeature)] = [:]
+        for frame in options.rule.filtered(features) {
+            for hit in catalog.match(type: .pdq, value: frame.hash.hex, maxDistance: options.rule.maxDistance, in: collections)
+            where images[hit.signal.id].map({ hit.score < $0.distance }) ?? true {
+                images[hit.signal.id] = (hit.signal, hit.score, frame)
+            }
+        }
+        matches += images.values.sorted { ($0.distance, $0.signal.id) < ($1.distance, $1.signal.id) }.map {
+            .init(signal: .init($0.signal), distance: $0.distance, frame: .init($0.frame))
+        }
+        return matches
     }
 
     /// Matches an uploaded image by its PDQ, MD5 and SHA-256.
@@ -62,5 +110,41 @@ extension HubServices {
         } catch {
             throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image: \(error.message)")
         }
+    }
+}
+
+/// A match request's settings, checked against the hub's bounds.
+struct MatchOptions {
+    var maxDistance: Int
+    var rule: VPDQMatchRule
+    var queryMatchPercent: Double?
+    var comparedMatchPercent: Double?
+    var acrossMedia: Bool
+    var urlMatch: URLMatchMode
+    var tmkLevel1: Float
+    var tmkLevel2: Float
+
+    init(_ query: API.MatchQuery, _ configuration: HubConfiguration) throws {
+        maxDistance = query.maxDistance ?? configuration.defaultMaxDistance
+        guard (0...configuration.maxDistanceCap).contains(maxDistance) else {
+            throw ServiceError.invalid("maxDistance", "maxDistance is 0 to \(configuration.maxDistanceCap); got \(maxDistance)")
+        }
+        rule = query.rule ?? .threatExchange
+        for (field, percent) in [("queryMatchPercent", query.queryMatchPercent), ("comparedMatchPercent", query.comparedMatchPercent)] {
+            if let percent, !(0...100).contains(percent) {
+                throw ServiceError.invalid(field, "\(field) is 0 to 100; got \(percent)")
+            }
+        }
+        queryMatchPercent = query.queryMatchPercent
+        comparedMatchPercent = query.comparedMatchPercent
+        acrossMedia = query.acrossMedia ?? false
+        urlMatch = query.urlMatch ?? .exact
+        for (field, score) in [("tmkLevel1", query.tmkLevel1), ("tmkLevel2", query.tmkLevel2)] {
+            if let score, !(-1...1).contains(score) {
+                throw ServiceError.invalid(field, "\(field) is a score from -1 to 1; got \(score)")
+            }
+        }
+        tmkLevel1 = Float(query.tmkLevel1 ?? 0.7)
+        tmkLevel2 = Float(query.tmkLevel2 ?? 0.7)
     }
 }

@@ -59,7 +59,7 @@ extension HubServices {
         var problems: [ServiceError.Item] = []
         for (index, submission) in body.signals.enumerated() {
             do {
-                valid.append(try submission.validated())
+                valid.append(try submission.validated(maxFrames: configuration.media.maxFramesPerVideo))
             } catch {
                 let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
                 problems.append(.init(index: index, field: field, message: error.message))
