@@ -126,6 +126,11 @@ import Testing
                     "firstSeenAt": "2026-11-23T10:20:00Z", "note": "re-upload, cropped"])
                 #expect(shared.status == 201)
                 let urlID = try #require(shared.object["id"] as? Int)
+                // The shared URL is now a URL signal of the incident: platforms can block the link.
+                let link = try await c.call(.post, "/v1/match?incident=\(id)", key: d.betaKey,
+                                            json: ["type": "url", "value": "http://video.example.net/watch?utm_source=x&v=halle"])
+                let blocked = (link.object["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]]
+                #expect(blocked?.count == 1 && ((blocked?.first?["signal"] as? [String: Any])?["labels"] as? [String: Any])?["incident"] != nil)
                 #expect(try await c.call(.post, "/v1/incidents/\(id)/urls", key: d.betaKey, json: ["url": "not a url"]).status == 400)
                 let referral = try await c.call(.post, "/v1/incidents/\(id)/urls/\(urlID)/referral", key: d.unitKey,
                                                 json: ["statement": "Perpetrator's livestream of the attack"])

@@ -180,6 +180,9 @@ public enum API {
             public var value: String
             public var features: [VPDQFeature]?
             public var tmk: String?
+            /// Checked like a submission's, though matching goes by the features.
+            public var fileMD5: String?
+            public var fileSHA256: String?
 
             public init(type: SignalType, value: String, features: [VPDQFeature]? = nil, tmk: String? = nil) {
                 self.type = type
@@ -191,6 +194,13 @@ public enum API {
             public init(from decoder: any Decoder) throws {
                 let submission = try SignalSubmission(from: decoder)
                 self.init(type: submission.type, value: submission.value, features: submission.features, tmk: submission.tmk)
+                fileMD5 = submission.fileMD5
+                fileSHA256 = submission.fileSHA256
+            }
+
+            /// The query as a submission, for one validation of both.
+            var submission: SignalSubmission {
+                SignalSubmission(type: type, value: value, features: features, tmk: tmk, fileMD5: fileMD5, fileSHA256: fileSHA256)
             }
         }
         public var hashes: [Hash]

@@ -20,8 +20,7 @@ extension HubServices {
         var queries: [SignalSubmission] = []
         for (index, hash) in query.hashes.enumerated() {
             do {
-                queries.append(try SignalSubmission(type: hash.type, value: hash.value, features: hash.features, tmk: hash.tmk)
-                    .validated(maxFrames: configuration.media.maxFramesPerVideo))
+                queries.append(try hash.submission.validated(maxFrames: configuration.media.maxFramesPerVideo))
             } catch {
                 throw ServiceError.invalid(query.hashes.count == 1 ? error.field : "hashes[\(index)].\(error.field)", error.message)
             }
