@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "CordonHubTests",
             dependencies: [
-                "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonInterop", "PDQ", "MediaDecoding", "CordonTestSupport",
+                "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonInterop", "PDQ", "VideoFeatures", "MediaDecoding", "CordonTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -94,13 +94,14 @@ public final class VPDQIndex: Sendable {
     }
 
     /// The frames near one image hash: which video, which of its frames, how near; the
-    /// nearest frame of each video only, nearest first.
+    /// nearest (then first) frame of each video only, nearest first.
     public func frames(near hash: PDQHash, maxDistance: Int) -> [VPDQFrameMatch] {
         let found = index.search(Hash256(hash), maxDistance: maxDistance)
         var best: [UInt64: (frame: Int, distance: Int)] = [:]
         for match in found {
             let slot = match.id >> 32, frame = Int(match.id & 0xffff_ffff)
-            if let known = best[slot], known.distance <= match.distance { continue }
+            // The nearest frame; of equally near ones, the first.
+            if let known = best[slot], (known.distance, known.frame) <= (match.distance, frame) { continue }
             best[slot] = (frame, match.distance)
         }
         return state.withLock { state in

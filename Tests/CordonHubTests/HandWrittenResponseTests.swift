@@ -3,6 +3,8 @@ import CordonDomain
 @testable import CordonServices
 import CordonStore
 import Foundation
+import PDQ
+import VideoFeatures
 import Testing
 
 /// The match and submission answers are written by hand (``JSONText``); each must be the
@@ -19,6 +21,15 @@ import Testing
     static let bare = StoredSignal(id: 7, collectionID: UUID(), type: .md5, value: String(repeating: "0f", count: 16),
                                    contributors: [UUID()])
 
+    /// A video with its frames and file digests, and a TMK file.
+    static let video = StoredSignal(
+        id: 9, collectionID: UUID(), type: .vpdq, value: String(repeating: "cd", count: 32), contributors: [UUID()],
+        payload: try! VPDQFeatureList([VPDQFeature(frameNumber: 0, quality: 100, hash: PDQHash(words: (1, 2, 3, 4)), timestamp: 0),
+                                       VPDQFeature(frameNumber: 30, quality: 49, hash: PDQHash(words: (5, 6, 7, 8)), timestamp: 1.2345)]).binary,
+        fileMD5: String(repeating: "1", count: 32), fileSHA256: String(repeating: "2", count: 64))
+    static let tmk = StoredSignal(id: 10, collectionID: UUID(), type: .tmk, value: String(repeating: "ef", count: 32),
+                                  contributors: [UUID()], payload: Array("TMK1 bytes/with+base64".utf8))
+
     static func sameDocument(_ ours: [UInt8], _ value: some Encodable) throws -> Bool {
         let theirs = try JSONSerialization.jsonObject(with: try HubRequestContext.encoder.encode(value)) as? NSDictionary
         return try theirs != nil && JSONSerialization.jsonObject(with: Data(ours)) as? NSDictionary == theirs
@@ -29,6 +40,11 @@ import Testing
         let result = API.MatchResult(results: [
             .init(type: .pdq, value: full.value, matches: [.init(signal: .init(full), distance: 3), .init(signal: .init(bare), distance: 0)]),
             .init(type: .md5, value: bare.value, matches: []),
+            .init(type: .vpdq, value: Self.video.value, matches: [
+                .init(signal: .init(Self.video), queryMatchPercent: 87.5, comparedMatchPercent: 100),
+                .init(signal: .init(full), distance: 4, frame: .init(VPDQFeature(frameNumber: 30, quality: 80, hash: PDQHash(words: (0, 0, 0, 0)), timestamp: 1.2345))),
+            ], lowQualityFrames: 1),
+            .init(type: .tmk, value: Self.tmk.value, matches: [.init(signal: .init(Self.tmk), level1: 0.9, level2: 0.812345)]),
         ])
         #expect(try Self.sameDocument(result.json(), result))
     }
@@ -37,6 +53,8 @@ import Testing
         let full = API.SubmissionResult(results: [
             .init(outcome: .created, id: Self.full.id, signal: .init(Self.full)),
             .init(outcome: .sourceAdded, id: Self.bare.id, signal: .init(Self.bare)),
+            .init(outcome: .created, id: Self.video.id, signal: .init(Self.video)),
+            .init(outcome: .created, id: Self.tmk.id, signal: .init(Self.tmk)),
         ])
         let minimal = API.SubmissionResult(results: [.init(outcome: .unchanged, id: 1, signal: nil), .init(outcome: .created, id: 2, signal: nil)])
         #expect(try Self.sameDocument(full.json(), full))
