@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "CordonHub",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonServices", "CordonInterop", "PDQ", "MediaHashing",
+                "CordonDomain", "CordonStore", "CordonServices", "CordonInterop", "PDQ", "MediaHashing", "VideoFeatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

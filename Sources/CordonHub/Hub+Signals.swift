@@ -33,6 +33,13 @@ extension Hub {
         v1.post("collections/:id/signals") { request, context in
             let caller = try context.requireCaller(.submitSignals, services)
             let collection = try Self.uuidParameter(context, "id", field: "collection")
+            if UploadFile.isMedia(request) {
+                let template = try Self.uploadTemplate(request)
+                let result = try await UploadFile.receive(request, limit: UploadFile.limit(request, context: context, media: services.configuration.media)) { path in
+                    try await services.submit(uploadAt: path, as: template, to: collection, by: caller)
+                }
+                return EditedResponse(status: .created, response: result)
+            }
             let body = try await request.decodeJSON(API.Submission.self, context: context)
             // `Prefer: return=minimal` (RFC 7240): outcomes and ids only, for bulk loaders
             // that need no echo of what they sent.

@@ -14,6 +14,7 @@ extension ServiceError: HTTPResponseError {
         case .conflict, .duplicate, .held: .conflict
         case .tooLarge: .contentTooLarge
         case .undecodable: .unprocessableContent
+        case .busy: .tooManyRequests
         default: .badRequest
         }
     }

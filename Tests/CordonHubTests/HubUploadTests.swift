@@ -1,7 +1,9 @@
 import CordonDomain
 import CordonHub
 import CordonServices
+import CordonStore
 import CordonTestSupport
+import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -41,6 +43,69 @@ import Testing
             ) { response in Int(response.status.code) }
             #expect(notImage == 422)
         }
+    }
+}
+
+extension HubUploadTests {
+    /// Posts `bytes` as `contentType` to `uri`; the status and the JSON answer.
+    static func upload(_ c: HubClient, _ uri: String, key: String, _ bytes: [UInt8], contentType: String) async throws -> (Int, [String: Any]) {
+        try await c.client.execute(
+            uri: uri, method: .post, headers: [.authorization: "Bearer \(key)", .contentType: contentType], body: ByteBuffer(bytes: bytes)
+        ) { response in
+            (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+        }
+    }
+
+    @Test(.enabled(if: TestVideos.available, "needs Debian's ffmpeg (scripts/install-deps.sh)"))
+    func anUploadedVideoIsSharedAndAReEncodedCopyMatchesItNothingKept() async throws {
+        let f = try await HubFixture.make()
+        let folder = f.folder
+        let original = try TestVideos.make("original.mp4", in: folder, input: [
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "6", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-f", "mp4"])
+        let copy = try TestVideos.make("copy.avi", in: folder, input: [
+            "-i", original, "-vf", "scale=240:180", "-c:v", "mpeg4", "-q:v", "6", "-f", "avi"])
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: original)))
+        let uploads = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-uploads").path
+        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? [])
+        try await f.withServer { c in
+            let uri = "/v1/collections/\(f.collection)/signals?category=incitement&entity=Group%20X&item=clip-1"
+            let (status, shared) = try await Self.upload(c, uri, key: f.adminKey, bytes, contentType: "video/mp4")
+            #expect(status == 201, "\(shared)")
+            let signal = try #require((shared["results"] as? [[String: Any]])?.first?["signal"] as? [String: Any])
+            #expect(signal["type"] as? String == "vpdq" && (signal["features"] as? [Any])?.count == 6 && signal["item"] as? String == "clip-1")
+            #expect(signal["fileSHA256"] as? String == SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            #expect((signal["labels"] as? [String: Any])?["entity"] as? String == "Group X")
+            // The same file again is the same signal.
+            let (_, again) = try await Self.upload(c, uri, key: f.adminKey, bytes, contentType: "application/octet-stream")
+            #expect((again["results"] as? [[String: Any]])?.first?["outcome"] as? String == "unchanged")
+
+            let copyBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: copy)))
+            let (matchStatus, matched) = try await Self.upload(c, "/v1/match", key: f.adminKey, copyBytes, contentType: "video/x-msvideo")
+            #expect(matchStatus == 200)
+            let results = try #require(matched["results"] as? [[String: Any]])
+            #expect(results.map { $0["type"] as? String } == ["vpdq", "md5", "sha256"])
+            let video = try #require((results[0]["matches"] as? [[String: Any]])?.first)
+            #expect((video["queryMatchPercent"] as? Double ?? 0) >= 80 && (video["signal"] as? [String: Any])?["id"] as? Int == signal["id"] as? Int)
+            // The same file matches by its digest too.
+            let (_, exact) = try await Self.upload(c, "/v1/match", key: f.adminKey, bytes, contentType: "video/mp4")
+            #expect(((exact["results"] as? [[String: Any]])?[0]["matches"] as? [Any])?.count == 1)
+
+            // A truncated video and a file that is nothing are refused, naming the body; nothing is stored.
+            let (truncated, refusal) = try await Self.upload(c, uri, key: f.adminKey, Array(bytes.prefix(bytes.count / 3)), contentType: "video/mp4")
+            #expect([422, 413].contains(truncated) && (refusal["error"] as? [String: Any])?["field"] as? String == "body", "\(truncated) \(refusal)")
+            let (noise, _) = try await Self.upload(c, uri, key: f.adminKey, Array(repeating: 7, count: 5000), contentType: "video/mp4")
+            #expect(noise == 422)
+            let (empty, emptyRefusal) = try await Self.upload(c, uri, key: f.adminKey, [], contentType: "video/mp4")
+            #expect(empty == 400 && (emptyRefusal["error"] as? [String: Any])?["field"] as? String == "body")
+            #expect(try await f.store.signalCount() == 1)
+            // A flat grey image has no detail to hash: refused to share, reported when matched.
+            let flat = PNGWriter.rgb(width: 64, height: 64, pixels: [UInt8](repeating: 128, count: 64 * 64 * 3))
+            #expect(try await Self.upload(c, uri, key: f.adminKey, flat, contentType: "image/png").0 == 422)
+            let (_, flatMatch) = try await Self.upload(c, "/v1/match", key: f.adminKey, flat, contentType: "image/png")
+            #expect(((flatMatch["results"] as? [[String: Any]])?.first?["quality"] as? Int ?? 100) < 50)
+        }
+        // The uploads were deleted once hashed.
+        #expect(Set((try? FileManager.default.contentsOfDirectory(atPath: uploads)) ?? []).subtracting(before).isEmpty)
     }
 }
 

@@ -54,7 +54,12 @@ extension API.MatchResult {
                 json.signal(match.signal)
                 json.raw("}")
             }
-            json.raw("],\"type\":")
+            json.raw("]")
+            if let quality = result.quality {
+                json.raw(",\"quality\":")
+                json.int(quality)
+            }
+            json.raw(",\"type\":")
             json.string(result.type.rawValue)
             json.raw(",\"value\":")
             json.string(result.value)

@@ -292,6 +292,9 @@ public enum API {
             public var matches: [Match]
             /// Frames of a video query below the quality threshold: not matched.
             public var lowQualityFrames: Int?
+            /// An uploaded image's PDQ quality; under 50 its PDQ is not matched (it would
+            /// match noise), though its digests are.
+            public var quality: Int?
         }
         public var results: [QueryResult]
     }

@@ -8,6 +8,8 @@ import VideoFeatures
 /// an upload (which runs in a child process, a few at a time per organisation).
 public struct MediaLimits: Sendable {
     public var maxFramesPerVideo = VPDQFeatureList.defaultMaxFrames
+    /// The largest video upload, in bytes (images have the API's 16 MiB).
+    public var maxUploadBytes = 1 << 30
     /// Uploads decoded at once for one organisation; more wait, up to `queuedPerOrganisation`.
     public var concurrentDecodesPerOrganisation = 2
     public var queuedPerOrganisation = 8

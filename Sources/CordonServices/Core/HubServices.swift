@@ -24,11 +24,15 @@ public struct HubServices: Sendable {
     let incidentEvents = EventSignal()
     /// Wakes the webhook sender when deliveries were queued.
     let deliveries = EventSignal()
+    /// Bounds how many uploads each organisation has decoding at once.
+    let uploads: UploadGate
 
     /// Opens the services over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
         self.store = store
         self.configuration = configuration
+        uploads = UploadGate(concurrent: configuration.media.concurrentDecodesPerOrganisation,
+                             queued: configuration.media.queuedPerOrganisation)
         access = AccessCache(store: store)
         try await access.reload()
         let catalog = catalog

@@ -30,6 +30,8 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let tooLarge = Code(rawValue: "too-large")
         /// The upload is not media that can be decoded.
         public static let undecodable = Code(rawValue: "undecodable")
+        /// Too much at once from this caller: send it again later.
+        public static let busy = Code(rawValue: "busy")
     }
 
     public var code: Code

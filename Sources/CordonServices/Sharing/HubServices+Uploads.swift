@@ -1,0 +1,112 @@
+import CordonDomain
+import Crypto
+import Foundation
+import MediaDecoding
+import MediaHashing
+import NIOPosix
+import PDQ
+import VideoHash
+
+/// What an uploaded file hashed to: an image's PDQ and digests, or a video's frames and
+/// the file's digests.
+public enum UploadHashes: Sendable {
+    case image(MediaHashRecord)
+    case video(features: [VPDQFeature], md5: String, sha256: String)
+}
+
+/// Images and videos uploaded to the hub, hashed here and never kept: the surface writes
+/// the upload to a private temporary file and deletes it when the call returns. Videos are
+/// decoded by `ffmpeg` in a child process with bounds on size, frames and time, off the
+/// threads that serve requests, a few at a time per organisation (``UploadGate``).
+extension HubServices {
+    /// Hashes the file at `path`: a video when its first bytes are a video container's,
+    /// else an image.
+    public func hash(uploadAt path: String, by caller: Caller) async throws -> UploadHashes {
+        try authorise(.match, caller)
+        let media = configuration.media
+        return try await uploads.run(for: caller.organisationID) {
+            try await NIOThreadPool.singleton.runIfActive {
+                guard MediaFileCollector.isVideo(path) else {
+                    let record: MediaHashRecord
+                    do throws(MediaHashFailure) {
+                        record = try MediaHasher(options: HashOptions(digests: true)).hash(fileAt: path)
+                    } catch {
+                        throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image or video: \(error.reason)")
+                    }
+                    return .image(record)
+                }
+                let limits = VideoLimits(maxSide: 8192, maxPixels: media.maxVideoPixels,
+                                         maxFrames: Int(media.maxVideoSeconds * 120), timeout: Double(media.decodeTimeout.components.seconds))
+                let video: VPDQVideo
+                do throws(VideoDecodingError) {
+                    video = try VPDQHasher(secondsPerHash: media.secondsPerHash, decoder: VideoDecoder(limits: limits)).hash(path: path)
+                } catch {
+                    let code: ServiceError.Code = error.code == .tooLarge ? .tooLarge : .undecodable
+                    throw ServiceError(code, field: "body", message: "the video cannot be hashed: \(error.message.replacingOccurrences(of: path, with: "upload"))")
+                }
+                let duration = Double(video.info.frameCount ?? 0) / max(video.info.frameRate, 1)
+                guard duration <= media.maxVideoSeconds else {
+                    throw ServiceError(.tooLarge, field: "body", message: "the video is \(Int(duration)) s long; the hub takes up to \(Int(media.maxVideoSeconds)) s")
+                }
+                let (md5, sha256) = try Self.digests(ofFileAt: path)
+                return .video(features: video.features, md5: md5, sha256: sha256)
+            }
+        }
+    }
+
+    /// Matches an uploaded image (PDQ, MD5, SHA-256) or video (its frames, and the file's
+    /// MD5 and SHA-256 against video digests) with the query's settings.
+    public func match(uploadAt path: String, settings: API.MatchQuery, incident: UUID? = nil, by caller: Caller) async throws -> API.MatchResult {
+        var query = settings
+        switch try await hash(uploadAt: path, by: caller) {
+        case .image(let record):
+            query.hashes = [.init(type: .pdq, value: record.pdq.hash.hex)]
+            if let md5 = record.md5 { query.hashes.append(.init(type: .md5, value: md5)) }
+            if let sha256 = record.sha256 { query.hashes.append(.init(type: .sha256, value: sha256)) }
+            var result = try await match(query, incident: incident, by: caller)
+            // An image with too little detail has a hash that matches noise: reported, not matched.
+            result.results[0].quality = record.pdq.quality
+            if record.pdq.quality < PDQResult.lowQualityThreshold { result.results[0].matches = [] }
+            return result
+        case .video(let features, let md5, let sha256):
+            query.hashes = [.init(type: .vpdq, value: "", features: features), .init(type: .md5, value: md5), .init(type: .sha256, value: sha256)]
+            return try await match(query, incident: incident, by: caller)
+        }
+    }
+
+    /// Shares an uploaded image (as its PDQ) or video (as its frames, with the file's
+    /// digests) in a collection, with the submission's labels, item and confidence.
+    public func submit(uploadAt path: String, as template: SignalSubmission, to collection: UUID,
+                       by caller: Caller) async throws -> API.SubmissionResult {
+        try authoriseCollection(.submitSignals, collection, caller)
+        var submission = template
+        switch try await hash(uploadAt: path, by: caller) {
+        case .image(let record):
+            guard record.pdq.quality >= PDQResult.lowQualityThreshold else {
+                throw ServiceError(.undecodable, field: "body", message: "the image's PDQ quality is \(record.pdq.quality), under \(PDQResult.lowQualityThreshold): its hash would match unrelated images; share a clearer copy or its MD5")
+            }
+            submission.type = .pdq
+            submission.value = record.pdq.hash.hex
+        case .video(let features, let md5, let sha256):
+            submission.type = .vpdq
+            submission.features = features
+            submission.fileMD5 = md5
+            submission.fileSHA256 = sha256
+        }
+        return try await submit(API.Submission(signals: [submission], isBulk: false), to: collection, by: caller)
+    }
+
+    /// The file's MD5 and SHA-256, read in 1 MiB pieces.
+    static func digests(ofFileAt path: String) throws -> (md5: String, sha256: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ServiceError(.undecodable, field: "body", message: "the upload could not be read back")
+        }
+        defer { try? handle.close() }
+        var md5 = Insecure.MD5(), sha256 = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            md5.update(data: chunk)
+            sha256.update(data: chunk)
+        }
+        return (md5.finalize().map { String(format: "%02x", $0) }.joined(), sha256.finalize().hex)
+    }
+}
