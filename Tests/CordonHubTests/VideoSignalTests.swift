@@ -1,6 +1,7 @@
 import CordonDomain
 import CordonServices
 import CordonStore
+import CordonTestSupport
 import Foundation
 import HTTPTypes
 import PDQ
@@ -203,6 +204,36 @@ import Testing
             #expect(try await found("https://cdn.video.example.net/other", "host").isEmpty)
             let md5 = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "url_md5", "value": String(repeating: "D", count: 32)])
             #expect(((md5.object["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test(.enabled(if: SharedVectors.sharedRoot != nil, "needs ../shared/vectors/tmk beside the clone"))
+    func tmkFilesAreSharedAndMatchedByBothLevels() async throws {
+        let folder = try #require(SharedVectors.sharedRoot).appendingPathComponent("vectors/tmk/sample-hashes")
+        @Sendable func tmk(_ name: String) throws -> [UInt8] { try [UInt8](Data(contentsOf: folder.appendingPathComponent(name))) }
+        let f = try await HubFixture.make()
+        try await f.withServer { c in
+            let uri = "/v1/collections/\(f.collection)/signals"
+            let chair = try await c.call(.post, uri, key: f.adminKey, json: ["type": "tmk", "tmk": Data(try tmk("chair-19-sd-bar.tmk")).base64EncodedString()])
+            #expect(chair.status == 201)
+            let chairID = (chair.object["results"] as? [[String: Any]])?.first?["id"] as? Int
+            // Uploaded as the file itself.
+            let (uploaded, _) = try await HubUploadTests.upload(c, uri, key: f.adminKey, try tmk("doorknob-hd-no-bar.tmk"), contentType: "application/octet-stream")
+            #expect(uploaded == 201)
+            let query = Data(try tmk("chair-22-sd-grey-bar.tmk")).base64EncodedString()
+            let matched = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "tmk", "tmk": query])
+            let matches = try #require((matched.object["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])
+            // The reference's scores for this pair: 0.953346 and 0.962158; the doorknob's (0.18) are under 0.7.
+            #expect(matches.count == 1 && (matches.first?["signal"] as? [String: Any])?["id"] as? Int == chairID)
+            #expect(String(format: "%.6f", matches.first?["level1"] as? Double ?? 0) == "0.953346")
+            #expect(String(format: "%.6f", matches.first?["level2"] as? Double ?? 0) == "0.962158")
+            let strict = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "tmk", "tmk": query, "tmkLevel2": 0.97])
+            #expect(((strict.object["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.isEmpty == true)
+            let (matchStatus, byUpload) = try await HubUploadTests.upload(c, "/v1/match", key: f.adminKey, try tmk("chair-22-sd-grey-bar.tmk"), contentType: "application/octet-stream")
+            #expect(matchStatus == 200 && ((byUpload["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1)
+            let (truncated, _) = try await HubUploadTests.upload(c, uri, key: f.adminKey, Array(try tmk("chair-19-sd-bar.tmk").prefix(1000)), contentType: "application/octet-stream")
+            #expect(truncated == 422)
+            #expect(try await f.store.signalCount() == 2)
         }
     }
 }

@@ -59,6 +59,20 @@ extension RealProcessTests {
             }
             #expect(delays.allSatisfy { $0 < .seconds(1) }, "\(delays)")
 
+            // A video shared through A is matchable on B within a second, every time.
+            var videoDelays: [Duration] = []
+            for _ in 0..<5 {
+                let frames = (0..<60).map { ["frameNumber": $0 * 30, "quality": 100, "hash": Self.randomHash(), "timestamp": Double($0)] as [String: Any] }
+                let submitted = try await a.call("POST", "/v1/collections/\(collectionID)/signals", key: key, json: ["type": "vpdq", "features": frames])
+                #expect(submitted.status == 201)
+                let delay = try await Self.timeUntil {
+                    let reply = try await b.call("POST", "/v1/match", key: key, json: ["type": "vpdq", "features": frames])
+                    return (((reply.body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1
+                }
+                videoDelays.append(try #require(delay, "a video never matched on the second replica"))
+            }
+            #expect(videoDelays.allSatisfy { $0 < .seconds(1) }, "\(videoDelays)")
+
             // Retracted through B: A stops matching it within a second.
             let signalID = try #require((((try await b.call("POST", "/v1/match", key: key, json: ["type": "pdq", "value": hashes[0]]).body
                 as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int

@@ -7,11 +7,12 @@ import NIOPosix
 import PDQ
 import VideoHash
 
-/// What an uploaded file hashed to: an image's PDQ and digests, or a video's frames and
-/// the file's digests.
+/// What an uploaded file hashed to: an image's PDQ and digests, a video's frames and the
+/// file's digests, or a `.tmk` file (already a hash: read, not decoded).
 public enum UploadHashes: Sendable {
     case image(MediaHashRecord)
     case video(features: [VPDQFeature], md5: String, sha256: String)
+    case tmk([UInt8])
 }
 
 /// Images and videos uploaded to the hub, hashed here and never kept: the surface writes
@@ -19,10 +20,24 @@ public enum UploadHashes: Sendable {
 /// decoded by `ffmpeg` in a child process with bounds on size, frames and time, off the
 /// threads that serve requests, a few at a time per organisation (``UploadGate``).
 extension HubServices {
-    /// Hashes the file at `path`: a video when its first bytes are a video container's,
-    /// else an image.
+    /// Hashes the file at `path`: a `.tmk` file as itself, a video when its first bytes
+    /// are a video container's, else an image.
     public func hash(uploadAt path: String, by caller: Caller) async throws -> UploadHashes {
         try authorise(.match, caller)
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            if try handle.read(upToCount: 8) == Data("TMK1FVEC".utf8) {
+                try handle.seek(toOffset: 0)
+                // A TMK+PDQF file of 256 dimensions is about 0.5 MiB; nothing real is 64 MiB.
+                let bytes = try handle.read(upToCount: 64 << 20) ?? Data()
+                do {
+                    _ = try TMKFeatures(bytes: Array(bytes), name: "the upload")
+                } catch {
+                    throw ServiceError(.undecodable, field: "body", message: error.message)
+                }
+                return .tmk(Array(bytes))
+            }
+        }
         let media = configuration.media
         return try await uploads.run(for: caller.organisationID) {
             try await NIOThreadPool.singleton.runIfActive {
@@ -71,6 +86,9 @@ extension HubServices {
         case .video(let features, let md5, let sha256):
             query.hashes = [.init(type: .vpdq, value: "", features: features), .init(type: .md5, value: md5), .init(type: .sha256, value: sha256)]
             return try await match(query, incident: incident, by: caller)
+        case .tmk(let bytes):
+            query.hashes = [.init(type: .tmk, value: "", tmk: Data(bytes).base64EncodedString())]
+            return try await match(query, incident: incident, by: caller)
         }
     }
 
@@ -92,6 +110,9 @@ extension HubServices {
             submission.features = features
             submission.fileMD5 = md5
             submission.fileSHA256 = sha256
+        case .tmk(let bytes):
+            submission.type = .tmk
+            submission.tmk = Data(bytes).base64EncodedString()
         }
         return try await submit(API.Submission(signals: [submission], isBulk: false), to: collection, by: caller)
     }
