@@ -14,21 +14,24 @@ public struct ParallelHasher: Sendable {
 
     /// One result per path, in the order of `paths`.
     public func hash(_ paths: [String]) -> AsyncStream<Result<MediaHashRecord, MediaHashFailure>> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: Result<MediaHashRecord, MediaHashFailure>.self, bufferingPolicy: .unbounded)
-        let hasher = self.hasher, jobs = self.jobs
+        let hasher = self.hasher
+        return Self.ordered(paths, jobs: jobs) { path in Result { () throws(MediaHashFailure) in try hasher.hash(fileAt: path) } }
+    }
+
+    /// `work` on each path, `jobs` at a time on Dispatch's threads, the results handed back
+    /// in the order of `paths` (so a parallel run's output is a sequential run's).
+    public static func ordered<T: Sendable>(_ paths: [String], jobs: Int, _ work: @escaping @Sendable (String) -> T) -> AsyncStream<T> {
+        let (stream, continuation) = AsyncStream.makeStream(of: T.self, bufferingPolicy: .unbounded)
         let task = Task {
-            await withTaskGroup(of: (Int, Result<MediaHashRecord, MediaHashFailure>).self) { group in
+            await withTaskGroup(of: (Int, T).self) { group in
                 var next = 0, emitted = 0
-                var ready: [Int: Result<MediaHashRecord, MediaHashFailure>] = [:]
+                var ready: [Int: T] = [:]
                 func start() {
                     let index = next, path = paths[index]
-                    group.addTask {
-                        (index, await Self.onDispatchThread { Result { () throws(MediaHashFailure) in try hasher.hash(fileAt: path) } })
-                    }
+                    group.addTask { (index, await Self.onDispatchThread { work(path) }) }
                     next += 1
                 }
-                while next < min(jobs, paths.count) { start() }
+                while next < min(max(1, jobs), paths.count) { start() }
                 for await (index, result) in group {
                     ready[index] = result
                     while let result = ready.removeValue(forKey: emitted) {

@@ -32,6 +32,13 @@ final class ProgressBar {
         if enabled { draw() }
     }
 
+    /// A result line on stdout, with the bar (on stderr) out of its way.
+    func output(_ text: String) {
+        if enabled { FileHandle.standardError.write("\r\u{1B}[K") }
+        FileHandle.standardOutput.write(text + "\n")
+        if enabled { draw() }
+    }
+
     func finish() {
         if enabled { FileHandle.standardError.write("\r\u{1B}[K") }
     }

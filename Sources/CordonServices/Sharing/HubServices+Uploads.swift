@@ -1,5 +1,4 @@
 import CordonDomain
-import Crypto
 import Foundation
 import MediaDecoding
 import MediaHashing
@@ -63,8 +62,13 @@ extension HubServices {
                 guard duration <= media.maxVideoSeconds else {
                     throw ServiceError(.tooLarge, field: "body", message: "the video is \(Int(duration)) s long; the hub takes up to \(Int(media.maxVideoSeconds)) s")
                 }
-                let (md5, sha256) = try Self.digests(ofFileAt: path)
-                return .video(features: video.features, md5: md5, sha256: sha256)
+                let digests: FileDigests
+                do throws(MediaHashFailure) {
+                    digests = try FileDigests(fileAt: path)
+                } catch {
+                    throw ServiceError(.undecodable, field: "body", message: "the upload could not be read back: \(error.reason)")
+                }
+                return .video(features: video.features, md5: digests.md5, sha256: digests.sha256)
             }
         }
     }
@@ -115,19 +119,5 @@ extension HubServices {
             submission.tmk = Data(bytes).base64EncodedString()
         }
         return try await submit(API.Submission(signals: [submission], isBulk: false), to: collection, by: caller)
-    }
-
-    /// The file's MD5 and SHA-256, read in 1 MiB pieces.
-    static func digests(ofFileAt path: String) throws -> (md5: String, sha256: String) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ServiceError(.undecodable, field: "body", message: "the upload could not be read back")
-        }
-        defer { try? handle.close() }
-        var md5 = Insecure.MD5(), sha256 = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            md5.update(data: chunk)
-            sha256.update(data: chunk)
-        }
-        return (md5.finalize().map { String(format: "%02x", $0) }.joined(), sha256.finalize().hex)
     }
 }
