@@ -24,6 +24,10 @@ final class SignalCatalog: Sendable {
     private let tmk = Mutex<[Int: TMKFeatures]>([:])
     private let state = Mutex(State())
     private let compacting = Atomic(false)
+    /// When changes were last applied (``ContinuousClock`` nanoseconds since start-up).
+    private let lastApplied = Atomic<Int64>(0)
+    private static let clock = ContinuousClock()
+    private static let epoch = clock.now
 
     fileprivate struct State {
         var signals: [Int: StoredSignal] = [:]
@@ -36,6 +40,9 @@ final class SignalCatalog: Sendable {
     func reserve(_ count: Int) {
         state.withLock { $0.signals.reserveCapacity(count) }
     }
+
+    /// Index entries (image hashes, video frames) not yet folded into the search tables.
+    var pendingChanges: Int { pdq.pendingChanges + videos.pendingChanges }
 
     /// How many signals can match.
     var count: Int { state.withLock { $0.signals.count } }
@@ -121,7 +128,23 @@ final class SignalCatalog: Sendable {
             }
             pdq.insert(contentsOf: inserts)
         }
+        lastApplied.store(Self.nanoseconds(), ordering: .relaxed)
         compactWhenDue()
+    }
+
+    /// Folds whatever is pending into the search tables once no change has come for a
+    /// second: after a bulk load the last changes (up to a sixteenth of the index) would
+    /// otherwise be scanned by every search until the next burst. Called by the
+    /// synchroniser's once-a-second tick.
+    func compactWhenIdle() {
+        guard pdq.pendingChanges > 0 || videos.pendingChanges > 0,
+              Self.nanoseconds() - lastApplied.load(ordering: .relaxed) > 1_000_000_000 else { return }
+        startCompaction(images: pdq.pendingChanges > 0, videos: videos.pendingChanges > 0)
+    }
+
+    private static func nanoseconds() -> Int64 {
+        let elapsed = (clock.now - epoch).components
+        return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
     }
 
     /// Starts folding pending changes into the index's tables, on a thread of its own,
@@ -131,6 +154,11 @@ final class SignalCatalog: Sendable {
     private func compactWhenDue() {
         let imagesDue = pdq.pendingChanges > max(Self.compactionThreshold, pdq.storedEntries / 16)
         let videosDue = videos.pendingChanges > max(Self.compactionThreshold, videos.storedFrames / 16)
+        startCompaction(images: imagesDue, videos: videosDue)
+    }
+
+    /// Compacts the named indexes on a thread of their own, unless a compaction is running.
+    private func startCompaction(images imagesDue: Bool, videos videosDue: Bool) {
         guard imagesDue || videosDue,
               compacting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// Keeps one hub process in step with writes made through the others: on PostgreSQL it
 /// listens for their notifications and catches up at once (well within a second; every
 /// topic is re-read whenever listening starts, so nothing sent before is missed). A timer
-/// also catches up with signals and reloads keys and memberships (cheap: small tables). Keys made by
+/// also catches up with signals and reloads keys and memberships (cheap: small tables), and
+/// lets the match index fold in what a burst of writes left pending. Keys made by
 /// `cordon admin` beside a server are found on first use (``AccessCache``).
 struct HubSynchroniser: Service {
     let services: HubServices
@@ -26,6 +27,7 @@ struct HubSynchroniser: Service {
                     // Access too: a lost notification must not leave a revoked key working.
                     await refresh(.signals)
                     await refresh(.access)
+                    services.catalog.compactWhenIdle()
                 }
             }
             try? await gracefulShutdown()
