@@ -167,7 +167,9 @@ let package = Package(
         .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
         .testTarget(name: "VideoFeaturesTests", dependencies: ["VideoFeatures", "PDQ"], swiftSettings: strict),
-        .testTarget(name: "VideoHashTests", dependencies: ["VideoHash", "MediaDecoding", "PDQ", "CordonTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VideoHashTests", dependencies: ["VideoHash", "MediaDecoding", "PDQ", "CordonTestSupport"],
+            exclude: ["reference_vpdq.py"], swiftSettings: strict),
         .testTarget(
             name: "CordonStoreTests",
             dependencies: [

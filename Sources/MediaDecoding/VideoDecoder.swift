@@ -4,15 +4,24 @@ import Foundation
 /// decoder output order, colour conversion and any resizing by swscale's area filter, as
 /// the vPDQ reference does). A separate process: a file that makes the decoder crash or
 /// hang takes down only that process, and the timeout kills it.
+///
+/// Frames are what the vPDQ reference decodes, not what a player shows: the display
+/// matrix's rotation is not applied (unless `applyRotation`), colours are converted with
+/// swscale's default BT.601 coefficients whatever the stream is tagged, and when the video
+/// is not the file's first stream the frames the decoder holds at the end are dropped, as
+/// the reference (which then never flushes its decoder) drops them.
 public struct VideoDecoder: Sendable {
     public var limits: VideoLimits
     public var ffmpeg: String
     public var ffprobe: String
+    /// Turn frames as the display matrix says (what a player shows; the reference does not).
+    public var applyRotation: Bool
 
-    public init(limits: VideoLimits = .default, ffmpeg: String = "ffmpeg", ffprobe: String = "ffprobe") {
+    public init(limits: VideoLimits = .default, ffmpeg: String = "ffmpeg", ffprobe: String = "ffprobe", applyRotation: Bool = false) {
         self.limits = limits
         self.ffmpeg = ffmpeg
         self.ffprobe = ffprobe
+        self.applyRotation = applyRotation
     }
 
     /// The first video stream's size, frame rate (average, else the stream's base rate)
@@ -22,7 +31,8 @@ public struct VideoDecoder: Sendable {
         guard let size else { throw VideoDecodingError(.unreadable, "\(path): cannot read the file") }
         guard size > 0 else { throw VideoDecodingError(.empty, "\(path): the file is empty") }
         let output = try run(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries",
-                                       "stream=width,height,avg_frame_rate,r_frame_rate,nb_frames", "-of", "json", path],
+                                       "stream=index,width,height,avg_frame_rate,r_frame_rate,nb_frames,has_b_frames,pix_fmt:stream_side_data=rotation",
+                                       "-of", "json", path],
                              timeout: limits.timeout, path: path)
         guard output.status == 0 else {
             throw VideoDecodingError(.corrupt, "\(path): not a readable video (\(Self.firstLine(output.stderr)))")
@@ -42,7 +52,20 @@ public struct VideoDecoder: Sendable {
         if let frames, frames > limits.maxFrames {
             throw VideoDecodingError(.tooLarge, "\(path): \(frames) frames is over the limit of \(limits.maxFrames)")
         }
-        return VideoInfo(width: width, height: height, frameRate: rate, frameCount: frames)
+        var info = VideoInfo(width: width, height: height, frameRate: rate, frameCount: frames)
+        info.pixelFormat = stream["pix_fmt"] as? String ?? ""
+        info.rotation = ((stream["side_data_list"] as? [[String: Any]])?.compactMap { $0["rotation"] as? Int }.first ?? 0)
+        if applyRotation, abs(info.rotation) % 180 == 90 { (info.width, info.height) = (info.height, info.width) }
+        // The reference flushes its decoder only when the video is stream 0 (see above).
+        let delay = stream["has_b_frames"] as? Int ?? 0
+        if let index = stream["index"] as? Int, index != 0, delay > 0 {
+            let counted = try run(ffprobe, ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries",
+                                            "stream=nb_read_packets", "-of", "csv=p=0", path], timeout: limits.timeout, path: path)
+            if let packets = Int(String(decoding: counted.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+                info.referenceFrames = max(0, packets - delay)
+            }
+        }
+        return info
     }
 
     /// Calls `body` with the number and RGB24 pixels (`width` x `height`, or the requested
@@ -55,11 +78,14 @@ public struct VideoDecoder: Sendable {
     ) throws {
         let (width, height) = size ?? (info.width, info.height)
         let step = max(1, step)
-        var arguments = ["-nostdin", "-v", "error", "-threads", "1", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough",
-                         "-sws_flags", "area", "-pix_fmt", "rgb24"]
-        if step > 1 { arguments += ["-vf", "select=not(mod(n\\,\(step)))"] }
-        if size != nil { arguments += ["-s", "\(width)x\(height)"] }
-        arguments += ["-f", "rawvideo", "pipe:1"]
+        var arguments = ["-nostdin", "-v", "error", "-threads", "1"] + (applyRotation ? [] : ["-noautorotate"])
+        arguments += ["-i", path, "-map", "0:v:0", "-fps_mode", "passthrough"]
+        // One explicit swscale step, as the reference's: area filter, BT.601, the range
+        // the pixel format implies (not the stream's tags), straight to RGB24.
+        let range = info.pixelFormat.hasPrefix("yuvj") ? "pc" : info.pixelFormat.hasPrefix("yuv") || info.pixelFormat.hasPrefix("nv") ? "tv" : "auto"
+        var filters = step > 1 ? ["select=not(mod(n\\,\(step)))"] : []
+        filters.append("scale=\(width):\(height):flags=area:in_color_matrix=bt601:in_range=\(range),format=rgb24")
+        arguments += ["-vf", filters.joined(separator: ","), "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"]
         let decoder = try DecoderProcess(ffmpeg, arguments, timeout: limits.timeout, path: path)
         let process = decoder.process
         defer { decoder.watchdog.cancel() }
@@ -86,7 +112,9 @@ public struct VideoDecoder: Sendable {
                 kill(process.processIdentifier, SIGKILL)
                 throw VideoDecodingError(.tooLarge, "\(path): more than \(limits.maxFrames) frames; raise the limit if the video is genuine")
             }
-            try buffer.withUnsafeBufferPointer { try body(number * step, $0) }
+            if number * step < info.referenceFrames ?? .max {
+                try buffer.withUnsafeBufferPointer { try body(number * step, $0) }
+            }
             number += 1
         }
         process.waitUntilExit()
@@ -128,10 +156,25 @@ public struct VideoDecoder: Sendable {
     }
 }
 
-/// What `ffprobe` says of a video's first stream.
+/// What `ffprobe` says of a video's first video stream.
 public struct VideoInfo: Sendable, Hashable {
+    /// The decoded picture's size (turned, when the decoder applies the rotation).
     public var width: Int
     public var height: Int
     public var frameRate: Double
     public var frameCount: Int?
+    /// The decoder's pixel format (`yuv420p`, `yuvj422p`, …).
+    public var pixelFormat = ""
+    /// The display matrix's rotation in degrees (0 when there is none).
+    public var rotation = 0
+    /// How many frames the reference hashes, when it hashes fewer than the decoder gives
+    /// (the video is not the file's first stream and the codec reorders frames).
+    public var referenceFrames: Int?
+
+    public init(width: Int, height: Int, frameRate: Double, frameCount: Int?) {
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.frameCount = frameCount
+    }
 }

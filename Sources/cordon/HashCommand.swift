@@ -55,6 +55,9 @@ struct HashCommand: AsyncParsableCommand {
     @Option(help: "Videos: refuse those with more frames than this.")
     var maxFrames: Int = VideoLimits.default.maxFrames
 
+    @Flag(help: "Videos: turn frames as the display matrix says, as players do (the reference does not).")
+    var applyRotation = false
+
     @Option(help: "Videos: seconds one video may take to decode before it is stopped.")
     var videoTimeout: Double = VideoLimits.default.timeout
 
@@ -124,7 +127,7 @@ extension HashCommand {
         var limits = VideoLimits.default
         limits.maxFrames = maxFrames
         limits.timeout = videoTimeout
-        let hasher = VPDQHasher(secondsPerHash: secondsPerHash, downsample: videoSize, decoder: VideoDecoder(limits: limits))
+        let hasher = VPDQHasher(secondsPerHash: secondsPerHash, downsample: videoSize, decoder: VideoDecoder(limits: limits, applyRotation: applyRotation))
         var failures = 0
         for path in videos {
             do {
