@@ -110,8 +110,15 @@ def agreement(cordon_port, key, anchor_port, queries, sample=200):
     return same / sample
 
 
-def replica_delays(cordon, trials=100):
-    """Milliseconds from a submission through replica A until replica B matches it."""
+def random_pdq():
+    """A signal to share and the query that finds it: one random PDQ hash."""
+    body = {"type": "pdq", "value": os.urandom(32).hex()}
+    return body, body
+
+
+def replica_delays(cordon, trials=100, signal=random_pdq):
+    """Milliseconds from a submission through replica A until replica B matches it;
+    `signal()` gives each trial's submission and match query."""
     root = tempfile.mkdtemp(prefix="cordon-bench-pg-")
     shutil.chown(root, "postgres", "postgres")
     port = free_port()
@@ -137,12 +144,12 @@ def replica_delays(cordon, trials=100):
         time.sleep(1.5)  # the membership reaches the second replica
         delays = []
         for trial in range(trials):
-            value = os.urandom(32).hex()
+            submission, query = signal()
             start = time.monotonic()
-            status, _ = request(ports[0], "POST", f"/v1/collections/{collection}/signals", key, {"type": "pdq", "value": value})
+            status, _ = request(ports[0], "POST", f"/v1/collections/{collection}/signals", key, submission)
             assert status == 201, status
             while time.monotonic() - start < 5:
-                reply = request(ports[1], "POST", "/v1/match", key, {"type": "pdq", "value": value})[1]
+                reply = request(ports[1], "POST", "/v1/match", key, query)[1]
                 if reply["results"][0]["matches"]:
                     break
                 time.sleep(0.002)

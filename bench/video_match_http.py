@@ -7,6 +7,9 @@ The server is stopped when it ends; every loop is bounded. Last line: one JSON o
 import argparse, http.client, json, os, re, socket, subprocess, sys, tempfile, time
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hub_bench  # noqa: E402  (its throwaway PostgreSQL and two replicas)
+
 BATCH = 250
 
 
@@ -62,6 +65,7 @@ def main():
     parser.add_argument("--upload", help="a video to upload to POST /v1/match, end to end")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="cordon-video-bench-")
+    figures = {}
     database = "sqlite:" + os.path.join(folder, "hub.sqlite")
     out = subprocess.run([args.cordon, "admin", "create-organisation", "--database", database, "--name", "Bench",
                           "--kind", "platform"], check=True, capture_output=True, text=True).stdout
@@ -111,7 +115,7 @@ def main():
         with open(args.matches, "w") as f:
             f.write("\n".join(lines) + "\n")
         latencies.sort()
-        figures = {"qps_1c": len(queries) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
+        figures |= {"qps_1c": len(queries) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,
                    "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
                    "ingest_s": ingest, "ingest_videos_per_s": len(ids) / ingest, "server_rss_mb": rss_mb(server.pid)}
         if args.upload:
@@ -127,7 +131,6 @@ def main():
             figures["upload_s"] = min(times)
             figures["upload_bytes"] = len(video)
             figures["upload_matched"] = len(answer["results"][0]["matches"]) == 1
-        print(json.dumps(figures))
     finally:
         server.terminate()
         try:
@@ -135,6 +138,17 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         subprocess.run(["rm", "-rf", folder])
+    log("replicas: 100 videos shared through one, timed until the other matches them…")
+    delays = sorted(hub_bench.replica_delays(args.cordon, 100, random_video))
+    figures["replica_p50_ms"] = delays[len(delays) // 2]
+    figures["replica_p99_ms"] = delays[min(len(delays) - 1, int(len(delays) * 0.99))]
+    print(json.dumps(figures))
+
+
+def random_video():
+    """A random 60-frame video to share, and the same frames as the query."""
+    frames = [{"frameNumber": i, "quality": 100, "hash": os.urandom(32).hex(), "timestamp": float(i)} for i in range(60)]
+    return {"type": "vpdq", "features": frames}, {"type": "vpdq", "features": frames}
 
 
 if __name__ == "__main__":
