@@ -164,7 +164,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
-        .testTarget(name: "HashIndexTests", dependencies: ["HashIndex"], swiftSettings: strict),
+        .testTarget(name: "HashIndexTests", dependencies: ["HashIndex", "CordonTestSupport"], swiftSettings: strict),
         .testTarget(name: "CordonDomainTests", dependencies: ["CordonDomain"], swiftSettings: strict),
         .testTarget(name: "VideoFeaturesTests", dependencies: ["VideoFeatures", "PDQ"], swiftSettings: strict),
         .testTarget(
@@ -188,7 +188,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CordonInteropTests",
-            dependencies: ["CordonInterop", "CordonDomain", "CordonServices", "CordonStore"], swiftSettings: strict),
+            dependencies: ["CordonInterop", "CordonDomain", "CordonServices", "CordonStore", "VideoFeatures"], swiftSettings: strict),
         .testTarget(
             name: "CordonOutboundTests",
             dependencies: [

@@ -41,8 +41,14 @@ public struct VPDQFeatureList: Sendable, Hashable {
         self.features = canonical
     }
 
-    /// Reads the reference's text: one `frameNumber,quality,hash,timestamp` line a frame.
+    /// Reads the reference's text: one `frameNumber,quality,hash,timestamp` line a frame;
+    /// or python-threatexchange's signal string, a JSON list of `"hash,quality,timestamp"`
+    /// (frames numbered in order: it keeps no frame numbers).
     public init(text: some StringProtocol, maxFrames: Int = defaultMaxFrames) throws(VPDQFeatureError) {
+        if text.first == "[" {
+            try self.init(pytxSignal: String(text), maxFrames: maxFrames)
+            return
+        }
         var features: [VPDQFeature] = []
         for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
             let trimmed = line.trimmingCharacters(in: " \t\r")
@@ -52,6 +58,25 @@ public struct VPDQFeatureList: Sendable, Hashable {
                                        "line \(index + 1) is not frameNumber,quality,hash,timestamp (a 64-hex-digit PDQ hash): \(trimmed.prefix(80))")
             }
             features.append(feature)
+            guard features.count <= maxFrames else { break }
+        }
+        try self.init(features, maxFrames: maxFrames)
+    }
+
+    private init(pytxSignal text: String, maxFrames: Int) throws(VPDQFeatureError) {
+        let items = text.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: true)
+            .map { $0.trimmingCharacters(in: " \t\r\n\"") }
+        // Three fields a frame: hash, quality, timestamp.
+        guard text.last == "]", items.count % 3 == 0 else {
+            throw VPDQFeatureError(frame: nil, field: nil, "not python-threatexchange's vPDQ form: a JSON list of \"hash,quality,timestamp\" strings")
+        }
+        var features: [VPDQFeature] = []
+        for frame in 0..<items.count / 3 {
+            let parts = items[frame * 3..<frame * 3 + 3].map(String.init)
+            guard let hash = PDQHash(hex: parts[0]), let quality = Int(parts[1]), let time = Float(parts[2]) else {
+                throw VPDQFeatureError(frame: frame, field: nil, "frame \(frame) is not \"hash,quality,timestamp\": \(parts.joined(separator: ",").prefix(80))")
+            }
+            features.append(VPDQFeature(frameNumber: frame, quality: quality, hash: hash, timestamp: time))
             guard features.count <= maxFrames else { break }
         }
         try self.init(features, maxFrames: maxFrames)

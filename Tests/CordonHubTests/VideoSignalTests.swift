@@ -13,7 +13,7 @@ import Testing
 @Suite struct VideoSignalTests {
     /// A made-up video: `count` frames of random PDQ hashes, one a second.
     static func video(_ count: Int = 60, seed: UInt64) -> [(frame: Int, quality: Int, hash: PDQHash, time: Double)] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix(seed: seed)
         return (0..<count).map { i in
             (i * 25, 100, PDQHash(words: (generator.next(), generator.next(), generator.next(), generator.next())), Double(i))
         }
@@ -24,7 +24,7 @@ import Testing
     static func nearCopy(of video: [(frame: Int, quality: Int, hash: PDQHash, time: Double)], flips: Int = 12)
         -> [(frame: Int, quality: Int, hash: PDQHash, time: Double)]
     {
-        var generator = SeededGenerator(seed: 99)
+        var generator = SplitMix(seed: 99)
         var copy: [(frame: Int, quality: Int, hash: PDQHash, time: Double)] = []
         for (i, frame) in video.enumerated() where i % 10 != 5 {
             var hash = frame.hash
@@ -235,19 +235,6 @@ import Testing
             #expect(truncated == 422)
             #expect(try await f.store.signalCount() == 2)
         }
-    }
-}
-
-/// SplitMix64: the same made-up hashes on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -2,6 +2,7 @@ import CordonDomain
 import CordonInterop
 import Foundation
 import Testing
+import VideoFeatures
 
 /// Hash-list files in and out: every format round-trips what it can carry, and a bad
 /// line is refused with its position and reason, never silently dropped.
@@ -42,6 +43,18 @@ import Testing
         #expect(read.refused.map(\.position) == [3, 4, 5])
         #expect(read.refused[0].reason.contains("unknown signal type 'photodna'"))
         #expect(read.refused[1].reason.contains("64 hex digits"))
+    }
+
+    @Test func listsCarryVideosURLsAndTMK() throws {
+        let frames = (0..<3).map { "\"\(String(repeating: String($0), count: 64)),100,\($0).0\"" }
+        let text = "vpdq [\(frames.joined(separator: ", "))]\nurl HTTPS://Example.ORG/a?utm_source=x\nurl_md5 \(Self.md5)\n"
+            + "vpdq [\"xyz,100,0.0\"]\ntmk VE1LMQ==\n"
+        let read = try HashListReader(format: .pytxFile).read(Data(text.utf8))
+        #expect(read.entries.map(\.type) == [.vpdq, .url, .urlMD5])
+        #expect(read.entries[1].value == "https://example.org/a")
+        let video = try read.entries[0].submission.validated()
+        #expect(video.payload.map { try? VPDQFeatureList(binary: $0).features.map(\.frameNumber) } == [0, 1, 2])
+        #expect(read.refused.map(\.position) == [4, 5], "\(read.refused)")
     }
 
     @Test func csvReadsPytxsDatasetColumnsAndRefusesBadCells() throws {

@@ -1,19 +1,8 @@
 import Foundation
+import CordonTestSupport
 import Testing
 
 @testable import HashIndex
-
-/// A seeded generator, so every failure reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension Hash256 {
     static func random(using rng: inout SplitMix) -> Hash256 {
@@ -71,7 +60,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
 
     @Test(arguments: [0, 1, 31, 32, 64])
     func exactOnRandomData(radius: Int) {
-        var rng = SplitMix(state: UInt64(radius) + 1)
+        var rng = SplitMix(seed: UInt64(radius) + 1)
         let hashes = (0..<40_000).map { _ in Hash256.random(using: &rng) }
         let ids = (0..<UInt64(hashes.count)).map { $0 * 7 + 3 }
         let index = HashIndex(ids: ids, hashes: hashes)
@@ -86,7 +75,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 
     @Test func exactOnClusteredNearDuplicates() {
-        var rng = SplitMix(state: 99)
+        var rng = SplitMix(seed: 99)
         let hashes = clustered(count: 80_000, using: &rng)
         let ids = (0..<UInt64(hashes.count)).map { $0 }
         let index = HashIndex(ids: ids, hashes: hashes)
@@ -105,7 +94,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     /// exactly the same entries: the sketch only drops candidates that cannot match.
     @Test(arguments: [0, 15, 31, 40, 64])
     func sketchesDropOnlyNonMatches(_ radius: Int) {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix(seed: 7)
         let hashes = clustered(count: 40_000, using: &rng)
         let ids = (0..<UInt64(hashes.count)).map { $0 * 3 }
         let sketched = MultiIndexTables(ids: ids, hashes: hashes)
@@ -124,7 +113,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
 
     @Test(arguments: [0, 31, 32, 128, 256])
     func exactOnAdversarialData(radius: Int) {
-        var rng = SplitMix(state: 5)
+        var rng = SplitMix(seed: 5)
         let zero = Hash256(0, 0, 0, 0), ones = Hash256(.max, .max, .max, .max)
         // Many identical hashes pile into one bucket of every table.
         var hashes = [Hash256](repeating: zero, count: 3000) + [Hash256](repeating: ones, count: 3000)
@@ -143,7 +132,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 
     @Test func insertRemoveAndCompactStayExact() {
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix(seed: 11)
         var hashes = clustered(count: 20_000, using: &rng)
         var ids = (0..<UInt64(hashes.count)).map { $0 }
         let index = HashIndex(ids: ids, hashes: hashes)
@@ -178,7 +167,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 
     @Test func searchesDuringWritesSeeConsistentSnapshots() async {
-        var rng = SplitMix(state: 21)
+        var rng = SplitMix(seed: 21)
         let base = (0..<30_000).map { _ in Hash256.random(using: &rng) }
         let index = HashIndex(ids: (0..<UInt64(base.count)).map { $0 }, hashes: base)
         let target = base[123]
@@ -208,7 +197,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 
     @Test func batchSearchEqualsOneByOne() async {
-        var rng = SplitMix(state: 31)
+        var rng = SplitMix(seed: 31)
         let hashes = clustered(count: 30_000, using: &rng)
         let index = HashIndex(ids: (0..<UInt64(hashes.count)).map { $0 }, hashes: hashes)
         let queries = (0..<300).map { hashes[$0 * 97].flipping($0 % 32, using: &rng) }
@@ -217,7 +206,7 @@ func clustered(count: Int, using rng: inout SplitMix) -> [Hash256] {
     }
 
     @Test func snapshotRoundTrips() throws {
-        var rng = SplitMix(state: 41)
+        var rng = SplitMix(seed: 41)
         let hashes = clustered(count: 10_000, using: &rng)
         let index = HashIndex(ids: (0..<UInt64(hashes.count)).map { $0 + 5 }, hashes: hashes)
         index.insert(Hash256(1, 2, 3, 4), id: 77)

@@ -10,19 +10,20 @@ import VideoHash
 /// matrix, audio before video, B-frames flushed at the end, variable frame rate, 10-bit,
 /// 4:4:4, full-range and BT.709 tags, interlacing, VP9, HEVC, MPEG-4, MJPEG, FFV1 grey,
 /// odd sizes), hashed by `VPDQHasher` and by the PyPI `vpdq` package (Meta's C++, compiled
-/// in a throwaway venv): the same lines, every frame and one a second.
+/// in a throwaway venv): the same lines, every frame and one a second. Small and short,
+/// encoded at the fastest settings: the suite runs beside timing-bound tests.
 @Suite(.enabled(if: TestVideos.available, "needs Debian's ffmpeg (scripts/install-deps.sh)"), .serialized)
 struct ReferenceCorpusTests {
-    static let source = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3"]
-    static let tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=3"]
+    static let source = ["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25:duration=2"]
+    static let tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
 
     /// Name → ffmpeg arguments (inputs and encoding), all made from the test pattern.
     static let corpus: [(String, [String])] = [
         ("bframes.mp4", source + ["-pix_fmt", "yuv420p", "-c:v", "libx264", "-bf", "3", "-g", "12"]),
         ("audio-first.mp4", source + tone + ["-map", "1:a", "-map", "0:v", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-bf", "3", "-c:a", "aac"]),
         ("audio-first-mpeg4.avi", source + tone + ["-map", "1:a", "-map", "0:v", "-c:v", "mpeg4", "-bf", "2", "-q:v", "5", "-c:a", "mp2"]),
-        ("audio-first-hevc.mkv", source + tone + ["-map", "1:a", "-map", "0:v", "-c:v", "libx265", "-x265-params", "log-level=error", "-c:a", "aac"]),
-        ("vfr.mkv", ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4,setpts='if(lt(N,30),N,N*2)/25/TB'",
+        ("audio-first-hevc.mkv", source + tone + ["-map", "1:a", "-map", "0:v", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-c:a", "aac"]),
+        ("vfr.mkv", ["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25:duration=3,setpts='if(lt(N,30),N,N*2)/25/TB'",
                      "-fps_mode", "vfr", "-pix_fmt", "yuv420p", "-c:v", "libx264"]),
         ("10-bit.mp4", source + ["-pix_fmt", "yuv420p10le", "-c:v", "libx264"]),
         ("444.mp4", source + ["-pix_fmt", "yuv444p", "-c:v", "libx264"]),
@@ -30,12 +31,12 @@ struct ReferenceCorpusTests {
         ("full-range-tag.mp4", source + ["-pix_fmt", "yuv420p", "-color_range", "pc", "-c:v", "libx264"]),
         ("yuvj.mp4", source + ["-pix_fmt", "yuvj420p", "-c:v", "libx264"]),
         ("interlaced.mkv", source + ["-vf", "interlace", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-flags", "+ildct+ilme"]),
-        ("vp9.webm", source + ["-pix_fmt", "yuv420p", "-c:v", "libvpx-vp9", "-b:v", "200k"]),
-        ("hevc.mp4", source + ["-pix_fmt", "yuv420p", "-c:v", "libx265", "-x265-params", "log-level=error"]),
+        ("vp9.webm", source + ["-pix_fmt", "yuv420p", "-c:v", "libvpx-vp9", "-b:v", "200k", "-deadline", "realtime", "-cpu-used", "8"]),
+        ("hevc.mp4", source + ["-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"]),
         ("mpeg4.avi", source + ["-c:v", "mpeg4", "-q:v", "5", "-bf", "2"]),
         ("mjpeg.avi", source + ["-c:v", "mjpeg", "-q:v", "5"]),
         ("grey.mkv", source + ["-vf", "format=gray", "-c:v", "ffv1"]),
-        ("odd-size.mp4", ["-f", "lavfi", "-i", "testsrc2=size=317x181:rate=25:duration=3", "-pix_fmt", "yuv420p", "-c:v", "libx264"]),
+        ("odd-size.mp4", ["-f", "lavfi", "-i", "testsrc2=size=157x91:rate=25:duration=2", "-pix_fmt", "yuv420p", "-c:v", "libx264"]),
     ]
 
     /// The corpus, made once, with two copies given a display matrix (90° and 270°).
@@ -75,7 +76,7 @@ struct ReferenceCorpusTests {
         let rotated = try Self.folder.get().appendingPathComponent("rotated-90.mp4").path
         let plain = try VideoDecoder().probe(rotated)
         let turned = try VideoDecoder(applyRotation: true).probe(rotated)
-        #expect(plain.rotation == 90 && (plain.width, plain.height) == (320, 240) && (turned.width, turned.height) == (240, 320))
+        #expect(plain.rotation == 90 && (plain.width, plain.height) == (192, 144) && (turned.width, turned.height) == (144, 192))
         let asStored = try VPDQHasher(secondsPerHash: 1).hash(path: rotated).features.map(\.hash)
         let asShown = try VPDQHasher(secondsPerHash: 1, decoder: VideoDecoder(applyRotation: true)).hash(path: rotated).features.map(\.hash)
         #expect(asStored.count == asShown.count && zip(asStored, asShown).allSatisfy { $0.distance(to: $1) > 31 })

@@ -38,9 +38,12 @@ public struct HashListEntry: Sendable, Hashable {
         self.deleted = deleted
     }
 
-    /// As a submission to the hub.
+    /// As a submission to the hub: a TMK's value is its file in base64, a video's its
+    /// frames as text (the reference's lines, or python-threatexchange's JSON).
     public var submission: SignalSubmission {
-        SignalSubmission(type: type, value: value, item: item, labels: labels, confidence: confidence)
+        type == .tmk
+            ? SignalSubmission(type: type, value: "", item: item, labels: labels, confidence: confidence, tmk: value)
+            : SignalSubmission(type: type, value: value, item: item, labels: labels, confidence: confidence)
     }
 }
 
@@ -79,6 +82,8 @@ extension SignalType {
         case "sha256", "video_sha256", "hash_sha256", "hash_video_sha256": self = .sha256
         case "url", "uri", "raw_uri": self = .url
         case "url_md5": self = .urlMD5
+        case "vpdq", "video_vpdq": self = .vpdq
+        case "tmk", "hash_tmk": self = .tmk
         default: return nil
         }
     }

@@ -141,12 +141,15 @@ public struct HashListReader: Sendable {
     private func add(_ typeName: String, _ value: String, labels: SignalLabels = SignalLabels(), item: String? = nil,
                      confidence: Double = 1, at position: Int, to result: inout Result) {
         guard let type = SignalType(listName: typeName) else {
-            result.refused.append(.init(position: position, reason: "unknown signal type '\(typeName)' (Cordon takes pdq, md5 and sha256)"))
+            result.refused.append(.init(position: position, reason: "unknown signal type '\(typeName)' (Cordon takes \(SignalType.allCases.map(\.pytxName).joined(separator: ", ")))"))
             return
         }
+        var entry = HashListEntry(type: type, value: value, labels: labels, item: item, confidence: confidence)
         do {
-            let normal = try type.normalise(value)
-            result.entries.append(HashListEntry(type: type, value: normal, labels: labels, item: item, confidence: confidence))
+            let valid = try entry.submission.validated()
+            // Videos and TMK keep what they carry (the hub computes their identity).
+            if !type.hasPayload { entry.value = valid.value }
+            result.entries.append(entry)
         } catch {
             result.refused.append(.init(position: position, reason: error.message))
         }
