@@ -27,7 +27,9 @@ public struct PythonVenv: Sendable {
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
         try run("/usr/bin/env", ["python3", "-m", "venv", folder.path])
-        try run(venv.python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+        // Packages compiled here (vpdq) build on one core: timing-bound tests run beside them.
+        try run("/usr/bin/env", ["CMAKE_BUILD_PARALLEL_LEVEL=1", "MAKEFLAGS=-j1", venv.python, "-m", "pip", "install", "--quiet",
+                                 "--disable-pip-version-check"] + packages)
         FileManager.default.createFile(atPath: done.path, contents: Data())
         return venv
     }

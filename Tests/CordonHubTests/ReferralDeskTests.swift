@@ -64,7 +64,8 @@ import Testing
                 #expect(try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.isEmpty)
                 // ...then within the first check delay.
                 d.clock.advance(by: DeskFixture.rules.firstCheckAfter + 1)
-                #expect(try await eventually(within: 5) { try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.count == 4 })
+                // Within one worker tick; 15 s leaves room for a loaded CI.
+                #expect(try await eventually(within: 15) { try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.count == 4 })
                 let urls = try await c.call(.get, "/v1/cases/\(id)", key: d.betaKey).object["urls"] as? [[String: Any]]
                 #expect(urls?.map { $0["status"] as? String } == ["live", "gone", "gone", "unknown"])
                 let checks = try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array

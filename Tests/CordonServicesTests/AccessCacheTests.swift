@@ -50,12 +50,12 @@ import Testing
         try await w.services.revokeKey(key.id, by: w.operator_)
         let synchroniser = Task { try await HubSynchroniser(services: replica, logger: logger).run() }
         let start = ContinuousClock.now
-        while replica.isLive(caller), ContinuousClock.now - start < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        while replica.isLive(caller), ContinuousClock.now - start < .seconds(20) { try await Task.sleep(for: .milliseconds(20)) }
         synchroniser.cancel()
         try? await synchroniser.value
         #expect(!replica.isLive(caller))
         // About a second when idle; loose, since without the timer it never happens.
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(15))
         await second.close()
     }
 
