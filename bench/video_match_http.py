@@ -4,7 +4,7 @@ takes the stored videos through POST /v1/collections/{id}/signals, then answers 
 videos through POST /v1/match, one at a time on one connection; and, given --upload, an
 uploaded video hashed and matched end to end. Each query's matched videos go to --matches.
 The server is stopped when it ends; every loop is bounded. Last line: one JSON object."""
-import argparse, http.client, json, os, re, socket, subprocess, sys, tempfile, time
+import argparse, http.client, json, os, shutil, sys, tempfile, time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -15,12 +15,6 @@ BATCH = 250
 
 def log(message):
     print(f"bench/video-match: {message}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def texts(prefix):
@@ -67,22 +61,11 @@ def main():
     folder = tempfile.mkdtemp(prefix="cordon-video-bench-")
     figures = {}
     database = "sqlite:" + os.path.join(folder, "hub.sqlite")
-    out = subprocess.run([args.cordon, "admin", "create-organisation", "--database", database, "--name", "Bench",
-                          "--kind", "platform"], check=True, capture_output=True, text=True).stdout
-    key = re.search(r"cdn_[0-9a-f]{64}", out).group(0)
-    port = free_port()
-    server = subprocess.Popen([args.cordon, "serve", "--database", database, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    key = hub_bench.admin_key(args.cordon, database, "Bench")
+    port = hub_bench.free_port()
+    server = hub_bench.serve(args.cordon, database, port)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("bench/video-match: the hub did not start")
-                time.sleep(0.05)
+        hub_bench.wait_for_health(port, 120)
         hub = Hub(port, key)
         collection = hub.call("POST", "/v1/collections", {"name": "videos"})["id"]
 
@@ -132,12 +115,8 @@ def main():
             figures["upload_bytes"] = len(video)
             figures["upload_matched"] = len(answer["results"][0]["matches"]) == 1
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        subprocess.run(["rm", "-rf", folder])
+        hub_bench.stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
     log("replicas: 100 videos shared through one, timed until the other matches them…")
     delays = sorted(hub_bench.replica_delays(args.cordon, 100, random_video))
     figures["replica_p50_ms"] = delays[len(delays) // 2]
