@@ -12,6 +12,12 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The pages' templates and assets, compiled into the binary.
+let pageResources: [Resource] = [
+    "layout", "login", "error", "overview", "lists", "list", "label-fields", "signal", "match", "desk", "desk-rows",
+    "case", "case-summary", "crisis", "incident", "incident-live", "report", "admin", "audit", "transparency",
+].map { .embedInCode("Templates/\($0).mustache") } + [.embedInCode("Assets/cordon.css"), .embedInCode("Assets/cordon.js")]
+
 let package = Package(
     name: "cordon",
     platforms: [.macOS(.v15)],
@@ -41,6 +47,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // The pages: templates, bcrypt and TOTP.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // MARK: Hashing core: pure Swift, no dependencies.
@@ -102,6 +111,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: strict),
         // The shapes and files of other tools (python-threatexchange, HMA, TAT): no HTTP.
@@ -117,6 +127,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.embedInCode("openapi.json")],
+            swiftSettings: strict),
+
+        // The dashboard: HTML pages over the services, beside the JSON API.
+        .target(
+            name: "CordonWeb",
+            dependencies: [
+                "CordonDomain", "CordonServices", "CordonStore", "CordonHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ],
+            resources: pageResources,
             swiftSettings: strict),
 
         // MARK: Video: vPDQ hashing and matching.
@@ -139,7 +162,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonServices", "CordonInterop", "CordonStore", "CordonDomain", "CordonOutbound",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonWeb", "CordonServices", "CordonInterop", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

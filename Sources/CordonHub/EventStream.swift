@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// a comment goes out every 15 s so idle connections stay open and a gone client is
 /// noticed. Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
 /// so a slow client never loses an event and never holds a backlog in memory.
-enum EventStream {
+public enum EventStream {
     /// Where a stream starts: after the `Last-Event-ID` a reconnecting client sends, else
     /// after `?since=`, else after `newest()` (only what happens from now on).
     static func resumePoint(_ request: Request, newest: () async throws -> Int) async throws -> Int {
@@ -25,7 +25,7 @@ enum EventStream {
         return try await newest()
     }
 
-    static func response<Item: Encodable>(_ stream: LiveStream<Item>, request: Request, encoder: JSONEncoder) async throws -> Response {
+    public static func response<Item: Encodable>(_ stream: LiveStream<Item>, request: Request, encoder: JSONEncoder) async throws -> Response {
         let since = try await resumePoint(request, newest: stream.newest)
         return Response(
             status: .ok,

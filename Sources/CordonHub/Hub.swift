@@ -25,7 +25,8 @@ public struct Hub: Sendable {
     public var matchableCount: Int { services.matchableCount }
 
     /// The router with every route; `Application(router:)` serves it.
-    public func router() -> Router<HubRequestContext> {
+    /// The router with every route; `pages` adds the web pages (the `CordonWeb` target).
+    public func router(pages: ((Router<HubRequestContext>) -> Void)? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.get("/health") { _, _ in "ok" }
         router.get("/openapi.json") { _, _ in
@@ -47,14 +48,16 @@ public struct Hub: Sendable {
         addStatementRoutes(to: v1)
         addAuditChainRoutes(to: v1)
         addCompatibilityRoutes(to: router)
+        pages?(router)
         return router
     }
 
     /// An application serving the hub on `host:port` (port 0 picks a free one), with the
     /// background services that keep this replica in step with the others and run the desk.
-    public func application(host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    public func application(host: String, port: Int, logger: Logger,
+                            pages: ((Router<HubRequestContext>) -> Void)? = nil) -> some ApplicationProtocol {
         var app = Application(
-            router: router(),
+            router: router(pages: pages),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             logger: logger)
         for service in services.backgroundServices(logger: logger) { app.addServices(service) }

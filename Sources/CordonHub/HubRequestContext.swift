@@ -8,9 +8,15 @@ import Hummingbird
 public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
+    /// The signed-in person, on the pages (set by the pages' session middleware).
+    public var session: HubStore.SignedIn?
+
+    /// The peer's IP address, for throttling sign-ins.
+    public var peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bulk submissions of 10,000 signals fit; anything larger is refused with 413.

@@ -19,36 +19,3 @@ extension Request {
         }
     }
 }
-
-extension DecodingError {
-    var fieldPath: String {
-        let path: [any CodingKey]
-        switch self {
-        case .keyNotFound(let key, let context): path = context.codingPath + [key]
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
-        @unknown default: path = []
-        }
-        let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "body" : text)
-    }
-
-    var explanation: String {
-        switch self {
-        case .keyNotFound(let key, _): "'\(key.stringValue)' is required"
-        case .typeMismatch(let type, _): "expected \(Self.name(type))"
-        case .valueNotFound(let type, _): "expected \(Self.name(type)), got null"
-        case .dataCorrupted(let context):
-            context.codingPath.isEmpty ? "the body is not valid JSON" : context.debugDescription
-        @unknown default: "cannot be read"
-        }
-    }
-
-    private static func name(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default: "a value of type \(type)"
-        }
-    }
-}

@@ -46,6 +46,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(OperatorAndOwnership())
         migrations.add(AuditChainSchema())
         migrations.add(VideoSignalSchema())
+        migrations.add(UserAccountSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

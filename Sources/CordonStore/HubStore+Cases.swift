@@ -284,6 +284,11 @@ extension HubStore {
             .sort(\.$id).limit(limit).all()
     }
 
+    /// Every event of one case, in order: its timeline.
+    public func caseEvents(of caseID: UUID) async throws -> [CaseEventRecord] {
+        try await CaseEventRecord.query(on: db).filter(\.$caseID == caseID).sort(\.$id).all()
+    }
+
     /// The newest event id (the start of a live stream).
     public func latestCaseEvent() async throws -> Int {
         try await CaseEventRecord.query(on: db).sort(\.$id, .descending).first()?.id ?? 0

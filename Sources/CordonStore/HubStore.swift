@@ -155,6 +155,15 @@ public struct HubStore: Sendable {
             callers[key.secretHash] = caller
             keys[key.id!] = caller
         }
+        // People sign in with sessions, not secrets; their callers live under their ids, so
+        // a disabled user or a suspended organisation stops at once, as keys do.
+        for user in try await UserRecord.query(on: db).filter(\.$disabledAt == nil).all() {
+            guard let organisation = organisations[user.organisationID], organisation.suspendedAt == nil,
+                  let role = Role(rawValue: user.role), let kind = OrganisationKind(rawValue: organisation.kind)
+            else { continue }
+            keys[user.id!] = Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind,
+                                    keyID: user.id!, role: role)
+        }
         var memberships: [UUID: [UUID: CollectionAccess]] = [:]
         for row in try await MembershipRecord.query(on: db).all() {
             memberships[row.organisationID, default: [:]][row.collectionID] = CollectionAccess(rawValue: row.access)

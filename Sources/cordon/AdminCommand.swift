@@ -1,5 +1,6 @@
 import ArgumentParser
 import CordonDomain
+import CordonServices
 import CordonStore
 import Foundation
 import Logging
@@ -9,7 +10,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Create the operator, organisations and API keys directly in the hub's database.",
-        subcommands: [CreateOperator.self, CreateOrganisation.self, CreateKey.self, Permissions.self])
+        subcommands: [CreateOperator.self, CreateOrganisation.self, CreateKey.self, CreateUser.self, Permissions.self])
 
     struct CreateOperator: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -113,6 +114,48 @@ struct AdminCommand: AsyncParsableCommand {
             } catch let error as StoreError {
                 await database.close()
                 throw ValidationError(CreateOrganisation.describe(error))
+            }
+            await database.close()
+        }
+    }
+
+    struct CreateUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-user", abstract: "Create a person who signs in to the pages; prints their TOTP secret if asked for one.")
+
+        @OptionGroup var storage: DatabaseOptions
+
+        @Option(help: "The organisation's id.")
+        var organisation: String
+
+        @Option(help: "Their name.")
+        var name: String
+
+        @Option(help: "Their email: what they sign in with.")
+        var email: String
+
+        @Option(help: "consumer, contributor, admin or auditor.")
+        var role: Role
+
+        @Flag(help: "Require a second factor: prints the TOTP secret for their authenticator app.")
+        var secondFactor = false
+
+        func run() async throws {
+            guard let id = UUID(uuidString: organisation) else { throw ValidationError("--organisation must be a UUID") }
+            // The password is read from standard input, so it is in no shell history or process list.
+            FileHandle.standardError.write(Data("password (at least 10 characters, then Enter): ".utf8))
+            let password = readLine(strippingNewline: true) ?? ""
+            let database = try await storage.open(logger: Logger(label: "cordon"))
+            do {
+                let services = try await HubServices(store: HubStore(database))
+                let user = try await services.createUser(
+                    in: id, try API.command(API.NewUser.self, ["name": name, "email": email, "password": password,
+                                                               "role": role.rawValue, "secondFactor": secondFactor]), by: nil)
+                print(user.id)
+                if let secret = user.totpSecret { print("TOTP secret (shown once): \(secret)") }
+            } catch let error as ServiceError {
+                await database.close()
+                throw ValidationError(error.description)
             }
             await database.close()
         }

@@ -3,6 +3,7 @@ import CordonDomain
 import CordonHub
 import CordonServices
 import CordonStore
+import CordonWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -46,8 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8080
 
-    @Flag(help: "Create the hub operator and a demo organisation with a collection, and print an API key for each.")
+    @Flag(help: "Fill the hub with demo organisations of every kind, a person in each, hashes, cases and a drill; print the logins and two API keys.")
     var demo = false
+
+    @Flag(help: "Mark session cookies Secure: set when people reach the hub over HTTPS (directly or through a TLS proxy).")
+    var secureCookies = false
 
     @Option(help: "Board organisations needed to activate or conclude an incident (at least 2).")
     var quorum = 2
@@ -76,22 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let database = try await storage.open(logger: logger)
         let store = HubStore(database)
-        if demo {
-            let secret = try await Self.prepareDemo(store)
-            let operatorKey = try await store.operatorKey(name: "Hub operator", label: "demo").1
-            // Written straight away (not buffered), so it shows before the server's log.
-            FileHandle.standardOutput.write("""
-                Demo organisation "Demo Platform" with collection "terrorist-content" is ready.
-                Admin API key (shown once): \(secret)
-                Hub operator key (shown once; creates organisations, seats the board, suspends): \(operatorKey)
-                Try: curl -H 'Authorization: Bearer \(secret)' http://\(host):\(port)/v1/me
-
-                """)
-        }
         let clock = ContinuousClock(), start = clock.now
         let hub = try await Hub(store: store, configuration: HubConfiguration(crisis: try crisisRules()))
         logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
-        let app = hub.application(host: host, port: port, logger: logger)
+        if demo { try await announceDemo(hub) }
+        let pages = try WebPages(services: hub.services, settings: .init(secureCookies: secureCookies))
+        let app = hub.application(host: host, port: port, logger: logger, pages: pages.addRoutes)
         let services = ServiceGroup(configuration: .init(
             // Shut down in reverse order: the server (and its synchroniser) first, the
             // database it queries last.
@@ -100,22 +94,21 @@ struct ServeCommand: AsyncParsableCommand {
         try await services.run()
     }
 
-    /// The demo organisation, its collection, and a fresh admin key for it.
-    static func prepareDemo(_ store: HubStore) async throws -> String {
-        let name = "Demo Platform"
-        let existing = try await store.organisations().first { $0.name == name }
-        let organisation: OrganisationRecord
-        if let existing {
-            organisation = existing
-        } else {
-            organisation = try await store.createOrganisation(name: name, kind: .platform, by: nil)
-        }
-        let (key, secret) = try await store.createKey(organisationID: organisation.id!, role: .admin, label: "demo", by: nil)
-        if try await store.collection(named: "terrorist-content") == nil {
-            let caller = Caller(organisationID: organisation.id!, organisationName: name, kind: .platform, keyID: key.id!, role: .admin)
-            _ = try await store.createCollection(
-                name: "terrorist-content", description: "Demo shared hash list", by: caller)
-        }
-        return secret
+    /// Fills the hub with the demo and prints how to sign in, and two API keys for curl.
+    func announceDemo(_ hub: Hub) async throws {
+        let logins = try await DemoHub.prepare(hub.services)
+        let platform = try await hub.store.organisations().first { $0.name == "Demo Platform" }!
+        let (_, secret) = try await hub.store.createKey(organisationID: platform.id!, role: .admin, label: "demo", by: nil)
+        let operatorKey = try await hub.store.operatorKey(name: "Hub operator", label: "demo").1
+        let rows = logins.map { "  \($0.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.email.padding(toLength: 24, withPad: " ", startingAt: 0)) (\($0.organisation))" }
+        // Written straight away (not buffered), so it shows before the server's log.
+        FileHandle.standardOutput.write("""
+            Cordon demo: open http://\(host):\(port)/ and sign in as any of these, password \(DemoHub.password):
+            \(rows.joined(separator: "\n"))
+            Demo Platform admin API key (shown once): \(secret)
+            Hub operator key (shown once): \(operatorKey)
+            Try: curl -H 'Authorization: Bearer \(secret)' http://\(host):\(port)/v1/me
+
+            """.data(using: .utf8)!)
     }
 }

@@ -28,7 +28,7 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.everyone, Role.any)]
         case .createOrganisation, .updateOrganisation, .suspendOrganisation, .seatBoard:
             return [operatorAdmin]
-        case .createKey, .listKeys, .revokeKey:
+        case .createKey, .listKeys, .revokeKey, .createUser, .listUsers, .disableUser:
             return [operatorAdmin, Grant(OrganisationKind.members, Role.admins, own)]
         case .readAudit:
             // `unrelated`: the whole hub's log; `own`: the organisation's own entries.

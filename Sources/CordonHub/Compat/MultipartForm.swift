@@ -1,17 +1,17 @@
 import Foundation
 
 /// The parts of a `multipart/form-data` body (RFC 7578): how HMA's clients upload a file.
-struct MultipartForm {
-    struct Part {
-        var name: String
-        var filename: String?
-        var body: [UInt8]
+public struct MultipartForm: Sendable {
+    public struct Part: Sendable {
+        public var name: String
+        public var filename: String?
+        public var body: [UInt8]
     }
 
-    var parts: [Part]
+    public var parts: [Part]
 
     /// `nil` unless `contentType` is multipart with a boundary and the body parses.
-    init?(contentType: String?, body: [UInt8]) {
+    public init?(contentType: String?, body: [UInt8]) {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
               let range = contentType.range(of: "boundary=") else { return nil }
         var boundary = String(contentType[range.upperBound...].prefix { $0 != ";" })

@@ -24,6 +24,21 @@ public struct MediaLimits: Sendable {
 }
 
 /// Settings a hub operator may change.
+/// How long a browser stays signed in, and how hard passwords are to guess.
+public struct SessionPolicy: Sendable {
+    /// Signed out after this long without a request.
+    public var idleTimeout: TimeInterval = 30 * 60
+    /// Signed out this long after signing in, however busy.
+    public var absoluteTimeout: TimeInterval = 12 * 3600
+    /// bcrypt's cost (2^cost rounds): 10 takes about 60 ms here.
+    public var passwordCost: UInt8 = 10
+    /// Failed sign-ins allowed per email and per address in `failureWindow`.
+    public var failureLimit = 5
+    public var failureWindow: TimeInterval = 15 * 60
+
+    public init() {}
+}
+
 public struct HubConfiguration: Sendable {
     /// When dissent marks a signal disputed.
     public var disputeRule: DisputeRule
@@ -47,6 +62,7 @@ public struct HubConfiguration: Sendable {
     public var auditCheckpointInterval: Duration = .seconds(60)
     /// How many frames a video signal may have, and how uploads are decoded.
     public var media = MediaLimits()
+    public var sessions = SessionPolicy()
 
     public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),

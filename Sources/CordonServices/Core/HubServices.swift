@@ -26,6 +26,8 @@ public struct HubServices: Sendable {
     let deliveries = EventSignal()
     /// Bounds how many uploads each organisation has decoding at once.
     let uploads: UploadGate
+    /// Failed sign-ins, for throttling guesses.
+    let signIns: SignInThrottle
 
     /// Opens the services over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
@@ -34,6 +36,7 @@ public struct HubServices: Sendable {
         uploads = UploadGate(concurrent: configuration.media.concurrentDecodesPerOrganisation,
                              queued: configuration.media.queuedPerOrganisation)
         access = AccessCache(store: store)
+        signIns = SignInThrottle(limit: configuration.sessions.failureLimit, window: configuration.sessions.failureWindow)
         try await access.reload()
         let catalog = catalog
         catalog.reserve(try await store.signalCount())

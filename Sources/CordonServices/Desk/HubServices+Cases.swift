@@ -100,6 +100,12 @@ extension HubServices {
         return API.CaseOut(record, urls: try await store.urls(of: id))
     }
 
+    /// What has happened to one case, in order.
+    public func timeline(of id: UUID, by caller: Caller) async throws -> [API.CaseEventOut] {
+        _ = try await authorisedCase(.readCase, id, caller)
+        return try await store.caseEvents(of: id).map { API.CaseEventOut($0) }
+    }
+
     /// The removal checker's look at each URL of the case.
     public func checks(of id: UUID, by caller: Caller) async throws -> [API.URLCheckOut] {
         _ = try await authorisedCase(.readCase, id, caller)

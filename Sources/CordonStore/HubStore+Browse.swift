@@ -1,0 +1,59 @@
+import CordonDomain
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Browsing a collection's signals, newest first, for people (the feed is for mirrors).
+extension HubStore {
+    /// What to show of a collection; every condition is optional.
+    public struct SignalFilter: Sendable {
+        public var type: SignalType?
+        public var status: SignalStatus?
+        /// A category, behaviour or tag, as stored in the labels.
+        public var label: String?
+        public var contributor: UUID?
+        public var createdFrom: Date?
+        public var createdUntil: Date?
+        /// Only signals with an id below this (the cursor of the page before).
+        public var before: Int?
+
+        public init(type: SignalType? = nil, status: SignalStatus? = nil, label: String? = nil, contributor: UUID? = nil,
+                    createdFrom: Date? = nil, createdUntil: Date? = nil, before: Int? = nil) {
+            self.type = type
+            self.status = status
+            self.label = label
+            self.contributor = contributor
+            self.createdFrom = createdFrom
+            self.createdUntil = createdUntil
+            self.before = before
+        }
+    }
+
+    /// Up to `limit` signals of `collection` that pass `filter`, by descending id.
+    public func signals(in collection: UUID, _ filter: SignalFilter, limit: Int) async throws -> [StoredSignal] {
+        var query = SignalRecord.query(on: db).filter(\.$collectionID == collection)
+        if let type = filter.type { query = query.filter(\.$type == type.rawValue) }
+        if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+        // Labels and sources are JSON text: a quoted match finds the whole word only.
+        if let label = filter.label { query = query.filter(\.$labels ~~ "\"\(label)\"") }
+        if let contributor = filter.contributor { query = query.filter(\.$sources ~~ contributor.uuidString) }
+        if let from = filter.createdFrom { query = query.filter(\.$createdAt >= from) }
+        if let until = filter.createdUntil { query = query.filter(\.$createdAt < until) }
+        if let before = filter.before { query = query.filter(\.$id < before) }
+        return try await query.sort(\.$id, .descending).limit(limit).all().map(StoredSignal.init)
+    }
+
+    /// How many signals of each type each collection holds (retracted ones left out).
+    public func signalCounts() async throws -> [UUID: [SignalType: Int]] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        var counts: [UUID: [SignalType: Int]] = [:]
+        for row in try await sql.raw("""
+            SELECT collection_id, type, COUNT(*) AS n FROM signals WHERE status <> 'retracted' GROUP BY collection_id, type
+            """).all() {
+            guard let collection = try? row.decode(column: "collection_id", as: UUID.self),
+                  let type = SignalType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
+            counts[collection, default: [:]][type] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+}

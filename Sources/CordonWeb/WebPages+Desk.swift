@@ -1,0 +1,148 @@
+import CordonDomain
+import CordonHub
+import CordonServices
+import CordonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The referral desk: a platform's inbox with the one-hour clock, live; a case's page with
+/// its actions; an authority's issued cases and its referrals.
+extension WebPages {
+    func addDeskRoutes(to router: RouterGroup<HubRequestContext>) {
+        router.get("desk") { request, context in try await deskPage(request, context: context) }
+        router.get("desk/rows") { request, context in
+            let caller = try Self.session(context).caller
+            return fragment("desk-rows", try await deskRows(caller, view: try Self.view(request, caller)))
+        }
+        router.get("desk/stream") { request, context in
+            let caller = try Self.session(context).caller
+            return try await EventStream.response(try services.caseEventStream(by: caller), request: request, encoder: JSONEncoder())
+        }
+        router.post("desk/referrals") { request, context in
+            let form = try await form(request, context)
+            let caller = try Self.session(context).caller
+            do {
+                var fields: [String: Any] = [
+                    "platform": form["platform"] ?? "", "statement": form["statement"] ?? "",
+                    "urls": (form["urls"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                        .filter { !$0.isEmpty },
+                ]
+                if let reference = form["reference"] { fields["reference"] = reference }
+                if let category = form["category"] { fields["categories"] = [category] }
+                let made = try await services.refer(try Self.decode(API.NewReferral.self, fields), by: caller)
+                return Self.redirect("/desk/cases/\(made.id)")
+            } catch let error as ServiceError {
+                return try await deskPage(request, context: context, form: form.echo,
+                                          errors: Self.errors(error, fields: ["platform", "urls", "statement", "reference"]),
+                                          status: error.status)
+            }
+        }
+        router.get("desk/cases/:id") { _, context in try await casePage(try Self.uuid(context, "id"), context: context) }
+        router.get("desk/cases/:id/summary") { _, context in
+            let id = try Self.uuid(context, "id")
+            return fragment("case-summary", try await caseData(id, caller: try Self.session(context).caller))
+        }
+        router.post("desk/cases/:id/act") { request, context in
+            let id = try Self.uuid(context, "id")
+            let form = try await form(request, context)
+            do {
+                var fields: [String: Any] = ["action": form["action"] ?? ""]
+                for name in ["reason", "detail", "removal"] { if let value = form[name] { fields[name] = value } }
+                _ = try await services.act(on: id, try Self.decode(API.ActionIn.self, fields), by: try Self.session(context).caller)
+                return Self.redirect("/desk/cases/\(id)")
+            } catch let error as ServiceError {
+                return try await casePage(id, context: context, errors: Self.errors(error, fields: ["reason"]).mapKeys { $0 == "form" ? "action" : $0 },
+                                          status: error.status)
+            }
+        }
+        router.post("desk/cases/:id/complaints") { request, context in
+            let id = try Self.uuid(context, "id")
+            let form = try await form(request, context)
+            do {
+                _ = try await services.fileComplaint(on: id, try Self.decode(API.ComplaintIn.self, ["statement": form["text"] ?? ""]),
+                                                     by: try Self.session(context).caller)
+                return Self.redirect("/desk/cases/\(id)")
+            } catch let error as ServiceError {
+                return try await casePage(id, context: context, errors: Self.errors(error, fields: ["statement"]).mapKeys { $0 == "statement" ? "text" : $0 }, status: error.status)
+            }
+        }
+    }
+
+    private static func view(_ request: Request, _ caller: Caller) throws -> HubStore.CaseView {
+        guard let text = request.query("view") else { return caller.kind == .platform ? .inbox : .issued }
+        return try decode(HubStore.CaseView.self, text, field: "view")
+    }
+
+    private func deskRows(_ caller: Caller, view: HubStore.CaseView) async throws -> [String: Any] {
+        let now = services.now()
+        let names = try await organisationNames(caller)
+        let open: Set<CaseState> = [.received, .acknowledged, .suspended]
+        let cases = try await services.cases(view: view, kind: nil, state: nil, before: nil, limit: 200, by: caller).cases
+            .sorted { a, b in
+                let aOpen = open.contains(a.state), bOpen = open.contains(b.state)
+                if aOpen != bOpen { return aOpen }
+                return (a.deadline ?? .distantFuture, b.receivedAt) < (b.deadline ?? .distantFuture, a.receivedAt)
+            }
+        return ["cases": cases.map { caseRow($0, names: names, now: now) }, "hasCases": !cases.isEmpty]
+    }
+
+    private func deskPage(_ request: Request, context: HubRequestContext, form: [String: String] = [:],
+                          errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = try Self.session(context).caller
+        let view = try Self.view(request, caller)
+        var data = try await deskRows(caller, view: view)
+        let labels: [HubStore.CaseView: String] = [.inbox: "Inbox", .issued: "Issued", .scrutiny: "Scrutiny"]
+        data["view"] = view.rawValue
+        data["viewLabel"] = labels[view] ?? view.rawValue
+        data["views"] = HubStore.CaseView.allCases.map { ["value": $0.rawValue, "label": labels[$0] ?? $0.rawValue, "selected": $0 == view] }
+        if may(.issueReferral, caller) {
+            data["mayRefer"] = true
+            data["platforms"] = try await services.organisations(caller).filter { $0.kind == .platform && $0.suspendedAt == nil }
+                .map { ["id": $0.id.uuidString, "name": $0.name] }
+            data["categories"] = ContentCategory.allCases.map(\.rawValue)
+        }
+        data["form"] = form
+        data["errors"] = errors
+        return page("desk", title: "Referral desk", data, context: context, status: status)
+    }
+
+    private func caseData(_ id: UUID, caller: Caller) async throws -> [String: Any] {
+        let item = try await services.case(id, by: caller)
+        let names = try await organisationNames(caller)
+        let now = services.now()
+        var summary = caseRow(item, names: names, now: now)
+        summary["kindLabel"] = item.kind == .removalOrder ? "Removal order" : "Referral"
+        summary["statement"] = item.statement
+        summary["categories"] = item.categories.map(\.rawValue).joined(separator: ", ")
+        summary["urls"] = item.urls.map { ["url": $0.url, "status": $0.status] }
+        summary["removedAt"] = item.removedAt.map(PageValues.time) ?? false
+        summary["removalAction"] = item.removalAction?.rawValue ?? ""
+        summary["refusalReason"] = item.refusalReason ?? false
+        if let order = item.order { summary["order"] = HubStore.json(order) }
+        let timeline = try await services.timeline(of: id, by: caller).map {
+            ["at": PageValues.time($0.at), "event": $0.event, "detail": PageValues.detail($0.detail)]
+        }
+        return ["case": summary, "timeline": timeline]
+    }
+
+    private func casePage(_ id: UUID, context: HubRequestContext, errors: [String: String] = [:],
+                          status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = try Self.session(context).caller
+        var data = try await caseData(id, caller: caller)
+        let item = try await services.case(id, by: caller)
+        let isPlatform = item.platform == caller.organisationID
+        data["mayAct"] = isPlatform && may(.actOnCase, caller) && [.received, .acknowledged, .suspended].contains(item.state)
+        data["isReferral"] = item.kind == .referral
+        data["inabilityReasons"] = InabilityReason.allCases.map(\.rawValue)
+        data["mayComplain"] = isPlatform && may(.fileComplaint, caller) && item.state == .removed
+        data["errors"] = errors
+        return page("case", title: "Case \(item.reference)", data, context: context, status: status, current: "Referral desk")
+    }
+}
+
+extension Dictionary {
+    func mapKeys(_ transform: (Key) -> Key) -> [Key: Value] {
+        Dictionary(map { (transform($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,65 @@
+import CordonDomain
+import CordonHub
+import CordonServices
+import CordonStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The overview: what the signed-in person's organisation has to look at first.
+extension WebPages {
+    func addOverviewRoutes(to router: RouterGroup<HubRequestContext>) {
+        router.get("/") { _, context in
+            let caller = try Self.session(context).caller
+            var data: [String: Any] = [:]
+            let counts = try await services.signalCounts(by: caller)
+            var byType: [SignalType: Int] = [:]
+            for (_, types) in counts { for (type, n) in types { byType[type, default: 0] += n } }
+            let total = byType.values.reduce(0, +)
+            data["hashTotal"] = total
+            data["hashChart"] = SVGChart.bars(byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value) },
+                                              title: "Hashes by type")
+            let collections = try await services.collections(caller)
+            data["collections"] = collections.map { ["id": $0.id.uuidString, "name": $0.name,
+                                                     "count": counts[$0.id]?.values.reduce(0, +) ?? 0] as [String: Any] }
+            data["hasCollections"] = !collections.isEmpty
+            if may(.listCases, caller) {
+                let now = services.now()
+                let open = try await openCases(caller, limit: 200).prefix(5)
+                data["showCases"] = true
+                data["openCases"] = open.count
+                data["cases"] = open.map { caseRow($0, names: [:], now: now) }
+                data["hasCases"] = !open.isEmpty
+            }
+            if may(.listIncidents, caller) {
+                let incidents = try await services.incidents(state: nil, limit: 50, by: caller)
+                    .filter { $0.state == "active" || $0.state == "proposed" }
+                data["showIncidents"] = true
+                data["incidents"] = incidents.map { ["id": $0.id.uuidString, "title": $0.title, "state": $0.state, "drill": $0.drill] }
+                data["hasIncidents"] = !incidents.isEmpty
+            }
+            return page("overview", title: "Overview", data, context: context)
+        }
+    }
+
+    /// The caller's open cases, nearest deadline first (cases without one last).
+    func openCases(_ caller: Caller, limit: Int) async throws -> [API.CaseOut] {
+        let open: Set<CaseState> = [.received, .acknowledged, .suspended]
+        return try await services.cases(view: nil, kind: nil, state: nil, before: nil, limit: limit, by: caller).cases
+            .filter { open.contains($0.state) }
+            .sorted { ($0.deadline ?? .distantFuture, $0.receivedAt) < ($1.deadline ?? .distantFuture, $1.receivedAt) }
+    }
+
+    func caseRow(_ item: API.CaseOut, names: [UUID: String], now: Date) -> [String: Any] {
+        var row: [String: Any] = [
+            "id": item.id.uuidString, "reference": item.reference.isEmpty ? String(item.id.uuidString.prefix(8)) : item.reference,
+            "kind": item.kind.rawValue, "state": item.state.rawValue, "receivedAt": PageValues.time(item.receivedAt),
+            "issuer": names[item.issuer] ?? "", "platform": names[item.platform] ?? "",
+        ]
+        if let deadline = item.deadline, [.received, .acknowledged].contains(item.state) {
+            row["deadline"] = PageValues.time(deadline)
+            row["deadlineText"] = PageValues.timeLeft(deadline, now: now)
+        }
+        return row
+    }
+}
