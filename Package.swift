@@ -231,6 +231,16 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
+            name: "CordonWebTests",
+            dependencies: [
+                "CordonWeb", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport", "PDQ",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
             name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),
         .testTarget(

@@ -9,6 +9,7 @@ packages=(
   postgresql postgresql-client  # the hub's production database; tests start a throwaway server
   ffmpeg  # video decoding (vPDQ) and the test videos
   python3 python3-venv  # the real clients the tests run (python-threatexchange from PyPI, in a throwaway venv)
+  chromium chromium-driver  # the pages, tested in a real headless browser over WebDriver
   python3-dev g++ libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev libavfilter-dev  # the PyPI vpdq reference, compiled in a throwaway venv
 )
 
