@@ -78,8 +78,7 @@ public final class WebDriver: Sendable {
             }
             return WebDriver(process: process, base: base, session: session, profile: profile)
         } catch {
-            process.terminate()
-            process.waitUntilExit()
+            Self.stop(process)
             try? FileManager.default.removeItem(at: profile)
             throw error
         }
@@ -88,8 +87,7 @@ public final class WebDriver: Sendable {
     /// Closes the browser and stops the driver.
     public func quit() async {
         _ = try? await Self.request("DELETE", "\(base)/session/\(session)", nil)
-        process.terminate()
-        process.waitUntilExit()
+        Self.stop(process)
         try? FileManager.default.removeItem(at: profile)
     }
 
@@ -104,6 +102,19 @@ public final class WebDriver: Sendable {
             throw Failure(description: "no element matches \(css)")
         }
         return Element(id: id, driver: self)
+    }
+
+    /// The text of the first element matching `css`, found again if a live part of the page
+    /// replaced it meanwhile.
+    public func text(_ css: String) async throws -> String {
+        var attempt = 0
+        while true {
+            do {
+                return try await find(css).text()
+            } catch let failure as Failure where failure.description.contains("stale element") && attempt < 5 {
+                attempt += 1
+            }
+        }
     }
 
     public func findAll(_ css: String) async throws -> [Element] {
@@ -159,6 +170,12 @@ public final class WebDriver: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    /// SIGKILL: the test runner leaves SIGTERM ignored in its children.
+    private static func stop(_ process: Process) {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     private static func freePort() throws -> Int {

@@ -36,7 +36,7 @@ extension WebPages {
         router.get("crisis/:id/stream") { request, context in
             let id = try Self.uuid(context, "id")
             let stream = try await services.incidentEventStream(incident: id, by: try Self.session(context).caller)
-            return try await EventStream.response(stream, request: request, encoder: JSONEncoder())
+            return try await EventStream.response(stream.named("message"), request: request, encoder: JSONEncoder())
         }
         router.get("crisis/:id/report") { _, context in
             let id = try Self.uuid(context, "id")

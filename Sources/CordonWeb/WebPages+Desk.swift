@@ -17,7 +17,7 @@ extension WebPages {
         }
         router.get("desk/stream") { request, context in
             let caller = try Self.session(context).caller
-            return try await EventStream.response(try services.caseEventStream(by: caller), request: request, encoder: JSONEncoder())
+            return try await EventStream.response(try services.caseEventStream(by: caller).named("message"), request: request, encoder: JSONEncoder())
         }
         router.post("desk/referrals") { request, context in
             let form = try await form(request, context)

@@ -44,7 +44,8 @@ public struct WebPages: Sendable {
         open.get("assets/cordon.css") { _, _ in Self.asset(PageTemplates.stylesheet, type: "text/css; charset=utf-8") }
         open.get("assets/cordon.js") { _, _ in Self.asset(PageTemplates.script, type: "text/javascript; charset=utf-8") }
         addSignInRoutes(to: open)
-        let signedIn = open.add(middleware: SessionAuthenticator(services: services))
+        // Errors behind the session render with it (the navigation, the sign-out button).
+        let signedIn = open.add(middleware: SessionAuthenticator(services: services)).add(middleware: PageErrors(pages: self))
         addOverviewRoutes(to: signedIn)
         addListRoutes(to: signedIn)
         addMatchRoutes(to: signedIn)

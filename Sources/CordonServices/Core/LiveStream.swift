@@ -17,4 +17,10 @@ public struct LiveStream<Item: Sendable>: Sendable {
     public let kind: @Sendable (Item) -> String
     /// Whether the caller may still read the stream.
     public let isAllowed: @Sendable () -> Bool
+
+    /// The same stream with every event named `kind`: a page's script listens for one name.
+    public func named(_ kind: String) -> LiveStream {
+        LiveStream(newest: newest, wakes: wakes, pageSize: pageSize, page: page, cursor: cursor, kind: { _ in kind },
+                   isAllowed: isAllowed)
+    }
 }

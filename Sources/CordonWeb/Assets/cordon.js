@@ -43,7 +43,6 @@
     }
     source.onmessage = refresh;
     source.addEventListener("open", refresh);
-    ["case", "incident", "event"].forEach(function (k) { source.addEventListener(k, refresh); });
     el.addEventListener("cordon:refresh", refresh);
   }
   // Sensitive media: blurred and grey until clicked, blurred again after 10 seconds.
