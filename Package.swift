@@ -15,7 +15,7 @@ let strict: [SwiftSetting] = [
 /// The pages' templates and assets, compiled into the binary.
 let pageResources: [Resource] = [
     "layout", "login", "error", "overview", "lists", "list", "label-fields", "signal", "match", "desk", "desk-rows",
-    "case", "case-summary", "crisis", "incident", "incident-live", "report", "admin", "audit", "transparency",
+    "case", "case-summary", "crisis", "incident", "incident-live", "report", "admin", "audit", "transparency", "order-sign",
 ].map { .embedInCode("Templates/\($0).mustache") } + [.embedInCode("Assets/cordon.css"), .embedInCode("Assets/cordon.js")]
 
 let package = Package(

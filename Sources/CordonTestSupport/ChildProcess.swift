@@ -12,8 +12,9 @@ public enum ChildProcess {
 
     /// Runs `executable`; killed (SIGKILL: the test runner leaves SIGTERM ignored in its
     /// children) if it outlasts `timeout`.
+    /// `input` is written to its standard input (else it reads nothing).
     public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
-                           timeout: TimeInterval = 600) throws -> Output {
+                           input: String? = nil, timeout: TimeInterval = 600) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -22,8 +23,13 @@ public enum ChildProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read both pipes while the process runs, so a full pipe never blocks it.
         nonisolated(unsafe) var errors = Data()
         let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }

@@ -20,6 +20,7 @@ struct PageTemplates: Sendable {
         "incident": PackageResources.incident_mustache, "incident-live": PackageResources.incident_live_mustache,
         "report": PackageResources.report_mustache, "admin": PackageResources.admin_mustache,
         "audit": PackageResources.audit_mustache, "transparency": PackageResources.transparency_mustache,
+        "order-sign": PackageResources.order_sign_mustache,
     ]
 
     static let stylesheet = PackageResources.cordon_css

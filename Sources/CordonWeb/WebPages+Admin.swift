@@ -52,6 +52,36 @@ extension WebPages {
             try await services.disableUser(try Self.uuid(context, "id"), by: try Self.session(context).caller)
             return Self.redirect("/admin")
         }
+        router.post("admin/signing-keys") { request, context in
+            let form = try await form(request, context)
+            do {
+                _ = try await services.registerSigningKey(try Self.decode(API.SigningKeyIn.self, ["publicKey": form["publicKey"] ?? ""]),
+                                                          by: try Self.session(context).caller)
+                return Self.redirect("/admin")
+            } catch let error as ServiceError {
+                return try await adminPage(context: context, errors: ["publicKey": error.message], status: error.status)
+            }
+        }
+        router.post("admin/signing-keys/:id/revoke") { request, context in
+            _ = try await form(request, context)
+            try await services.revokeSigningKey(try Self.uuid(context, "id"), by: try Self.session(context).caller)
+            return Self.redirect("/admin")
+        }
+        router.post("admin/webhooks") { request, context in
+            let form = try await form(request, context)
+            do {
+                let hook = try await services.createWebhook(try Self.decode(API.WebhookIn.self, ["url": form["url"] ?? ""]),
+                                                            by: try Self.session(context).caller)
+                return try await adminPage(context: context, newHookSecret: hook.secret)
+            } catch let error as ServiceError {
+                return try await adminPage(context: context, errors: ["url": error.message], status: error.status)
+            }
+        }
+        router.post("admin/webhooks/:id/revoke") { request, context in
+            _ = try await form(request, context)
+            try await services.revokeWebhook(try Self.uuid(context, "id"), by: try Self.session(context).caller)
+            return Self.redirect("/admin")
+        }
         router.post("admin/organisations") { request, context in
             let form = try await form(request, context)
             let caller = try Self.session(context).caller
@@ -82,7 +112,7 @@ extension WebPages {
         }
     }
 
-    private func adminPage(context: HubRequestContext, newSecret: String? = nil, newTOTP: String? = nil,
+    private func adminPage(context: HubRequestContext, newSecret: String? = nil, newTOTP: String? = nil, newHookSecret: String? = nil,
                            form: [String: String] = [:], errors: [String: String] = [:],
                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try Self.session(context).caller
@@ -99,6 +129,27 @@ extension WebPages {
             "roles": Role.allCases.map(\.rawValue),
             "newSecret": newSecret ?? false, "newTOTP": newTOTP ?? false, "form": form, "errors": errors,
         ]
+        data["newHookSecret"] = newHookSecret ?? false
+        if may(.registerSigningKey, caller) {
+            let keys = try await services.signingKeys(of: caller.organisationID, by: caller)
+            data["maySign"] = true
+            data["hasSigningKeys"] = !keys.isEmpty
+            data["signingKeys"] = keys.map { ["id": $0.id.uuidString, "publicKey": $0.publicKey, "createdAt": PageValues.time($0.createdAt),
+                                              "revokedAt": $0.revokedAt != nil] as [String: Any] }
+        }
+        if may(.listWebhooks, caller) {
+            var hooks: [[String: Any]] = []
+            for hook in try await services.webhooks(by: caller) {
+                let deliveries = try await services.deliveries(of: hook.id, state: nil, limit: 20, by: caller)
+                hooks.append(["id": hook.id.uuidString, "url": hook.url, "events": hook.events.joined(separator: ", "),
+                              "hasDeliveries": !deliveries.isEmpty,
+                              "deliveries": deliveries.map { ["event": $0.event, "state": $0.state, "attempts": $0.attempts,
+                                                              "lastError": $0.lastError ?? "", "deliveredAt": PageValues.time($0.deliveredAt)] as [String: Any] }])
+            }
+            data["mayHooks"] = true
+            data["hasHooks"] = !hooks.isEmpty
+            data["hooks"] = hooks
+        }
         if caller.kind == .operator {
             data["isOperator"] = true
             data["organisations"] = try await services.organisations(caller).map {

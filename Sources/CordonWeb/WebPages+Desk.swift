@@ -38,6 +38,56 @@ extension WebPages {
                                           status: error.status)
             }
         }
+        router.post("desk/orders/prepare") { request, context in
+            let form = try await form(request, context)
+            let caller = try Self.session(context).caller
+            do {
+                guard let platform = form["platform"].flatMap(UUID.init(uuidString:)) else {
+                    throw ServiceError.invalid("order", "choose the platform")
+                }
+                let order = RemovalOrderContent(
+                    referenceNumber: form["reference"] ?? "", issuingAuthority: caller.organisationID, platform: platform,
+                    urls: (form["urls"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                    reasons: try form["category"].map { [try Self.decode(ContentCategory.self, $0, field: "order")] } ?? [],
+                    statement: form["statement"] ?? "", legalBasis: form["legalBasis"] ?? "", redress: form["redress"] ?? "",
+                    issuedAt: HubStore.iso(services.now()))
+                try Self.check(order)
+                return try await signPage(String(decoding: order.canonicalBytes, as: UTF8.self), reference: order.referenceNumber,
+                                          context: context)
+            } catch let error as ServiceError {
+                return try await deskPage(request, context: context, form: form.echo, errors: ["order": error.message], status: error.status)
+            }
+        }
+        router.post("desk/orders") { request, context in
+            let form = try await form(request, context)
+            let caller = try Self.session(context).caller
+            let text = form.all("order").first ?? ""
+            do {
+                guard let order = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                    throw ServiceError.invalid("order", "the order is not JSON; prepare it again")
+                }
+                let made = try await services.issue(try Self.decode(API.NewOrder.self, [
+                    "order": order, "signingKey": form["signingKey"] ?? "", "signature": form["signature"] ?? "",
+                ]), by: caller)
+                return Self.redirect("/desk/cases/\(made.id)")
+            } catch let error as ServiceError {
+                return try await signPage(text, reference: "", context: context, errors: ["signature": error.description], status: error.status)
+            }
+        }
+        router.post("desk/orders/upload") { request, context in
+            let form = try await form(request, context)
+            let caller = try Self.session(context).caller
+            do {
+                guard let file = form.files["file"],
+                      let body = try? JSONSerialization.jsonObject(with: Data(file.body)) as? [String: Any] else {
+                    throw ServiceError.invalid("upload", "choose the JSON file `cordon order sign` printed")
+                }
+                let made = try await services.issue(try Self.decode(API.NewOrder.self, body), by: caller)
+                return Self.redirect("/desk/cases/\(made.id)")
+            } catch let error as ServiceError {
+                return try await deskPage(request, context: context, errors: ["upload": error.description], status: error.status)
+            }
+        }
         router.get("desk/cases/:id") { _, context in try await casePage(try Self.uuid(context, "id"), context: context) }
         router.get("desk/cases/:id/summary") { _, context in
             let id = try Self.uuid(context, "id")
@@ -102,9 +152,33 @@ extension WebPages {
                 .map { ["id": $0.id.uuidString, "name": $0.name] }
             data["categories"] = ContentCategory.allCases.map(\.rawValue)
         }
+        if may(.issueOrder, caller) {
+            data["mayOrder"] = true
+            data["platforms"] = try await services.organisations(caller).filter { $0.kind == .platform && $0.suspendedAt == nil }
+                .map { ["id": $0.id.uuidString, "name": $0.name] }
+            data["categories"] = ContentCategory.allCases.map(\.rawValue)
+            data["redress"] = "An administrative appeal within one month of receipt."
+        }
         data["form"] = form
         data["errors"] = errors
         return page("desk", title: "Referral desk", data, context: context, status: status)
+    }
+
+    /// What must be there before an order is worth signing (the hub checks all of it again).
+    private static func check(_ order: RemovalOrderContent) throws {
+        if order.urls.isEmpty { throw ServiceError.invalid("order", "give at least one URL") }
+        if order.referenceNumber.isEmpty { throw ServiceError.invalid("order", "give the order's reference number") }
+        if order.statement.isEmpty { throw ServiceError.invalid("order", "give the statement of reasons") }
+    }
+
+    private func signPage(_ order: String, reference: String, context: HubRequestContext, errors: [String: String] = [:],
+                          status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = try Self.session(context).caller
+        let keys = try await services.signingKeys(of: caller.organisationID, by: caller).filter { $0.revokedAt == nil }
+        return page("order-sign", title: "Sign removal order", [
+            "order": order, "reference": reference, "errors": errors,
+            "keys": keys.map { ["id": $0.id.uuidString, "label": "\($0.publicKey.prefix(12))… (registered \(PageValues.time($0.createdAt).prefix(10)))"] },
+        ], context: context, status: status, current: "Referral desk")
     }
 
     private func caseData(_ id: UUID, caller: Caller) async throws -> [String: Any] {

@@ -18,7 +18,7 @@ struct CordonRunner {
         return folder.appendingPathComponent("cordon")
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
-        try ChildProcess.run(binary, arguments, in: directory)
+    static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Output {
+        try ChildProcess.run(binary, arguments, in: directory, input: input)
     }
 }

@@ -194,4 +194,45 @@ import Testing
             try await shoot(driver, "phone")
         }
     }
+
+    @Test func anAuthoritySignsAnOrderInTheBrowserAndTheKeyNeverLeavesIt() async throws {
+        try await withBrowser { f, base, driver in
+            let signer = Curve25519.Signing.PrivateKey()
+            _ = try await f.services.registerSigningKey(
+                try API.command(API.SigningKeyIn.self, ["publicKey": signer.publicKey.rawRepresentation.base64EncodedString()]), by: f.authority)
+            // The key file as `cordon order keygen` writes it: PKCS#8 PEM.
+            let prefix: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+            let pem = "-----BEGIN PRIVATE KEY-----\n\(Data(prefix + signer.rawRepresentation).base64EncodedString())\n-----END PRIVATE KEY-----\n"
+            let keyFile = f.folder.appendingPathComponent("order-key.pem")
+            try Data(pem.utf8).write(to: keyFile)
+
+            try await signIn(driver, base, PageFixture.emails.officer)
+            try await driver.go(base + "/desk")
+            try await driver.find("#o-urls").type("https://video.example/watch/signed-here")
+            try await driver.find("#o-reference").type("DE-BROWSER-1")
+            try await driver.find("#o-statement").type("Glorifies the attack of this morning.")
+            try await driver.find("#order button[type=submit]").click()
+            try await driver.wait("the order to sign") { try await driver.findAll("#sign-order").count == 1 }
+            let shown = try await driver.run("return document.getElementById('o-order').value") as? String ?? ""
+            #expect(shown.contains("\"referenceNumber\":\"DE-BROWSER-1\""))
+            try await driver.find("#o-keyfile").type(keyFile.path)
+            try await driver.find("#sign-order button[type=submit]").click()
+            try await driver.wait("the issued case", timeout: .seconds(30)) { try await driver.currentURL().contains("/desk/cases/") }
+            #expect(try await driver.text("#order-json").contains("DE-BROWSER-1"))
+            try await shoot(driver, "order-signed")
+            let issued = try #require(try await f.services.cases(view: .issued, kind: .removalOrder, state: nil, before: nil, limit: 10,
+                                                                 by: f.authority).cases.first)
+            #expect(issued.reference == "DE-BROWSER-1" && issued.platform == f.platform.organisationID)
+            // The key file's contents were not sent: no form field carried them.
+            let audit = try await f.services.auditLog(since: 0, limit: 500, by: f.operator_).entries
+            #expect(!audit.contains { $0.detail.values.contains { $0.contains(signer.rawRepresentation.base64EncodedString()) } })
+            // A sortable table: the inbox sorts by its Case column on a click.
+            try await driver.go(base + "/desk")
+            // (The live region may replace the table once its stream opens: click until it holds.)
+            try await driver.wait("the sorted column") {
+                try await driver.find("#cases thead th").click()
+                return try await driver.find("#cases thead th").attribute("aria-sort") == "ascending"
+            }
+        }
+    }
 }

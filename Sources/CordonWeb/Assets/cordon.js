@@ -38,7 +38,7 @@
         busy = false;
         if (html === null) return;
         el.innerHTML = html;
-        localTimes(el); tick();
+        localTimes(el); tick(); sortable(el);
       }, function () { busy = false; });
     }
     source.onmessage = refresh;
@@ -86,7 +86,38 @@
       }).catch(function (err) { out.textContent = "could not sign: " + err; });
     });
   }
+  // Tables sort by a column when its heading is clicked (or Enter on it): numbers as numbers.
+  function sortable(root) {
+    root.querySelectorAll("table thead th").forEach(function (th, column) {
+      if (!th.textContent.trim() || th.dataset.sortable) return;
+      th.dataset.sortable = "yes";
+      th.tabIndex = 0;
+      th.title = "Sort by this column";
+      function sort() {
+        var table = th.closest("table"), body = table.tBodies[0];
+        if (!body) return;
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var rows = Array.prototype.slice.call(body.rows);
+        function key(row) {
+          var cell = row.cells[column], time = cell && cell.querySelector("time[datetime], [data-deadline]");
+          if (time) return new Date(time.getAttribute("datetime") || time.dataset.deadline).getTime();
+          var text = cell ? cell.textContent.trim() : "";
+          return /^-?\d+(\.\d+)?$/.test(text) ? parseFloat(text) : text.toLowerCase();
+        }
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    sortable(document);
     localTimes(document);
     tick(); setInterval(tick, 1000);
     document.querySelectorAll("[data-stream][data-fragment]").forEach(live);
