@@ -77,10 +77,15 @@ struct StoredCaseLoad {
 
     /// Milliseconds each of `repeats` sequential GETs of `path` took (HTTP 200 required).
     static func time(_ url: String, key: String, repeats: Int) async throws -> [Double] {
+        try await time(url, headers: [("Authorization", "Bearer \(key)")], repeats: repeats)
+    }
+
+    /// Milliseconds of each of `repeats` GETs of `url` with `headers`, one after another.
+    static func time(_ url: String, headers: [(String, String)], repeats: Int) async throws -> [Double] {
         var times: [Double] = []
         for _ in 0..<repeats {
             var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
             let started = ContinuousClock.now
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)

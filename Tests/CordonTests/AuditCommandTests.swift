@@ -8,7 +8,7 @@ import Testing
     @Test func anExportVerifiesOfflineUntilItIsChanged() async throws {
         let hub = try await InteropHub.start()
         defer { hub.stop() }
-        let operatorKey = String(try #require(hub.server.banner.firstMatch(of: /suspends\): (cdn_[0-9a-f]+)/)).output.1)
+        let operatorKey = hub.operatorKey
         let remote = try CordonRunner.run(["audit", "verify", "--hub", hub.base, "--key", operatorKey])
         #expect(remote.status == 0 && remote.stdout.hasPrefix("verified: "), "\(remote.stdout)\(remote.stderr)")
 

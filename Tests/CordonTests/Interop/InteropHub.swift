@@ -2,13 +2,15 @@ import CordonTestSupport
 import Foundation
 import Testing
 
-/// A demo hub in a `cordon serve` process, with a second platform ("Beta") that may write
-/// to the demo collection: what the real-client tests fetch from.
+/// A demo hub in a `cordon serve` process, with an empty collection of the demo platform's
+/// and a second platform ("Beta") that may write to it: what the real-client tests fetch from.
 struct InteropHub {
     let server: ServerProcess
     let folder: URL
     let adminKey: String
     let betaKey: String
+    /// The hub operator's key, as the demo printed it.
+    let operatorKey: String
     let collection: String
 
     var base: String { "http://127.0.0.1:\(server.port)" }
@@ -17,10 +19,10 @@ struct InteropHub {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-interop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let server = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
-        let admin = try #require(server.banner.firstMatch(of: /Admin API key \(shown once\): (cdn_[0-9a-f]+)/)).output.1
-        let operatorKey = try #require(server.banner.firstMatch(of: /suspends\): (cdn_[0-9a-f]+)/)).output.1
-        let collections = try await server.call("GET", "/v1/collections", key: String(admin)).body as? [[String: Any]]
-        let collection = try #require(collections?.first?["id"] as? String)
+        let admin = try #require(server.banner.firstMatch(of: /admin API key \(shown once\): (cdn_[0-9a-f]+)/)).output.1
+        let operatorKey = try #require(server.banner.firstMatch(of: /operator key \(shown once\): (cdn_[0-9a-f]+)/)).output.1
+        let made = try await server.call("POST", "/v1/collections", key: String(admin), json: ["name": "interop", "description": ""])
+        let collection = try #require((made.body as? [String: Any])?["id"] as? String, "\(made)")
         let beta = try await server.call("POST", "/v1/organisations", key: String(operatorKey), json: ["name": "Beta", "kind": "platform"])
         let betaID = try #require((beta.body as? [String: Any])?["id"] as? String)
         let key = try await server.call("POST", "/v1/organisations/\(betaID)/keys", key: String(operatorKey), json: ["role": "admin"])
@@ -28,7 +30,8 @@ struct InteropHub {
         let member = try await server.call("PUT", "/v1/collections/\(collection)/members/\(betaID)", key: String(admin),
                                            json: ["access": "read-write"])
         #expect(member.status == 204 || member.status == 200)
-        return InteropHub(server: server, folder: folder, adminKey: String(admin), betaKey: betaKey, collection: collection)
+        return InteropHub(server: server, folder: folder, adminKey: String(admin), betaKey: betaKey, operatorKey: String(operatorKey),
+                          collection: collection)
     }
 
     func stop() {

@@ -67,7 +67,7 @@ extension RealProcessTests {
             let hub = try await InteropHub.start()
             defer { hub.stop() }
             let server = hub.server
-            let operatorKey = String(try #require(server.banner.firstMatch(of: /suspends\): (cdn_[0-9a-f]+)/)).output.1)
+            let operatorKey = hub.operatorKey
             func issuer(_ name: String, _ kind: String) async throws -> String {
                 let organisation = try await server.call("POST", "/v1/organisations", key: operatorKey, json: ["name": name, "kind": kind])
                 let id = try #require((organisation.body as? [String: Any])?["id"] as? String)
