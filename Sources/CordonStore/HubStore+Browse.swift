@@ -56,4 +56,9 @@ extension HubStore {
         }
         return counts
     }
+
+    /// What happened to one signal, in order: its entries in the change log.
+    public func history(ofSignal id: Int) async throws -> [(kind: String, at: Date?)] {
+        try await ChangeRecord.query(on: db).filter(\.$signalID == id).sort(\.$id).all().map { ($0.kind, $0.at) }
+    }
 }

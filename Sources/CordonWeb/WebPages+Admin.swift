@@ -105,6 +105,16 @@ extension WebPages {
                 return try await adminPage(context: context, errors: ["organisation": error.description], status: error.status)
             }
         }
+        router.post("admin/organisations/:id/board") { request, context in
+            let form = try await form(request, context)
+            do {
+                try await services.seatBoard(try Self.uuid(context, "id"), try Self.decode(API.BoardSeat.self, ["seated": form["seated"] == "true"]),
+                                             by: try Self.session(context).caller)
+                return Self.redirect("/admin")
+            } catch let error as ServiceError {
+                return try await adminPage(context: context, errors: ["organisation": error.description], status: error.status)
+            }
+        }
         router.post("admin/organisations/:id/reinstate") { request, context in
             _ = try await form(request, context)
             _ = try await services.reinstate(try Self.uuid(context, "id"), by: try Self.session(context).caller)
@@ -154,7 +164,7 @@ extension WebPages {
             data["isOperator"] = true
             data["organisations"] = try await services.organisations(caller).map {
                 ["id": $0.id.uuidString, "name": $0.name, "kind": $0.kind.rawValue, "memberState": $0.memberState ?? "",
-                 "suspendedAt": $0.suspendedAt != nil, "isSelf": $0.id == caller.organisationID] as [String: Any]
+                 "suspendedAt": $0.suspendedAt != nil, "board": $0.board, "isSelf": $0.id == caller.organisationID] as [String: Any]
             }
             data["kinds"] = OrganisationKind.allCases.filter { $0 != .operator }.map(\.rawValue)
         }

@@ -74,6 +74,12 @@ extension WebPages {
                 _ = try await services.shareURL(try Self.decode(API.SharedURLIn.self, fields), in: id, by: caller)
             }
         }
+        router.post("crisis/:id/matches") { request, context in
+            try await incidentAction(request, context, fields: ["matches"]) { id, form, caller in
+                guard let count = form["matches"].flatMap(Int.init) else { throw ServiceError.invalid("matches", "give the number of matches") }
+                try await services.reportMatches(try Self.decode(API.MatchReportIn.self, ["matches": count]), in: id, by: caller)
+            }
+        }
         router.post("crisis/:id/notes") { request, context in
             try await incidentAction(request, context, fields: ["note"]) { id, form, caller in
                 _ = try await services.addNote(try Self.decode(API.NoteIn.self, ["note": form["note"] ?? ""]), to: id, by: caller)

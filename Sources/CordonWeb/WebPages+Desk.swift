@@ -13,7 +13,7 @@ extension WebPages {
         router.get("desk") { request, context in try await deskPage(request, context: context) }
         router.get("desk/rows") { request, context in
             let caller = try Self.session(context).caller
-            return fragment("desk-rows", try await deskRows(caller, view: try Self.view(request, caller)))
+            return fragment("desk-rows", try await deskRows(caller, view: try Self.view(request, caller), before: try Self.before(request)))
         }
         router.get("desk/stream") { request, context in
             let caller = try Self.session(context).caller
@@ -106,6 +106,40 @@ extension WebPages {
                                           status: error.status)
             }
         }
+        router.post("desk/cases/:id/preservations") { request, context in
+            let id = try Self.uuid(context, "id")
+            let form = try await form(request, context)
+            do {
+                var fields: [String: Any] = ["contentReference": form["contentReference"] ?? ""]
+                if let file = form.files["evidence"] { fields["evidence"] = Data(file.body).base64EncodedString() }
+                _ = try await services.preserve(id, try Self.decode(API.PreservationIn.self, fields), by: try Self.session(context).caller)
+                return Self.redirect("/desk/cases/\(id)")
+            } catch let error as ServiceError {
+                return try await casePage(id, context: context, errors: ["contentReference": error.message], status: error.status)
+            }
+        }
+        router.post("desk/cases/:id/scrutiny") { request, context in
+            let id = try Self.uuid(context, "id")
+            let form = try await form(request, context)
+            do {
+                _ = try await services.requestScrutiny(of: id, try Self.decode(API.ScrutinyRequestIn.self, ["reason": form["reason"] ?? ""]),
+                                                       by: try Self.session(context).caller)
+                return Self.redirect("/desk/cases/\(id)")
+            } catch let error as ServiceError {
+                return try await casePage(id, context: context, errors: ["scrutiny": error.message], status: error.status)
+            }
+        }
+        router.post("desk/cases/:id/scrutiny/decision") { request, context in
+            let id = try Self.uuid(context, "id")
+            let form = try await form(request, context)
+            do {
+                _ = try await services.decideScrutiny(of: id, try Self.decode(API.DecisionIn.self, [
+                    "outcome": form["outcome"] ?? "", "reasons": form["reasons"] ?? ""]), by: try Self.session(context).caller)
+                return Self.redirect("/desk/cases/\(id)")
+            } catch let error as ServiceError {
+                return try await casePage(id, context: context, errors: ["scrutiny": error.message], status: error.status)
+            }
+        }
         router.post("desk/cases/:id/complaints") { request, context in
             let id = try Self.uuid(context, "id")
             let form = try await form(request, context)
@@ -124,26 +158,34 @@ extension WebPages {
         return try decode(HubStore.CaseView.self, text, field: "view")
     }
 
-    private func deskRows(_ caller: Caller, view: HubStore.CaseView) async throws -> [String: Any] {
+    /// Cases received before this time: the desk's next page.
+    private static func before(_ request: Request) throws -> Date? {
+        guard let text = request.query("before") else { return nil }
+        guard let date = RemovalOrderContent.parseDate(text) else { throw ServiceError.invalid("before", "before is a time such as 2026-12-01T10:00:00Z") }
+        return date
+    }
+
+    private func deskRows(_ caller: Caller, view: HubStore.CaseView, before: Date?) async throws -> [String: Any] {
         let now = services.now()
         let names = try await organisationNames(caller)
         let open: Set<CaseState> = [.received, .acknowledged, .suspended]
-        let cases = try await services.cases(view: view, kind: nil, state: nil, before: nil, limit: 200, by: caller).cases
-            .sorted { a, b in
-                let aOpen = open.contains(a.state), bOpen = open.contains(b.state)
-                if aOpen != bOpen { return aOpen }
-                return (a.deadline ?? .distantFuture, b.receivedAt) < (b.deadline ?? .distantFuture, a.receivedAt)
-            }
-        return ["cases": cases.map { caseRow($0, names: names, now: now) }, "hasCases": !cases.isEmpty]
+        let page = try await services.cases(view: view, kind: nil, state: nil, before: before, limit: 200, by: caller)
+        let cases = page.cases.sorted { a, b in
+            let aOpen = open.contains(a.state), bOpen = open.contains(b.state)
+            if aOpen != bOpen { return aOpen }
+            return (a.deadline ?? .distantFuture, b.receivedAt) < (b.deadline ?? .distantFuture, a.receivedAt)
+        }
+        return ["cases": cases.map { caseRow($0, names: names, now: now) }, "hasCases": !cases.isEmpty,
+                "older": page.next.map { "/desk?view=\(view.rawValue)&before=\(HubStore.iso($0))" } ?? false]
     }
 
     private func deskPage(_ request: Request, context: HubRequestContext, form: [String: String] = [:],
                           errors: [String: String] = [:], status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try Self.session(context).caller
         let view = try Self.view(request, caller)
-        var data = try await deskRows(caller, view: view)
+        var data = try await deskRows(caller, view: view, before: try Self.before(request))
         let labels: [HubStore.CaseView: String] = [.inbox: "Inbox", .issued: "Issued", .scrutiny: "Scrutiny"]
-        data["view"] = view.rawValue
+        data["fragment"] = "/desk/rows?view=\(view.rawValue)" + (request.query("before").map { "&before=\($0)" } ?? "")
         data["viewLabel"] = labels[view] ?? view.rawValue
         data["views"] = HubStore.CaseView.allCases.map { ["value": $0.rawValue, "label": labels[$0] ?? $0.rawValue, "selected": $0 == view] }
         if may(.issueReferral, caller) {
@@ -210,6 +252,15 @@ extension WebPages {
         data["isReferral"] = item.kind == .referral
         data["inabilityReasons"] = InabilityReason.allCases.map(\.rawValue)
         data["mayComplain"] = isPlatform && may(.fileComplaint, caller) && item.state == .removed
+        if isPlatform && may(.preserve, caller) && item.state == .removed {
+            data["mayPreserve"] = true
+            data["preservations"] = try await services.preservations(of: id, by: caller).map {
+                ["at": PageValues.time($0.preservedAt), "reference": $0.contentReference]
+            }
+        }
+        data["mayRequestScrutiny"] = isPlatform && item.kind == .removalOrder && item.scrutiny == nil && may(.requestScrutiny, caller)
+        data["mayDecideScrutiny"] = item.scrutiny?.authority == caller.organisationID && item.scrutiny?.outcome == nil
+            && may(.decideScrutiny, caller)
         data["errors"] = errors
         return page("case", title: "Case \(item.reference)", data, context: context, status: status, current: "Referral desk")
     }

@@ -203,8 +203,10 @@ extension WebPages {
         let signal = try await services.signal(id, by: caller)
         let names = try await organisationNames(caller)
         let counts = try await services.feedbackCounts(on: id, by: caller)
+        let history = try await services.history(of: id, by: caller)
         let collection = try await services.collections(caller).first { $0.id == signal.collectionID }
-        let isOwner = collection.map { _ in signal.contributors.contains(caller.organisationID) } ?? false
+        // A source withdraws its own contribution; a writer of the collection (its owner) retracts it.
+        let mayRetract = signal.contributors.contains(caller.organisationID) || collection?.access == .readWrite
         return page("signal", title: "Signal \(id)", [
             "signal": ["id": signal.id, "collectionID": signal.collectionID.uuidString, "type": signal.type.rawValue,
                        "value": signal.value, "status": signal.status.rawValue, "confidence": signal.confidence,
@@ -213,9 +215,10 @@ extension WebPages {
             "frames": signal.features.map { "\($0.count) frames" } ?? false,
             "labels": PageValues.labels(signal.labels), "contributors": PageValues.names(signal.contributors, names),
             "feedback": counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { ["kind": $0.key.rawValue, "count": $0.value] as [String: Any] },
-            "hasFeedback": !counts.isEmpty, "feedbackKinds": FeedbackKind.allCases.map(\.rawValue),
+            "hasFeedback": !counts.isEmpty,
+            "history": history.map { ["kind": $0.kind, "at": PageValues.time($0.at)] }, "feedbackKinds": FeedbackKind.allCases.map(\.rawValue),
             "mayFeedback": may(.giveFeedback, caller),
-            "mayRetract": may(.retractSignal, caller) && (isOwner || collection?.access == .readWrite) && signal.status != .retracted,
+            "mayRetract": may(.retractSignal, caller) && mayRetract && signal.status != .retracted,
             "errors": errors,
         ], context: context, status: status, current: "Hash lists")
     }

@@ -26,9 +26,7 @@ extension WebPages {
             let caller = try Self.session(context).caller
             let year = try Self.year(request, now: services.now())
             let figures = try await services.transparency(of: nil, year: year, by: caller)
-            var csv = "side,figure,value\n"
-            for (name, value) in Self.platformRows(figures) { csv += "platform,\(BulkCSV.quote(name)),\(value)\n" }
-            for (name, value) in Self.issuerRows(figures) { csv += "authority,\(BulkCSV.quote(name)),\(value)\n" }
+            let csv = figures.csv
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"transparency-\(year).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: csv)))
@@ -51,16 +49,11 @@ extension WebPages {
     }
 
     static func issuerRows(_ f: TransparencyFigures) -> [(String, Int)] {
-        let mirror = Mirror(reflecting: f.asIssuer)
-        return mirror.children.compactMap { child in
-            guard let label = child.label, let value = child.value as? Int else { return nil }
-            return (label.unicodeScalars.reduce(into: "") { text, scalar in
-                if CharacterSet.uppercaseLetters.contains(scalar) { text += " " + String(scalar).lowercased() } else { text.unicodeScalars.append(scalar) }
-            }.capitalizedFirst, value)
-        }
+        let a = f.asIssuer, t = a.timeToRemoval
+        return [("Removal orders issued", a.ordersIssued), ("Referrals issued", a.referralsIssued),
+                ("Orders leading to removal", a.ordersRemoved), ("Referrals leading to removal", a.referralsRemoved),
+                ("Deadlines breached", a.deadlinesBreached), ("Removed within 15 minutes", t.within15Minutes),
+                ("Removed within 30 minutes", t.within30Minutes), ("Removed within 1 hour", t.within1Hour),
+                ("Removed within 24 hours", t.within24Hours), ("Removed after 24 hours", t.over24Hours)]
     }
-}
-
-extension String {
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

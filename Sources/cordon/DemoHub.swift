@@ -4,6 +4,7 @@ import CordonStore
 import Crypto
 import Foundation
 import PDQ
+import VideoFeatures
 
 /// `cordon serve --demo`: organisations of every kind with a person each, and a hub with
 /// something in it — a hash list of generated images, a referral, a removal order whose
@@ -50,16 +51,16 @@ enum DemoHub {
         return members.map { Login(kind: $0.0, organisation: $0.1, email: $0.2) }
     }
 
-    private static func caller(_ organisation: OrganisationRecord, _ services: HubServices) throws -> Caller {
+    private static func caller(_ organisation: OrganisationRecord) -> Caller {
         Caller(organisationID: organisation.id!, organisationName: organisation.name,
                kind: OrganisationKind(rawValue: organisation.kind)!, keyID: UUID(), role: .admin)
     }
 
     private static func fill(_ services: HubServices, _ organisations: [OrganisationKind: OrganisationRecord]) async throws {
-        let operator_ = try caller(organisations[.operator]!, services)
-        let platform = try caller(organisations[.platform]!, services)
-        let authority = try caller(organisations[.authority]!, services)
-        let unit = try caller(organisations[.referralUnit]!, services)
+        let operator_ = caller(organisations[.operator]!)
+        let platform = caller(organisations[.platform]!)
+        let authority = caller(organisations[.authority]!)
+        let unit = caller(organisations[.referralUnit]!)
         // A hash list of generated pictures (smooth random patterns: PDQ of high quality).
         let collections = try await services.collections(platform)
         var list = collections.first { $0.name == "terrorist-content" }
@@ -80,6 +81,22 @@ enum DemoHub {
             let hash = PDQHasher().hash(LumaImage(width: size, height: size, values: values)).hash.hex
             signals.append(SignalSubmission(type: .pdq, value: hash, labels: SignalLabels(
                 categories: [[.incitement, .solicitation, .instruction][index % 3]], behaviours: [[.glorification, .recruitment, .instructional][index % 3]])))
+        }
+        // And three videos: a second a frame, each frame a drifting pattern like the pictures'.
+        for video in 0..<3 {
+            var features: [VPDQFeature] = []
+            for frame in 0..<20 {
+                let size = 64
+                let values = (0..<size * size).map { i -> Float in
+                    let x = Double(i % size) / 8 + Double(frame) * 0.05, y = Double(i / size) / 8
+                    return Float(128 + 70 * sin(x * 1.3 + Double(video)) * cos(y + Double(video) * 2))
+                }
+                let result = PDQHasher().hash(LumaImage(width: size, height: size, values: values))
+                features.append(VPDQFeature(frameNumber: frame, quality: result.quality, hash: result.hash, timestamp: Float(frame)))
+            }
+            var submission = SignalSubmission(type: .vpdq, value: "", labels: SignalLabels(categories: [.incitement], behaviours: [.glorification]))
+            submission.features = features
+            signals.append(submission)
         }
         _ = try await services.submit(API.Submission(signals: signals, isBulk: true), to: list.id, minimal: true, by: platform)
         for member in [unit, authority] {

@@ -26,7 +26,7 @@ struct PageFixture {
     static let emails = (moderator: "moderator@alpha.test", consumer: "viewer@alpha.test", officer: "officer@police.test",
                          analyst: "analyst@unit.test", operator_: "operator@hub.test")
 
-    static func make() async throws -> PageFixture {
+    static func make(clock: any WallClock = SystemWallClock()) async throws -> PageFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-pages-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
@@ -35,6 +35,7 @@ struct PageFixture {
         let store = HubStore(database)
         var configuration = HubConfiguration()
         configuration.sessions.passwordCost = 4
+        configuration.clock = clock
         let hub = try await Hub(store: store, configuration: configuration)
         let services = hub.services
         func member(_ name: String, _ kind: OrganisationKind, state: String? = nil) async throws -> Caller {

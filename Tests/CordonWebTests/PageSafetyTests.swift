@@ -73,7 +73,7 @@ import Testing
         }
     }
 
-    @Test func failedSignInsAreThrottledPerEmail() async throws {
+    @Test func failedSignInsAreThrottledPerEmailAndPerAddress() async throws {
         let f = try await PageFixture.make()
         try await f.withServer { _, http in
             let browser = PageClient(http)
@@ -174,5 +174,44 @@ import Testing
         defer { Task { await f.close() } }
         let pages = try WebPages(services: f.services, settings: .init(secureCookies: true))
         #expect(pages.cookie("cordon_session", "t", maxAge: 60).hasSuffix("; Secure"))
+    }
+
+    @Test func sessionsEndAfterThirtyIdleMinutesOrTwelveHours() async throws {
+        let clock = AdjustableWallClock()
+        let f = try await PageFixture.make(clock: clock)
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.moderator)
+            // Busy: a request every 25 minutes keeps it open, until twelve hours have passed.
+            for _ in 0..<28 {
+                clock.advance(by: 25 * 60)
+                #expect(try await browser.get("/").status == .ok)
+            }
+            clock.advance(by: 25 * 60)
+            #expect(try await browser.get("/").status == .seeOther, "past the absolute limit")
+            try await browser.signIn(PageFixture.emails.moderator)
+            clock.advance(by: 31 * 60)
+            #expect(try await browser.get("/").status == .seeOther, "idle for 31 minutes")
+        }
+    }
+
+    @Test func theOperatorSeatsTheBoardAndSuspendsFromThePage() async throws {
+        let f = try await PageFixture.make()
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.operator_)
+            let admin = try await browser.get("/admin")
+            #expect(admin.body.contains("Alpha Video") && admin.body.contains("/admin/organisations/\(f.authority.organisationID)/board"))
+            let seated = try await browser.post("/admin/organisations/\(f.authority.organisationID)/board", [("_csrf", admin.csrf ?? ""), ("seated", "true")])
+            #expect(seated.status == .seeOther)
+            #expect(try await f.services.organisations(f.operator_).first { $0.id == f.authority.organisationID }?.board == true)
+            let noReason = try await browser.post("/admin/organisations/\(f.authority.organisationID)/suspend", [("_csrf", admin.csrf ?? "")])
+            #expect(noReason.status == .badRequest && noReason.body.contains("reason"))
+            let suspended = try await browser.post("/admin/organisations/\(f.authority.organisationID)/suspend",
+                                                   [("_csrf", admin.csrf ?? ""), ("reason", "leaked data")])
+            #expect(suspended.status == .seeOther)
+            // Its officer cannot sign in while it is suspended.
+            #expect(try await PageClient(http).signIn(PageFixture.emails.officer).status == .unauthorized)
+        }
     }
 }

@@ -13,8 +13,11 @@ public enum API {
         public var memberState: String?
         /// Present while the operator has suspended it.
         public var suspendedAt: Date?
+        /// Whether it sits on the operating board.
+        public var board: Bool
 
         public init(_ record: OrganisationRecord) {
+            board = record.board == true
             id = record.id!
             name = record.name
             kind = OrganisationKind(rawValue: record.kind) ?? .platform

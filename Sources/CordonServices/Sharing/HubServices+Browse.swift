@@ -26,6 +26,13 @@ extension HubServices {
         return counts
     }
 
+    /// The signal's history from the change log: created, updated (a source or feedback
+    /// added, disputed), retracted.
+    public func history(of id: Int, by caller: Caller) async throws -> [(kind: String, at: Date?)] {
+        let signal = try await authorisedSignal(.readSignal, id, caller)
+        return try await store.history(ofSignal: signal.id)
+    }
+
     /// Signals of each type in each collection the caller can read.
     public func signalCounts(by caller: Caller) async throws -> [UUID: [SignalType: Int]] {
         let readable = Set(access.memberships(of: caller.organisationID).keys)
