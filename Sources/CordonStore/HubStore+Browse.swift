@@ -1,7 +1,6 @@
 import CordonDomain
 import FluentKit
 import Foundation
-import SQLKit
 
 /// Browsing a collection's signals, newest first, for people (the feed is for mirrors).
 extension HubStore {
@@ -41,20 +40,6 @@ extension HubStore {
         if let until = filter.createdUntil { query = query.filter(\.$createdAt < until) }
         if let before = filter.before { query = query.filter(\.$id < before) }
         return try await query.sort(\.$id, .descending).limit(limit).all().map(StoredSignal.init)
-    }
-
-    /// How many signals of each type each collection holds (retracted ones left out).
-    public func signalCounts() async throws -> [UUID: [SignalType: Int]] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
-        var counts: [UUID: [SignalType: Int]] = [:]
-        for row in try await sql.raw("""
-            SELECT collection_id, type, COUNT(*) AS n FROM signals WHERE status <> 'retracted' GROUP BY collection_id, type
-            """).all() {
-            guard let collection = try? row.decode(column: "collection_id", as: UUID.self),
-                  let type = SignalType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
-            counts[collection, default: [:]][type] = try row.decode(column: "n", as: Int.self)
-        }
-        return counts
     }
 
     /// What happened to one signal, in order: its entries in the change log.

@@ -79,9 +79,11 @@ extension HubStore {
         }
     }
 
+    /// (Every write goes through the write gate: on SQLite a second writer beside it would
+    /// find the database busy.)
     public func createSession(tokenHash: String, user: UUID, csrfToken: String, now: Date, expiresAt: Date) async throws {
-        try await WebSessionRecord(tokenHash: tokenHash, userID: user, csrfToken: csrfToken, createdAt: now, expiresAt: expiresAt)
-            .create(on: db)
+        let record = WebSessionRecord(tokenHash: tokenHash, userID: user, csrfToken: csrfToken, createdAt: now, expiresAt: expiresAt)
+        try await hub.write([]) { db in try await record.create(on: db) }
     }
 
     /// The session with `tokenHash`, if it exists and neither its absolute expiry nor
@@ -90,7 +92,7 @@ extension HubStore {
     public func session(tokenHash: String, now: Date, idleSince: Date, touchAfter: TimeInterval) async throws -> SignedIn? {
         guard let session = try await WebSessionRecord.find(tokenHash, on: db) else { return nil }
         guard session.expiresAt > now, session.seenAt > idleSince else {
-            try await session.delete(on: db)
+            try await hub.write([]) { db in try await session.delete(on: db) }
             return nil
         }
         guard let user = try await UserRecord.find(session.userID, on: db), user.disabledAt == nil,
@@ -99,7 +101,7 @@ extension HubStore {
         else { return nil }
         if now.timeIntervalSince(session.seenAt) > touchAfter {
             session.seenAt = now
-            try await session.save(on: db)
+            try await hub.write([]) { db in try await session.save(on: db) }
         }
         let caller = Caller(organisationID: organisation.id!, organisationName: organisation.name, kind: kind, keyID: user.id!, role: role)
         return SignedIn(caller: caller, userID: user.id!, userName: user.name, email: user.email, csrfToken: session.csrfToken,
@@ -107,6 +109,6 @@ extension HubStore {
     }
 
     public func deleteSession(tokenHash: String) async throws {
-        try await WebSessionRecord.query(on: db).filter(\.$id == tokenHash).delete()
+        try await hub.write([]) { db in try await WebSessionRecord.query(on: db).filter(\.$id == tokenHash).delete() }
     }
 }

@@ -1,8 +1,9 @@
 import FluentKit
 import SQLKit
 
-/// Version 9: people. ``UserRecord`` (unique email) and their browser sessions,
-/// ``WebSessionRecord``, indexed by user so logging out everywhere is one statement.
+/// Version 9, for the pages: people (``UserRecord``, unique email) and their browser
+/// sessions (``WebSessionRecord``, indexed by user so ending them all is one statement);
+/// and the change log indexed by signal, for a signal's history.
 struct UserAccountSchema: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(UserRecord.schema)
@@ -27,9 +28,11 @@ struct UserAccountSchema: AsyncMigration {
             .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "web_sessions_by_user").on(WebSessionRecord.schema).column("user_id").run()
+        try await sql.create(index: "changes_by_signal").on(ChangeRecord.schema).column("signal_id").run()
     }
 
     func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "changes_by_signal").run() }
         try await database.schema(WebSessionRecord.schema).delete()
         try await database.schema(UserRecord.schema).delete()
     }

@@ -23,7 +23,7 @@ public final class TestPostgres: Sendable {
         }
         self.binaries = binaries
         root = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        port = Self.freePort()
+        port = LoopbackPort.free()
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             if getuid() == 0 { try Self.shell("chown postgres:postgres '\(root)'") }
@@ -86,23 +86,6 @@ public final class TestPostgres: Sendable {
             if FileManager.default.isExecutableFile(atPath: "\(folder)/initdb") { return folder }
         }
         return nil
-    }
-
-    private static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func shell(_ command: String) throws {

@@ -47,7 +47,7 @@ public final class WebDriver: Sendable {
     /// Starts chromedriver and a headless Chromium window of `width`×`height`.
     public static func start(width: Int = 1280, height: Int = 900) async throws -> WebDriver {
         guard available else { throw Failure(description: "chromium and chromium-driver are not installed: run ./scripts/install-deps.sh") }
-        let port = try freePort()
+        let port = LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
         process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
@@ -176,20 +176,5 @@ public final class WebDriver: Sendable {
     private static func stop(_ process: Process) {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

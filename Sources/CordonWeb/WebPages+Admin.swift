@@ -11,28 +11,27 @@ import Hummingbird
 extension WebPages {
     func addAdminRoutes(to router: RouterGroup<HubRequestContext>) {
         router.get("admin") { _, context in try await adminPage(context: context) }
-        router.post("admin/keys") { request, context in
-            let form = try await form(request, context)
-            let caller = try Self.session(context).caller
-            do {
-                let key = try await services.createKey(
-                    for: caller.organisationID,
-                    try Self.decode(API.NewKey.self, ["role": form["role"] ?? "", "label": form["label"] ?? ""]), by: caller)
-                return try await adminPage(context: context, newSecret: key.secret)
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: Self.errors(error, fields: ["label", "role"]).mapKeys { $0 == "role" ? "label" : $0 },
-                                           status: error.status)
+        /// A use case on the object named in the path, then the page again.
+        func action(_ path: String, field: String = "organisation",
+                    _ body: @escaping @Sendable (UUID, PageForm, Caller) async throws -> Void) {
+            router.post(RouterPath(path)) { request, context in
+                let id = try Self.uuid(context, "id")
+                return try await submit(request, context) { form, caller in
+                    try await body(id, form, caller)
+                    return Self.redirect("/admin")
+                } refused: { error, _ in try await refused(error, context: context, field: field) }
             }
         }
-        router.post("admin/keys/:id/revoke") { request, context in
-            _ = try await form(request, context)
-            try await services.revokeKey(try Self.uuid(context, "id"), by: try Self.session(context).caller)
-            return Self.redirect("/admin")
+        router.post("admin/keys") { request, context in
+            try await submit(request, context) { form, caller in
+                let key = try await services.createKey(
+                    for: caller.organisationID, try Self.decode(API.NewKey.self, ["role": form["role"] ?? "", "label": form["label"] ?? ""]),
+                    by: caller)
+                return try await adminPage(context: context, newSecret: key.secret)
+            } refused: { error, _ in try await refused(error, context: context, field: "label") }
         }
         router.post("admin/users") { request, context in
-            let form = try await form(request, context)
-            let caller = try Self.session(context).caller
-            do {
+            try await submit(request, context) { form, caller in
                 let user = try await services.createUser(
                     in: caller.organisationID,
                     try Self.decode(API.NewUser.self, ["name": form["name"] ?? "", "email": form["email"] ?? "",
@@ -40,86 +39,49 @@ extension WebPages {
                                                        "secondFactor": form["secondFactor"] == "true"]),
                     by: caller)
                 return try await adminPage(context: context, newTOTP: user.totpSecret)
-            } catch let error as ServiceError {
+            } refused: { error, form in
                 var echo = form.echo
                 echo["password"] = nil
                 return try await adminPage(context: context, form: echo, errors: Self.errors(error, fields: ["name", "email", "password", "role"]),
                                            status: error.status)
             }
         }
-        router.post("admin/users/:id/disable") { request, context in
-            _ = try await form(request, context)
-            try await services.disableUser(try Self.uuid(context, "id"), by: try Self.session(context).caller)
-            return Self.redirect("/admin")
-        }
         router.post("admin/signing-keys") { request, context in
-            let form = try await form(request, context)
-            do {
-                _ = try await services.registerSigningKey(try Self.decode(API.SigningKeyIn.self, ["publicKey": form["publicKey"] ?? ""]),
-                                                          by: try Self.session(context).caller)
+            try await submit(request, context) { form, caller in
+                _ = try await services.registerSigningKey(try Self.decode(API.SigningKeyIn.self, ["publicKey": form["publicKey"] ?? ""]), by: caller)
                 return Self.redirect("/admin")
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: ["publicKey": error.message], status: error.status)
-            }
-        }
-        router.post("admin/signing-keys/:id/revoke") { request, context in
-            _ = try await form(request, context)
-            try await services.revokeSigningKey(try Self.uuid(context, "id"), by: try Self.session(context).caller)
-            return Self.redirect("/admin")
+            } refused: { error, _ in try await refused(error, context: context, field: "publicKey") }
         }
         router.post("admin/webhooks") { request, context in
-            let form = try await form(request, context)
-            do {
-                let hook = try await services.createWebhook(try Self.decode(API.WebhookIn.self, ["url": form["url"] ?? ""]),
-                                                            by: try Self.session(context).caller)
+            try await submit(request, context) { form, caller in
+                let hook = try await services.createWebhook(try Self.decode(API.WebhookIn.self, ["url": form["url"] ?? ""]), by: caller)
                 return try await adminPage(context: context, newHookSecret: hook.secret)
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: ["url": error.message], status: error.status)
-            }
-        }
-        router.post("admin/webhooks/:id/revoke") { request, context in
-            _ = try await form(request, context)
-            try await services.revokeWebhook(try Self.uuid(context, "id"), by: try Self.session(context).caller)
-            return Self.redirect("/admin")
+            } refused: { error, _ in try await refused(error, context: context, field: "url") }
         }
         router.post("admin/organisations") { request, context in
-            let form = try await form(request, context)
-            let caller = try Self.session(context).caller
-            do {
+            try await submit(request, context) { form, caller in
                 var fields: [String: Any] = ["name": form["name"] ?? "", "kind": form["kind"] ?? ""]
                 if let state = form["memberState"] { fields["memberState"] = state }
                 _ = try await services.createOrganisation(try Self.decode(API.NewOrganisation.self, fields), by: caller)
                 return Self.redirect("/admin")
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: ["organisation": error.description], status: error.status)
-            }
+            } refused: { error, _ in try await refused(error, context: context, field: "organisation") }
         }
-        router.post("admin/organisations/:id/suspend") { request, context in
-            let form = try await form(request, context)
-            let id = try Self.uuid(context, "id")
-            do {
-                _ = try await services.suspend(id, try Self.decode(API.SuspensionIn.self, ["reason": form["reason"] ?? ""]),
-                                               by: try Self.session(context).caller)
-                return Self.redirect("/admin")
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: ["organisation": error.description], status: error.status)
-            }
+        action("admin/keys/:id/revoke", field: "label") { id, _, caller in try await services.revokeKey(id, by: caller) }
+        action("admin/users/:id/disable", field: "name") { id, _, caller in try await services.disableUser(id, by: caller) }
+        action("admin/signing-keys/:id/revoke", field: "publicKey") { id, _, caller in try await services.revokeSigningKey(id, by: caller) }
+        action("admin/webhooks/:id/revoke", field: "url") { id, _, caller in try await services.revokeWebhook(id, by: caller) }
+        action("admin/organisations/:id/suspend") { id, form, caller in
+            _ = try await services.suspend(id, try Self.decode(API.SuspensionIn.self, ["reason": form["reason"] ?? ""]), by: caller)
         }
-        router.post("admin/organisations/:id/board") { request, context in
-            let form = try await form(request, context)
-            do {
-                try await services.seatBoard(try Self.uuid(context, "id"), try Self.decode(API.BoardSeat.self, ["seated": form["seated"] == "true"]),
-                                             by: try Self.session(context).caller)
-                return Self.redirect("/admin")
-            } catch let error as ServiceError {
-                return try await adminPage(context: context, errors: ["organisation": error.description], status: error.status)
-            }
+        action("admin/organisations/:id/reinstate") { id, _, caller in _ = try await services.reinstate(id, by: caller) }
+        action("admin/organisations/:id/board") { id, form, caller in
+            try await services.seatBoard(id, try Self.decode(API.BoardSeat.self, ["seated": form["seated"] == "true"]), by: caller)
         }
-        router.post("admin/organisations/:id/reinstate") { request, context in
-            _ = try await form(request, context)
-            _ = try await services.reinstate(try Self.uuid(context, "id"), by: try Self.session(context).caller)
-            return Self.redirect("/admin")
-        }
+    }
+
+    /// The page again, with the refusal by `field`.
+    private func refused(_ error: ServiceError, context: HubRequestContext, field: String) async throws -> Response {
+        try await adminPage(context: context, errors: [field: error.message], status: error.status)
     }
 
     private func adminPage(context: HubRequestContext, newSecret: String? = nil, newTOTP: String? = nil, newHookSecret: String? = nil,

@@ -96,11 +96,10 @@ extension WebPages {
     private func incidentAction(_ request: Request, _ context: HubRequestContext, fields: Set<String>,
                                 _ body: (UUID, PageForm, Caller) async throws -> Void) async throws -> Response {
         let id = try Self.uuid(context, "id")
-        let form = try await form(request, context)
-        do {
-            try await body(id, form, try Self.session(context).caller)
+        return try await submit(request, context) { form, caller in
+            try await body(id, form, caller)
             return Self.redirect("/crisis/\(id)")
-        } catch let error as ServiceError {
+        } refused: { error, _ in
             var errors = Self.errors(error, fields: fields)
             if let message = errors.removeValue(forKey: "form"), let first = fields.first { errors[first] = message }
             return try await incidentPage(id, context: context, errors: errors, status: error.status)

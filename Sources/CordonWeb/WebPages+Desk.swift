@@ -93,63 +93,37 @@ extension WebPages {
             let id = try Self.uuid(context, "id")
             return fragment("case-summary", try await caseData(id, caller: try Self.session(context).caller))
         }
-        router.post("desk/cases/:id/act") { request, context in
-            let id = try Self.uuid(context, "id")
-            let form = try await form(request, context)
-            do {
-                var fields: [String: Any] = ["action": form["action"] ?? ""]
-                for name in ["reason", "detail", "removal"] { if let value = form[name] { fields[name] = value } }
-                _ = try await services.act(on: id, try Self.decode(API.ActionIn.self, fields), by: try Self.session(context).caller)
-                return Self.redirect("/desk/cases/\(id)")
-            } catch let error as ServiceError {
-                return try await casePage(id, context: context, errors: Self.errors(error, fields: ["reason"]).mapKeys { $0 == "form" ? "action" : $0 },
-                                          status: error.status)
+        /// A use case on the case in the path; a refusal shows the case again, the message at `field`.
+        func caseAction(_ path: String, field: String, _ body: @escaping @Sendable (UUID, PageForm, Caller) async throws -> Void) {
+            router.post(RouterPath(path)) { request, context in
+                let id = try Self.uuid(context, "id")
+                return try await submit(request, context) { form, caller in
+                    try await body(id, form, caller)
+                    return Self.redirect("/desk/cases/\(id)")
+                } refused: { error, _ in
+                    try await casePage(id, context: context, errors: [field: error.message], status: error.status)
+                }
             }
         }
-        router.post("desk/cases/:id/preservations") { request, context in
-            let id = try Self.uuid(context, "id")
-            let form = try await form(request, context)
-            do {
-                var fields: [String: Any] = ["contentReference": form["contentReference"] ?? ""]
-                if let file = form.files["evidence"] { fields["evidence"] = Data(file.body).base64EncodedString() }
-                _ = try await services.preserve(id, try Self.decode(API.PreservationIn.self, fields), by: try Self.session(context).caller)
-                return Self.redirect("/desk/cases/\(id)")
-            } catch let error as ServiceError {
-                return try await casePage(id, context: context, errors: ["contentReference": error.message], status: error.status)
-            }
+        caseAction("desk/cases/:id/act", field: "action") { id, form, caller in
+            var fields: [String: Any] = ["action": form["action"] ?? ""]
+            for name in ["reason", "detail", "removal"] { if let value = form[name] { fields[name] = value } }
+            _ = try await services.act(on: id, try Self.decode(API.ActionIn.self, fields), by: caller)
         }
-        router.post("desk/cases/:id/scrutiny") { request, context in
-            let id = try Self.uuid(context, "id")
-            let form = try await form(request, context)
-            do {
-                _ = try await services.requestScrutiny(of: id, try Self.decode(API.ScrutinyRequestIn.self, ["reason": form["reason"] ?? ""]),
-                                                       by: try Self.session(context).caller)
-                return Self.redirect("/desk/cases/\(id)")
-            } catch let error as ServiceError {
-                return try await casePage(id, context: context, errors: ["scrutiny": error.message], status: error.status)
-            }
+        caseAction("desk/cases/:id/preservations", field: "contentReference") { id, form, caller in
+            var fields: [String: Any] = ["contentReference": form["contentReference"] ?? ""]
+            if let file = form.files["evidence"] { fields["evidence"] = Data(file.body).base64EncodedString() }
+            _ = try await services.preserve(id, try Self.decode(API.PreservationIn.self, fields), by: caller)
         }
-        router.post("desk/cases/:id/scrutiny/decision") { request, context in
-            let id = try Self.uuid(context, "id")
-            let form = try await form(request, context)
-            do {
-                _ = try await services.decideScrutiny(of: id, try Self.decode(API.DecisionIn.self, [
-                    "outcome": form["outcome"] ?? "", "reasons": form["reasons"] ?? ""]), by: try Self.session(context).caller)
-                return Self.redirect("/desk/cases/\(id)")
-            } catch let error as ServiceError {
-                return try await casePage(id, context: context, errors: ["scrutiny": error.message], status: error.status)
-            }
+        caseAction("desk/cases/:id/scrutiny", field: "scrutiny") { id, form, caller in
+            _ = try await services.requestScrutiny(of: id, try Self.decode(API.ScrutinyRequestIn.self, ["reason": form["reason"] ?? ""]), by: caller)
         }
-        router.post("desk/cases/:id/complaints") { request, context in
-            let id = try Self.uuid(context, "id")
-            let form = try await form(request, context)
-            do {
-                _ = try await services.fileComplaint(on: id, try Self.decode(API.ComplaintIn.self, ["statement": form["text"] ?? ""]),
-                                                     by: try Self.session(context).caller)
-                return Self.redirect("/desk/cases/\(id)")
-            } catch let error as ServiceError {
-                return try await casePage(id, context: context, errors: Self.errors(error, fields: ["statement"]).mapKeys { $0 == "statement" ? "text" : $0 }, status: error.status)
-            }
+        caseAction("desk/cases/:id/scrutiny/decision", field: "scrutiny") { id, form, caller in
+            _ = try await services.decideScrutiny(of: id, try Self.decode(API.DecisionIn.self, [
+                "outcome": form["outcome"] ?? "", "reasons": form["reasons"] ?? ""]), by: caller)
+        }
+        caseAction("desk/cases/:id/complaints", field: "text") { id, form, caller in
+            _ = try await services.fileComplaint(on: id, try Self.decode(API.ComplaintIn.self, ["statement": form["text"] ?? ""]), by: caller)
         }
     }
 
@@ -169,7 +143,7 @@ extension WebPages {
         let now = services.now()
         let names = try await organisationNames(caller)
         let open: Set<CaseState> = [.received, .acknowledged, .suspended]
-        let page = try await services.cases(view: view, kind: nil, state: nil, before: before, limit: 200, by: caller)
+        let page = try await services.cases(view: view, kind: nil, state: nil, before: before, limit: 100, by: caller)
         let cases = page.cases.sorted { a, b in
             let aOpen = open.contains(a.state), bOpen = open.contains(b.state)
             if aOpen != bOpen { return aOpen }

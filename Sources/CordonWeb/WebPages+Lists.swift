@@ -108,7 +108,7 @@ extension WebPages {
     private func listsPage(context: HubRequestContext, form: [String: String] = [:], errors: [String: String] = [:],
                            status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try Self.session(context).caller
-        let counts = try await services.signalCounts(by: caller)
+        let counts = services.signalCounts(by: caller)
         let collections = try await services.collections(caller)
         return page("lists", title: "Hash lists", [
             "collections": collections.map {

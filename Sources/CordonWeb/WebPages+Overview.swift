@@ -12,7 +12,7 @@ extension WebPages {
         router.get("/") { _, context in
             let caller = try Self.session(context).caller
             var data: [String: Any] = [:]
-            let counts = try await services.signalCounts(by: caller)
+            let counts = services.signalCounts(by: caller)
             var byType: [SignalType: Int] = [:]
             for (_, types) in counts { for (type, n) in types { byType[type, default: 0] += n } }
             let total = byType.values.reduce(0, +)
@@ -25,10 +25,10 @@ extension WebPages {
             data["hasCollections"] = !collections.isEmpty
             if may(.listCases, caller) {
                 let now = services.now()
-                let open = try await openCases(caller, limit: 200).prefix(5)
+                let (open, more) = try await openCases(caller, limit: 30)
                 data["showCases"] = true
-                data["openCases"] = open.count
-                data["cases"] = open.map { caseRow($0, names: [:], now: now) }
+                data["openCases"] = "\(open.count)" + (more ? "+" : "")
+                data["cases"] = open.prefix(5).map { caseRow($0, names: [:], now: now) }
                 data["hasCases"] = !open.isEmpty
             }
             if may(.listIncidents, caller) {
@@ -42,12 +42,16 @@ extension WebPages {
         }
     }
 
-    /// The caller's open cases, nearest deadline first (cases without one last).
-    func openCases(_ caller: Caller, limit: Int) async throws -> [API.CaseOut] {
-        let open: Set<CaseState> = [.received, .acknowledged, .suspended]
-        return try await services.cases(view: nil, kind: nil, state: nil, before: nil, limit: limit, by: caller).cases
-            .filter { open.contains($0.state) }
-            .sorted { ($0.deadline ?? .distantFuture, $0.receivedAt) < ($1.deadline ?? .distantFuture, $1.receivedAt) }
+    /// The caller's open cases (the newest `limit` of each open state), nearest deadline
+    /// first, cases without one last; and whether there are more.
+    func openCases(_ caller: Caller, limit: Int) async throws -> (cases: [API.CaseOut], more: Bool) {
+        var open: [API.CaseOut] = [], more = false
+        for state in [CaseState.received, .acknowledged, .suspended] {
+            let page = try await services.cases(view: nil, kind: nil, state: state, before: nil, limit: limit, by: caller)
+            open += page.cases
+            more = more || page.next != nil
+        }
+        return (open.sorted { ($0.deadline ?? .distantFuture, $0.receivedAt) < ($1.deadline ?? .distantFuture, $1.receivedAt) }, more)
     }
 
     func caseRow(_ item: API.CaseOut, names: [UUID: String], now: Date) -> [String: Any] {

@@ -125,6 +125,19 @@ public struct WebPages: Sendable {
         return form
     }
 
+    /// A form's use case: the form read and its token checked, `body` run as the signed-in
+    /// caller; a refusal goes to `refused`, which shows the page again with the error.
+    func submit(_ request: Request, _ context: HubRequestContext, _ body: (PageForm, Caller) async throws -> Response,
+                refused: (ServiceError, PageForm) async throws -> Response) async throws -> Response {
+        let form = try await form(request, context)
+        let caller = try Self.session(context).caller
+        do {
+            return try await body(form, caller)
+        } catch let error as ServiceError {
+            return try await refused(error, form)
+        }
+    }
+
     /// `{"field": "message"}` for the template's `errors`; messages without a field the
     /// page shows go under `form`.
     static func errors(_ error: ServiceError, fields: Set<String>) -> [String: String] {

@@ -116,7 +116,17 @@ struct PagesBench: AsyncParsableCommand {
         request.headers.add(name: "Cookie", value: String(signIn))
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: "_csrf=\(token)&email=\(email.replacingOccurrences(of: "@", with: "%40"))&password=bench-password"))
-        let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        // The answer is a redirect whose cookie is the point: not followed.
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                configuration: .init(redirectConfiguration: .disallow))
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(request, timeout: .seconds(30))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
         guard let session = answer.headers["Set-Cookie"].first(where: { $0.hasPrefix("cordon_session=") })?.split(separator: ";").first else {
             throw ValidationError("signing in as \(email) failed: HTTP \(answer.status.code)")
         }

@@ -34,7 +34,16 @@ final class SignalCatalog: Sendable {
         /// Labels and contributor lists repeat across millions of signals: one copy each.
         var labels: Set<SignalLabels> = []
         var contributors: Set<[UUID]> = []
+        /// Matchable signals of each type in each collection, for the pages' figures.
+        var counts: [UUID: [SignalType: Int]] = [:]
+
+        mutating func count(_ signal: StoredSignal, _ change: Int) {
+            counts[signal.collectionID, default: [:]][signal.type, default: 0] += change
+        }
     }
+
+    /// How many matchable signals of each type each collection holds.
+    var counts: [UUID: [SignalType: Int]] { state.withLock { $0.counts } }
 
     /// Makes room for `count` signals (start-up), so loading never regrows the table.
     func reserve(_ count: Int) {
@@ -60,6 +69,7 @@ final class SignalCatalog: Sendable {
                     guard index(signal) else { continue }
                 }
                 state.signals[signal.id] = state.interned(signal)
+                state.count(signal, 1)
             }
         }
         pdq.insert(contentsOf: entries)
@@ -116,6 +126,7 @@ final class SignalCatalog: Sendable {
                 let isIndexed = signal.status != .retracted
                 state.signals[signal.id] = isIndexed ? state.interned(signal) : nil
                 guard wasIndexed != isIndexed else { continue }
+                state.count(signal, isIndexed ? 1 : -1)
                 if signal.type != .pdq {
                     if isIndexed { _ = index(signal) } else { unindex(signal) }
                 } else if isIndexed {

@@ -34,8 +34,9 @@ extension HubServices {
     }
 
     /// Signals of each type in each collection the caller can read.
-    public func signalCounts(by caller: Caller) async throws -> [UUID: [SignalType: Int]] {
+    /// (From the catalog in memory: counting a million rows took a second a page.)
+    public func signalCounts(by caller: Caller) -> [UUID: [SignalType: Int]] {
         let readable = Set(access.memberships(of: caller.organisationID).keys)
-        return try await store.signalCounts().filter { readable.contains($0.key) }
+        return catalog.counts.filter { readable.contains($0.key) }
     }
 }
