@@ -10,14 +10,6 @@ extension API {
         public var password: String
         public var role: Role
         public var secondFactor: Bool?
-
-        public init(name: String, email: String, password: String, role: Role, secondFactor: Bool? = nil) {
-            self.name = name
-            self.email = email
-            self.password = password
-            self.role = role
-            self.secondFactor = secondFactor
-        }
     }
 
     public struct UserOut: Codable, Sendable {
