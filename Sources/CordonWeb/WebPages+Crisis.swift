@@ -121,7 +121,11 @@ extension WebPages {
     }
 
     private func incidentData(_ id: UUID, caller: Caller) async throws -> [String: Any] {
-        let incident = try await services.incident(id, by: caller)
+        try await incidentData(try await services.incident(id, by: caller), caller: caller)
+    }
+
+    private func incidentData(_ incident: API.IncidentOut, caller: Caller) async throws -> [String: Any] {
+        let id = incident.id
         let names = try await organisationNames(caller)
         let picture = try await services.picture(of: id, by: caller).picture
         let events = try await services.incidentEvents(since: 0, limit: 500, incident: id, by: caller).events
@@ -143,8 +147,8 @@ extension WebPages {
     private func incidentPage(_ id: UUID, context: HubRequestContext, errors: [String: String] = [:],
                               status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try Self.session(context).caller
-        var data = try await incidentData(id, caller: caller)
         let incident = try await services.incident(id, by: caller)
+        var data = try await incidentData(incident, caller: caller)
         data["mayVote"] = may(.vote, caller) && ["proposed", "active"].contains(incident.state)
         data["decisions"] = BoardDecision.allCases.map(\.rawValue)
         data["mayContribute"] = may(.contributeToIncident, caller) && incident.state == "active"

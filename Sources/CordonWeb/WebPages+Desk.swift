@@ -51,9 +51,7 @@ extension WebPages {
                     reasons: try form["category"].map { [try Self.decode(ContentCategory.self, $0, field: "order")] } ?? [],
                     statement: form["statement"] ?? "", legalBasis: form["legalBasis"] ?? "", redress: form["redress"] ?? "",
                     issuedAt: HubStore.iso(services.now()))
-                try Self.check(order)
-                return try await signPage(String(decoding: order.canonicalBytes, as: UTF8.self), reference: order.referenceNumber,
-                                          context: context)
+                return try await signPage(try services.prepare(order, by: caller), reference: order.referenceNumber, context: context)
             } catch let error as ServiceError {
                 return try await deskPage(request, context: context, form: form.echo, errors: ["order": error.message], status: error.status)
             }
@@ -162,14 +160,9 @@ extension WebPages {
         data["fragment"] = "/desk/rows?view=\(view.rawValue)" + (request.query("before").map { "&before=\($0)" } ?? "")
         data["viewLabel"] = labels[view] ?? view.rawValue
         data["views"] = HubStore.CaseView.allCases.map { ["value": $0.rawValue, "label": labels[$0] ?? $0.rawValue, "selected": $0 == view] }
-        if may(.issueReferral, caller) {
-            data["mayRefer"] = true
-            data["platforms"] = try await services.organisations(caller).filter { $0.kind == .platform && $0.suspendedAt == nil }
-                .map { ["id": $0.id.uuidString, "name": $0.name] }
-            data["categories"] = ContentCategory.allCases.map(\.rawValue)
-        }
-        if may(.issueOrder, caller) {
-            data["mayOrder"] = true
+        data["mayRefer"] = may(.issueReferral, caller)
+        data["mayOrder"] = may(.issueOrder, caller)
+        if may(.issueReferral, caller) || may(.issueOrder, caller) {
             data["platforms"] = try await services.organisations(caller).filter { $0.kind == .platform && $0.suspendedAt == nil }
                 .map { ["id": $0.id.uuidString, "name": $0.name] }
             data["categories"] = ContentCategory.allCases.map(\.rawValue)
@@ -178,13 +171,6 @@ extension WebPages {
         data["form"] = form
         data["errors"] = errors
         return page("desk", title: "Referral desk", data, context: context, status: status)
-    }
-
-    /// What must be there before an order is worth signing (the hub checks all of it again).
-    private static func check(_ order: RemovalOrderContent) throws {
-        if order.urls.isEmpty { throw ServiceError.invalid("order", "give at least one URL") }
-        if order.referenceNumber.isEmpty { throw ServiceError.invalid("order", "give the order's reference number") }
-        if order.statement.isEmpty { throw ServiceError.invalid("order", "give the statement of reasons") }
     }
 
     private func signPage(_ order: String, reference: String, context: HubRequestContext, errors: [String: String] = [:],
@@ -198,7 +184,11 @@ extension WebPages {
     }
 
     private func caseData(_ id: UUID, caller: Caller) async throws -> [String: Any] {
-        let item = try await services.case(id, by: caller)
+        try await caseData(try await services.case(id, by: caller), caller: caller)
+    }
+
+    private func caseData(_ item: API.CaseOut, caller: Caller) async throws -> [String: Any] {
+        let id = item.id
         let names = try await organisationNames(caller)
         let now = services.now()
         var summary = caseRow(item, names: names, now: now)
@@ -219,8 +209,8 @@ extension WebPages {
     private func casePage(_ id: UUID, context: HubRequestContext, errors: [String: String] = [:],
                           status: HTTPResponse.Status = .ok) async throws -> Response {
         let caller = try Self.session(context).caller
-        var data = try await caseData(id, caller: caller)
         let item = try await services.case(id, by: caller)
+        var data = try await caseData(item, caller: caller)
         let isPlatform = item.platform == caller.organisationID
         data["mayAct"] = isPlatform && may(.actOnCase, caller) && [.received, .acknowledged, .suspended].contains(item.state)
         data["isReferral"] = item.kind == .referral

@@ -214,4 +214,26 @@ import Testing
             #expect(try await PageClient(http).signIn(PageFixture.emails.officer).status == .unauthorized)
         }
     }
+
+    @Test func anOrderWithoutURLsIsRefusedBeforeSigningAndNothingIsIssued() async throws {
+        let f = try await PageFixture.make()
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.officer)
+            let desk = try await browser.get("/desk")
+            let refused = try await browser.post("/desk/orders/prepare", [
+                ("_csrf", desk.csrf ?? ""), ("platform", f.platform.organisationID.uuidString), ("urls", " "), ("reference", "DE-1"),
+                ("statement", "Glorifies an attack."), ("category", "incitement"), ("legalBasis", "Art. 3"), ("redress", "court"),
+            ])
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.contains("id=\"order-error\""))
+            let prepared = try await browser.post("/desk/orders/prepare", [
+                ("_csrf", desk.csrf ?? ""), ("platform", f.platform.organisationID.uuidString), ("urls", "https://video.example/w/1"),
+                ("reference", "DE-1"), ("statement", "Glorifies an attack."), ("category", "incitement"), ("legalBasis", "Art. 3"),
+                ("redress", "court"),
+            ])
+            #expect(prepared.status == .ok && prepared.body.contains("id=\"sign-order\""))
+            #expect(try await f.services.cases(view: .issued, kind: nil, state: nil, before: nil, limit: 10, by: f.authority).cases.isEmpty)
+        }
+    }
 }

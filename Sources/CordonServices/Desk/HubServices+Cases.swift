@@ -26,16 +26,29 @@ extension HubServices {
         return record
     }
 
+    /// An order as it will be signed (RFC 8785 canonical JSON), once the caller may issue it
+    /// and it passes every rule `issue` checks before the signature: the desk page shows
+    /// this for the browser to sign.
+    public func prepare(_ order: RemovalOrderContent, by caller: Caller) throws -> String {
+        _ = try checked(order, by: caller)
+        return String(decoding: order.canonicalBytes, as: UTF8.self)
+    }
+
+    /// The order's URLs and hashes in normal form, if the caller may issue it as written.
+    private func checked(_ order: RemovalOrderContent, by caller: Caller) throws -> RemovalOrderContent.Checked {
+        try authorise(.issueOrder, caller)
+        guard order.issuingAuthority == caller.organisationID else {
+            throw ServiceError.invalid("order.issuingAuthority", "the order must name your own organisation (\(caller.organisationID)) as issuing authority")
+        }
+        return try Self.rule { () throws(RuleError) in try order.validate() }
+    }
+
     /// A signed removal order: the signature is checked against the issuer's registered
     /// key, and the hub signs a receipt that starts the platform's hour.
     public func issue(_ command: API.NewOrder, by caller: Caller) async throws -> API.CaseOut {
         let sentAt = now()
-        try authorise(.issueOrder, caller)
         let order = command.order
-        guard order.issuingAuthority == caller.organisationID else {
-            throw ServiceError.invalid("order.issuingAuthority", "the order must name your own organisation (\(caller.organisationID)) as issuing authority")
-        }
-        let checked = try Self.rule { () throws(RuleError) in try order.validate() }
+        let checked = try checked(order, by: caller)
         guard let key = try await store.signingKey(command.signingKey), key.organisationID == caller.organisationID,
               key.revokedAt == nil
         else { throw ServiceError.invalid("signingKey", "no valid signing key \(command.signingKey) of your organisation; register one with POST /v1/signing-keys") }
