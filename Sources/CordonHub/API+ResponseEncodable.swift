@@ -36,6 +36,7 @@ extension TransparencyFigures: ResponseEncodable {}
 extension API.StatementPage: ResponseEncodable {}
 extension API.AuditVerification: ResponseEncodable {}
 extension API.AuditChainExport: ResponseEncodable {}
+extension API.MatchCounts: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

@@ -17,5 +17,9 @@ extension Hub {
             let query = try await request.decodeJSON(API.MatchQuery.self, context: context)
             return try await services.match(query, incident: incident, by: caller)
         }
+        v1.get("match/counts") { request, context in
+            let caller = try context.requireCaller(.match, services)
+            return try await services.matchCounts(days: try Self.intQuery(request, "days", default: 14, range: 1...366), by: caller)
+        }
     }
 }

@@ -47,6 +47,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(AuditChainSchema())
         migrations.add(VideoSignalSchema())
         migrations.add(UserAccountSchema())
+        migrations.add(MatchCountSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

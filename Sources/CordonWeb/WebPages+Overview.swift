@@ -23,6 +23,13 @@ extension WebPages {
             data["collections"] = collections.map { ["id": $0.id.uuidString, "name": $0.name,
                                                      "count": counts[$0.id]?.values.reduce(0, +) ?? 0] as [String: Any] }
             data["hasCollections"] = !collections.isEmpty
+            if may(.match, caller) {
+                let days = try await services.matchCounts(days: 14, by: caller).days
+                data["showMatches"] = true
+                data["matchedToday"] = days.last?.matched ?? 0
+                data["checkedToday"] = days.last?.queries ?? 0
+                data["matchChart"] = SVGChart.columns(days.map { (String($0.day.suffix(5)), $0.matched) }, title: "Hashes matched, last 14 days (UTC)")
+            }
             if may(.listCases, caller) {
                 let now = services.now()
                 let (open, more) = try await openCases(caller, limit: 30)

@@ -233,6 +233,14 @@ import Testing
             #expect(try await c.call(.post, "/v1/signals/\(ids[0])/retract", key: f.adminKey).status == 200)
             let after = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "pdq", "value": Self.hashA])
             #expect(((after.object["results"] as? [[String: Any]])?.first?["matches"] as? [Any])?.isEmpty == true)
+
+            // Today's figures: 7 hashes checked above (the refused requests check none), 4 matched.
+            let counts = try await c.call(.get, "/v1/match/counts?days=2", key: f.adminKey)
+            let days = try #require(counts.object["days"] as? [[String: Any]])
+            let total = days.reduce((0, 0)) { ($0.0 + ($1["queries"] as? Int ?? 0), $0.1 + ($1["matched"] as? Int ?? 0)) }
+            #expect(days.count == 2 && total == (7, 4), "\(days)") // both days, should midnight fall in between
+            let refused = try await c.call(.get, "/v1/match/counts?days=0", key: f.adminKey)
+            #expect(refused.status == 400 && refused.error["field"] as? String == "days")
         }
     }
 

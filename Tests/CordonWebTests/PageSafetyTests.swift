@@ -143,6 +143,26 @@ import Testing
         }
     }
 
+    @Test func theOverviewCountsTodaysMatches() async throws {
+        let f = try await PageFixture.make()
+        let hash = String(repeating: "a5", count: 32)
+        _ = try await f.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: hash)], isBulk: false),
+                                        to: f.collection, by: f.platform)
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.moderator)
+            let before = try await browser.get("/")
+            #expect(before.body.contains("<p class=\"figure\" id=\"matched-today\">0</p>"))
+            let match = try await browser.post("/match", [("_csrf", before.csrf ?? ""), ("type", "pdq"), ("value", hash)])
+            #expect(match.status == .ok)
+            _ = try await browser.post("/match", [("_csrf", before.csrf ?? ""), ("type", "pdq"), ("value", String(repeating: "0f", count: 32))])
+            let after = try await browser.get("/")
+            #expect(after.body.contains("<p class=\"figure\" id=\"matched-today\">1</p>"))
+            #expect(after.body.contains("of 2 hashes checked today"))
+            #expect(after.body.contains("Hashes matched, last 14 days (UTC)"))
+        }
+    }
+
     @Test func hostileTextIsEscapedOnEveryPage() async throws {
         let f = try await PageFixture.make()
         let hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"

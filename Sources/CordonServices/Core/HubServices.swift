@@ -28,6 +28,8 @@ public struct HubServices: Sendable {
     let uploads: UploadGate
     /// Failed sign-ins, for throttling guesses.
     let signIns: SignInThrottle
+    /// Match counts not yet stored.
+    let matchTally = MatchTally()
 
     /// Opens the services over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
@@ -64,7 +66,7 @@ public struct HubServices: Sendable {
     /// other replicas, the desk's alerts, deliveries, checks and purges, and sealing the audit chain.
     public func backgroundServices(logger: Logger) -> [any Service] {
         [HubSynchroniser(services: self, logger: logger), DeskWorker(services: self, logger: logger),
-         AuditSealer(services: self, logger: logger)]
+         AuditSealer(services: self, logger: logger), MatchCountKeeper(services: self, logger: logger)]
     }
 
     /// The desk's time, from the configured clock.

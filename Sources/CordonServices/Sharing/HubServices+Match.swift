@@ -26,7 +26,10 @@ extension HubServices {
             }
         }
         let collections = try await matchableCollections(incident: incident, caller)
-        return API.MatchResult(results: queries.map { match($0, options, in: collections) })
+        let result = API.MatchResult(results: queries.map { match($0, options, in: collections) })
+        matchTally.count(caller.organisationID, at: now(), queries: result.results.count,
+                         matched: result.results.count { !$0.matches.isEmpty })
+        return result
     }
 
     /// The collections a caller's match searches: all it belongs to but drills, or one

@@ -1,0 +1,62 @@
+import CordonStore
+import Foundation
+import Synchronization
+
+/// Match counts per organisation and UTC day, counted in memory on the match path (one
+/// lock, no database) and added to the store by ``MatchCountKeeper`` every few seconds.
+final class MatchTally: Sendable {
+    private struct Key: Hashable {
+        var organisation: UUID
+        var day: String
+    }
+
+    private let pending = Mutex<[Key: (queries: Int, matched: Int)]>([:])
+
+    func count(_ organisation: UUID, at date: Date, queries: Int, matched: Int) {
+        let key = Key(organisation: organisation, day: Self.day(date))
+        pending.withLock { pending in
+            let old = pending[key] ?? (0, 0)
+            pending[key] = (old.queries + queries, old.matched + matched)
+        }
+    }
+
+    /// Every count not yet stored, emptied; give them back with ``restore(_:)`` if
+    /// storing them fails.
+    func take() -> [HubStore.MatchDay] {
+        pending.withLock { pending in
+            defer { pending.removeAll() }
+            return pending.map { .init(organisationID: $0.key.organisation, day: $0.key.day, queries: $0.value.queries, matched: $0.value.matched) }
+        }
+    }
+
+    func restore(_ counts: [HubStore.MatchDay]) {
+        for count in counts {
+            let key = Key(organisation: count.organisationID, day: count.day)
+            pending.withLock { pending in
+                let old = pending[key] ?? (0, 0)
+                pending[key] = (old.queries + count.queries, old.matched + count.matched)
+            }
+        }
+    }
+
+    /// What `organisation` counted since the last store, by day.
+    func unstored(of organisation: UUID) -> [String: (queries: Int, matched: Int)] {
+        pending.withLock { pending in
+            var days: [String: (queries: Int, matched: Int)] = [:]
+            for (key, value) in pending where key.organisation == organisation { days[key.day] = value }
+            return days
+        }
+    }
+
+    /// `date`'s UTC day as `YYYY-MM-DD`.
+    static func day(_ date: Date) -> String {
+        let parts = utc.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}

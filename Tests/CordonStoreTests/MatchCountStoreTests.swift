@@ -1,0 +1,35 @@
+import CordonStore
+import CordonTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// Match counts add up per organisation and day on both backends (the upsert is the one
+/// piece of SQL the two must both accept).
+@Suite struct MatchCountStoreTests {
+    @Test(arguments: TransparencyFiguresTests.Backend.allCases)
+    func countsAddUpPerOrganisationAndDay(_ backend: TransparencyFiguresTests.Backend) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-store-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let location: DatabaseLocation = switch backend {
+        case .sqlite: .sqlite(path: folder.appendingPathComponent("hub.sqlite").path)
+        case .postgres: .postgres(url: try TestPostgres.newDatabaseURL())
+        }
+        let database = try await HubDatabase(location, logger: logger)
+        let store = HubStore(database)
+        let a = UUID(), b = UUID()
+        try await store.addMatchCounts([.init(organisationID: a, day: "2026-11-30", queries: 5, matched: 1),
+                                        .init(organisationID: a, day: "2026-12-01", queries: 2, matched: 2),
+                                        .init(organisationID: b, day: "2026-12-01", queries: 7, matched: 0)])
+        try await store.addMatchCounts([.init(organisationID: a, day: "2026-12-01", queries: 3, matched: 1)])
+        try await store.addMatchCounts([])
+        #expect(try await store.matchCounts(of: a, from: "2026-11-01").map { [$0.queries, $0.matched] } == [[5, 1], [5, 3]])
+        #expect(try await store.matchCounts(of: a, from: "2026-12-01").map(\.day) == ["2026-12-01"])
+        #expect(try await store.matchCounts(of: b, from: "2026-11-01").map(\.queries) == [7])
+        #expect(try await store.matchCounts(of: UUID(), from: "2026-11-01").isEmpty)
+        await database.close()
+    }
+}
