@@ -233,7 +233,7 @@ let package = Package(
         .testTarget(
             name: "CordonWebTests",
             dependencies: [
-                "CordonWeb", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport", "PDQ",
+                "CordonWeb", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonTestSupport", "PDQ",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),

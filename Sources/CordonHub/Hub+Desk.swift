@@ -47,6 +47,17 @@ extension Hub {
             try await services.revokeWebhook(try Self.uuidParameter(context, "id", field: "webhook"), by: try context.requireCaller())
             return .noContent
         }
+        v1.post("webhooks/:id/test") { _, context in
+            let caller = try context.requireCaller()
+            return EditedResponse(status: .accepted,
+                                  response: try await services.testWebhook(try Self.uuidParameter(context, "id", field: "webhook"), by: caller))
+        }
+        v1.post("webhooks/:id/deliveries/:delivery/retry") { _, context in
+            let caller = try context.requireCaller()
+            let delivery = try Self.intParameter(context, "delivery", field: "delivery")
+            return EditedResponse(status: .accepted, response: try await services.retryDelivery(
+                delivery, of: try Self.uuidParameter(context, "id", field: "webhook"), by: caller))
+        }
         v1.get("webhooks/:id/deliveries") { request, context in
             let caller = try context.requireCaller()
             return try await services.deliveries(

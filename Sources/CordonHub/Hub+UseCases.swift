@@ -28,6 +28,7 @@ extension Hub {
         "POST /v1/signals/{id}/retract": .retractSignal,
         "POST /v1/signals/{id}/feedback": .giveFeedback,
         "POST /v1/match": .match,
+        "GET /v1/match/counts": .match,
         "GET /v1/feed": .readFeed,
         "GET /v1/feed/stream": .readFeed,
 
@@ -62,6 +63,8 @@ extension Hub {
         "GET /v1/webhooks": .listWebhooks,
         "DELETE /v1/webhooks/{id}": .revokeWebhook,
         "GET /v1/webhooks/{id}/deliveries": .readDeliveries,
+        "POST /v1/webhooks/{id}/test": .testWebhook,
+        "POST /v1/webhooks/{id}/deliveries/{delivery}/retry": .retryDelivery,
         "GET /v1/reports/transparency": .readTransparency,
 
         "POST /v1/incidents": .proposeIncident,

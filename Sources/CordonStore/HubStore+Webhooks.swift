@@ -132,17 +132,55 @@ extension HubStore {
         return try await query.sort(\.$id, .descending).limit(limit).all()
     }
 
-    /// Puts a dead delivery back in the queue.
-    public func retryDelivery(_ id: Int, of webhook: UUID, now: Date) async throws {
+    /// Queues a test call to `webhook` (event `webhook.test`, event id 0, a body that says
+    /// it is a test), sent, signed and retried like any other delivery.
+    public func queueTestDelivery(to webhook: UUID, by caller: Caller, now: Date) async throws -> WebhookDeliveryRecord {
+        try await hub.write([]) { db in
+            guard let hook = try await WebhookRecord.find(webhook, on: db), hook.revokedAt == nil else {
+                throw StoreError.notFound(field: "webhook", message: "no webhook \(webhook)")
+            }
+            let body = Self.json(WebhookTestPayload(webhook: webhook, at: Self.iso(now)))
+            let delivery = WebhookDeliveryRecord()
+            delivery.webhookID = webhook
+            delivery.eventID = 0
+            delivery.eventKind = WebhookTestPayload.event
+            delivery.body = body
+            delivery.state = "pending"
+            delivery.attempts = 0
+            delivery.nextAttemptAt = now
+            try await delivery.create(on: db)
+            try await Self.audit(caller, "webhook.test", target: webhook.uuidString, detail: ["delivery": String(delivery.id!)], on: db)
+            return delivery
+        }
+    }
+
+    /// Puts a dead delivery back in the queue, its attempts counted from zero again.
+    public func retryDelivery(_ id: Int, of webhook: UUID, by caller: Caller, now: Date) async throws -> WebhookDeliveryRecord {
         try await hub.write([]) { db in
             guard let delivery = try await WebhookDeliveryRecord.find(id, on: db), delivery.webhookID == webhook else {
                 throw StoreError.notFound(field: "delivery", message: "no delivery \(id) of webhook \(webhook)")
             }
+            guard delivery.state == "dead" else {
+                throw StoreError.conflict(field: "delivery", message: "delivery \(id) is \(delivery.state); only a dead delivery is retried")
+            }
             delivery.state = "pending"
+            delivery.attempts = 0
             delivery.nextAttemptAt = now
             try await delivery.save(on: db)
+            try await Self.audit(caller, "webhook.retry", target: webhook.uuidString, detail: ["delivery": String(id)], on: db)
+            return delivery
         }
     }
+}
+
+/// The body of a test call: says what it is, so a receiver can tell it from a real event.
+public struct WebhookTestPayload: Codable, Sendable {
+    public static let event = "webhook.test"
+    public var id = 0
+    public var event = Self.event
+    public var webhook: UUID
+    public var at: String
+    public var detail = ["note": "a test call from Cordon; no case or incident changed"]
 }
 
 /// The JSON body of a webhook call.

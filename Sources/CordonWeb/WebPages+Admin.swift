@@ -70,6 +70,11 @@ extension WebPages {
         action("admin/users/:id/disable", field: "name") { id, _, caller in try await services.disableUser(id, by: caller) }
         action("admin/signing-keys/:id/revoke", field: "publicKey") { id, _, caller in try await services.revokeSigningKey(id, by: caller) }
         action("admin/webhooks/:id/revoke", field: "url") { id, _, caller in try await services.revokeWebhook(id, by: caller) }
+        action("admin/webhooks/:id/test", field: "url") { id, _, caller in _ = try await services.testWebhook(id, by: caller) }
+        action("admin/webhooks/:id/retry", field: "url") { id, form, caller in
+            guard let delivery = form["delivery"].flatMap(Int.init) else { throw ServiceError.invalid("delivery", "name the delivery to send again") }
+            _ = try await services.retryDelivery(delivery, of: id, by: caller)
+        }
         action("admin/organisations/:id/suspend") { id, form, caller in
             _ = try await services.suspend(id, try Self.decode(API.SuspensionIn.self, ["reason": form["reason"] ?? ""]), by: caller)
         }
@@ -115,7 +120,8 @@ extension WebPages {
                 let deliveries = try await services.deliveries(of: hook.id, state: nil, limit: 20, by: caller)
                 hooks.append(["id": hook.id.uuidString, "url": hook.url, "events": hook.events.joined(separator: ", "),
                               "hasDeliveries": !deliveries.isEmpty,
-                              "deliveries": deliveries.map { ["event": $0.event, "state": $0.state, "attempts": $0.attempts,
+                              "deliveries": deliveries.map { ["deliveryID": $0.id, "event": $0.event, "state": $0.state, "attempts": $0.attempts,
+                                                              "dead": $0.state == "dead",
                                                               "lastError": $0.lastError ?? "", "deliveredAt": PageValues.time($0.deliveredAt)] as [String: Any] }])
             }
             data["mayHooks"] = true

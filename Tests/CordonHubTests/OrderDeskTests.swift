@@ -158,6 +158,35 @@ import Testing
                 }
                 #expect(dead)
                 #expect(site.calls.withLock { $0.count } == 7)
+
+                // The receiver is fixed: the dead delivery is sent again, once, and arrives.
+                site.flakyStatus.withLock { $0 = 200 }
+                let deadID = try #require(try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries", key: d.betaKey).array.first?["id"] as? Int)
+                let retried = try await c.call(.post, "/v1/webhooks/\(hookID)/deliveries/\(deadID)/retry", key: d.betaKey)
+                #expect(retried.status == 202 && retried.object["state"] as? String == "pending" && retried.object["attempts"] as? Int == 0)
+                #expect(try await eventually(within: 10) {
+                    try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=delivered", key: d.betaKey).array.first?["id"] as? Int == deadID
+                })
+                let again = try await c.call(.post, "/v1/webhooks/\(hookID)/deliveries/\(deadID)/retry", key: d.betaKey)
+                #expect(again.status == 409 && again.error["field"] as? String == "delivery", "only a dead delivery is retried")
+                let unknown = try await c.call(.post, "/v1/webhooks/\(hookID)/deliveries/999999/retry", key: d.betaKey)
+                #expect(unknown.status == 404 && unknown.error["field"] as? String == "delivery")
+
+                // A test call: signed like any delivery, says what it is, and is recorded as delivered.
+                let test = try await c.call(.post, "/v1/webhooks/\(hookID)/test", key: d.betaKey)
+                #expect(test.status == 202 && test.object["event"] as? String == "webhook.test")
+                #expect(try await eventually(within: 10) {
+                    site.calls.withLock { calls in
+                        calls.contains { (try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])?["event"] as? String == "webhook.test" }
+                    }
+                })
+                #expect(try await eventually(within: 10) {
+                    try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=delivered", key: d.betaKey).array.first?["event"] as? String == "webhook.test"
+                })
+                let stranger = try await c.call(.post, "/v1/webhooks/\(hookID)/test", key: d.frKey)
+                #expect(stranger.status == 403 && stranger.error["field"] as? String == "webhook", "another organisation's webhook is not tested")
+                #expect(try await c.call(.delete, "/v1/webhooks/\(hookID)", key: d.betaKey).status == 204)
+                #expect(try await c.call(.post, "/v1/webhooks/\(hookID)/test", key: d.betaKey).status == 404, "a revoked webhook is not called")
             }
         }
     }

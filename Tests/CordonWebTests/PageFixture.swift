@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonHub
+import CordonOutbound
 import CordonServices
 import CordonStore
 import CordonWeb
@@ -36,6 +37,7 @@ struct PageFixture {
         var configuration = HubConfiguration()
         configuration.sessions.passwordCost = 4
         configuration.clock = clock
+        configuration.outboundPolicy = .loopbackAllowed
         let hub = try await Hub(store: store, configuration: configuration)
         let services = hub.services
         func member(_ name: String, _ kind: OrganisationKind, state: String? = nil) async throws -> Caller {

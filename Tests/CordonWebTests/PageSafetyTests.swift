@@ -235,6 +235,30 @@ import Testing
         }
     }
 
+    @Test func anAdminAddsAWebhookAndSendsItATest() async throws {
+        let f = try await PageFixture.make()
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.moderator)
+            let admin = try await browser.get("/admin")
+            let bad = try await browser.post("/admin/webhooks", [("_csrf", admin.csrf ?? ""), ("url", "http://10.0.0.1/hook")])
+            #expect(bad.status == .badRequest && bad.body.contains("class=\"error\""))
+            // Nothing listens on port 9: the test call is queued, tried, and its error shown.
+            let added = try await browser.post("/admin/webhooks", [("_csrf", admin.csrf ?? ""), ("url", "http://127.0.0.1:9/hook")])
+            #expect(added.status == .ok && added.body.contains("Webhook signing secret (shown once)"))
+            let hook = try #require(try await f.services.webhooks(by: f.platform).first)
+            let sent = try await browser.post("/admin/webhooks/\(hook.id)/test", [("_csrf", admin.csrf ?? "")])
+            #expect(sent.status == .seeOther)
+            let deliveries = try await f.services.deliveries(of: hook.id, state: nil, limit: 10, by: f.platform)
+            #expect(deliveries.map(\.event) == ["webhook.test"])
+            #expect(try await browser.get("/admin").body.contains("<td>webhook.test</td>"))
+            #expect(try await browser.post("/admin/webhooks/\(hook.id)/retry", [("_csrf", admin.csrf ?? ""), ("delivery", "\(deliveries[0].id)")]).status == .conflict,
+                    "a delivery that is not dead is not sent again")
+            #expect(try await browser.post("/admin/webhooks/\(hook.id)/test", [("_csrf", "forged")]).status == .forbidden)
+            #expect(try await f.services.deliveries(of: hook.id, state: nil, limit: 10, by: f.platform).count == 1)
+        }
+    }
+
     @Test func anOrderWithoutURLsIsRefusedBeforeSigningAndNothingIsIssued() async throws {
         let f = try await PageFixture.make()
         try await f.withServer { _, http in

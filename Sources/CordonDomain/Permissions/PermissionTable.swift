@@ -86,6 +86,8 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.members, Role.admins)]
         case .readDeliveries:
             return [Grant(OrganisationKind.members, Role.any, own)]
+        case .testWebhook, .retryDelivery:
+            return [Grant(OrganisationKind.members, Role.admins, own)]
         case .revokeWebhook:
             return [operatorAdmin, Grant(OrganisationKind.members, Role.admins, own)]
         case .proposeIncident:

@@ -55,6 +55,8 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case listWebhooks = "list-webhooks"
     case readDeliveries = "read-deliveries"
     case revokeWebhook = "revoke-webhook"
+    case testWebhook = "test-webhook"
+    case retryDelivery = "retry-delivery"
     case readTransparency = "read-transparency"
     case exportStatements = "export-statements"
 
@@ -121,6 +123,8 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .listWebhooks: "listing webhooks"
         case .readDeliveries: "reading a webhook's deliveries"
         case .revokeWebhook: "revoking a webhook"
+        case .testWebhook: "sending a webhook a test call"
+        case .retryDelivery: "sending a dead-lettered webhook delivery again"
         case .readTransparency: "reading transparency figures"
         case .exportStatements: "exporting statements of reasons for the DSA Transparency Database"
         case .proposeIncident: "proposing incidents"

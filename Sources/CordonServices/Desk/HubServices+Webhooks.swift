@@ -45,6 +45,31 @@ extension HubServices {
         try await storeCall { try await store.revokeWebhook(id, by: caller, now: now()) }
     }
 
+    /// Queues a test call to one of the caller's webhooks and wakes the sender; the
+    /// delivery's state shows whether the receiver answered.
+    public func testWebhook(_ id: UUID, by caller: Caller) async throws -> API.DeliveryOut {
+        try await authoriseOwnWebhook(.testWebhook, id, caller)
+        let delivery = try await storeCall { try await store.queueTestDelivery(to: id, by: caller, now: now()) }
+        deliveries.wake()
+        return API.DeliveryOut(delivery)
+    }
+
+    /// Sends a dead-lettered delivery again.
+    public func retryDelivery(_ delivery: Int, of id: UUID, by caller: Caller) async throws -> API.DeliveryOut {
+        try await authoriseOwnWebhook(.retryDelivery, id, caller)
+        let record = try await storeCall { try await store.retryDelivery(delivery, of: id, by: caller, now: now()) }
+        deliveries.wake()
+        return API.DeliveryOut(record)
+    }
+
+    private func authoriseOwnWebhook(_ useCase: UseCase, _ id: UUID, _ caller: Caller) async throws {
+        guard let hook = try await store.webhook(id), hook.revokedAt == nil else {
+            throw ServiceError.notFound("webhook", "no webhook \(id) of your organisation")
+        }
+        try authorise(useCase, caller, relation(caller, toOrganisation: hook.organisationID), field: "webhook",
+                      notFound: "no webhook \(id) of your organisation")
+    }
+
     /// `state`: pending, delivered or dead (all when `nil`).
     public func deliveries(of id: UUID, state: String?, limit: Int, by caller: Caller) async throws -> [API.DeliveryOut] {
         let hook = try await store.webhook(id)
