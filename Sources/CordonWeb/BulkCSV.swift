@@ -6,9 +6,16 @@ import Foundation
 /// The pages' bulk import: `type,value,category,entity` a line (RFC 4180 quoting), a
 /// header line skipped.
 enum BulkCSV {
+    /// The most lines a file may have.
+    static let maxLines = 100_000
+
     static func submissions(_ text: String) throws -> [SignalSubmission] {
         var submissions: [SignalSubmission] = []
-        for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+        let lines = text.split(whereSeparator: \.isNewline)
+        guard lines.count <= maxLines + 1 else {
+            throw ServiceError.invalid("csv", "the file has \(lines.count) lines; import at most \(maxLines) at a time (split the file)")
+        }
+        for (number, line) in lines.enumerated() {
             let fields = parse(String(line))
             if number == 0, fields.first?.lowercased() == "type" { continue }
             guard fields.count >= 2 else {

@@ -20,7 +20,8 @@ struct PageTemplates: Sendable {
         "incident": PackageResources.incident_mustache, "incident-live": PackageResources.incident_live_mustache,
         "report": PackageResources.report_mustache, "admin": PackageResources.admin_mustache,
         "audit": PackageResources.audit_mustache, "transparency": PackageResources.transparency_mustache,
-        "order-sign": PackageResources.order_sign_mustache,
+        "order-sign": PackageResources.order_sign_mustache, "import": PackageResources.import_mustache,
+        "import-progress": PackageResources.import_progress_mustache,
     ]
 
     static let stylesheet = PackageResources.cordon_css

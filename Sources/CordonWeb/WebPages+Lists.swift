@@ -51,12 +51,30 @@ extension WebPages {
         router.post("lists/:id/bulk") { request, context in
             let id = try Self.uuid(context, "id")
             let form = try await form(request, context)
-            return try await share(in: id, request: request, context: context, form: form) {
+            let caller = try Self.session(context).caller
+            do {
                 guard let file = form.files["file"] else { throw ServiceError.invalid("csv", "choose a CSV file") }
                 let signals = try BulkCSV.submissions(String(decoding: file.body, as: UTF8.self))
-                return try await services.submit(API.Submission(signals: signals, isBulk: true), to: id, minimal: true,
-                                                 by: try Self.session(context).caller)
+                try services.checkImport(signals, to: id, by: caller)
+                let chunk = min(1000, services.configuration.maxSignalsPerRequest)
+                let job = try imports.start(signals, from: file.filename ?? "", into: id, chunk: chunk, services: services, by: caller)
+                return Self.redirect("/lists/\(id)/imports/\(job)")
+            } catch let error as ServiceError {
+                let items = error.items?.prefix(5).map { "line \(($0.index) + 1): \($0.field.split(separator: ".").last ?? ""): \($0.message)" } ?? []
+                return try await listPage(id, request: request, context: context, form: form.echo,
+                                          errors: ["csv": ([error.message] + items).joined(separator: "; ")], status: error.status)
             }
+        }
+        router.get("lists/:id/imports/:job") { _, context in
+            let (collection, progress) = try await importProgress(context)
+            var data = Self.importData(progress)
+            data["collection"] = ["id": collection.id.uuidString, "name": collection.name]
+            data["importID"] = progress.id.uuidString
+            data["fileName"] = progress.fileName.isEmpty ? "a CSV file" : progress.fileName
+            return page("import", title: "Importing", data, context: context, current: "/lists")
+        }
+        router.get("lists/:id/imports/:job/progress") { _, context in
+            fragment("import-progress", Self.importData(try await importProgress(context).1))
         }
         router.get("lists/:id/export.csv") { _, context in
             let id = try Self.uuid(context, "id")
@@ -131,12 +149,26 @@ extension WebPages {
         } catch let error as ServiceError {
             var errors = Self.errors(error, fields: ["type", "value", "labels", "file", "body"])
             if let message = errors.removeValue(forKey: "body") { errors["file"] = message }
-            if request.uri.path.hasSuffix("/bulk") {
-                let items = error.items?.prefix(5).map { "line \($0.index + 1): \($0.field): \($0.message)" } ?? []
-                errors = ["csv": ([error.message] + items).joined(separator: "; ")]
-            }
             return try await listPage(id, request: request, context: context, form: form.echo, errors: errors, status: error.status)
         }
+    }
+
+    /// The collection and the import named in the path, if the caller's organisation started it.
+    private func importProgress(_ context: HubRequestContext) async throws -> (API.CollectionOut, BulkImports.Progress) {
+        let caller = try Self.session(context).caller
+        let id = try Self.uuid(context, "id"), job = try Self.uuid(context, "job")
+        guard let collection = try await services.collections(caller).first(where: { $0.id == id }),
+              let progress = imports.progress(job, for: caller), progress.collection == id else {
+            throw ServiceError.notFound("import", "no import \(job) of your organisation here (an import's page lasts an hour)")
+        }
+        return (collection, progress)
+    }
+
+    private static func importData(_ progress: BulkImports.Progress) -> [String: Any] {
+        let words = progress.outcomes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+        return ["total": progress.total, "done": progress.done, "percent": progress.total == 0 ? 100 : progress.done * 100 / progress.total,
+                "finished": progress.finished, "failure": progress.failure ?? false,
+                "hasOutcomes": !words.isEmpty, "outcomes": words.joined(separator: ", ") + "."]
     }
 
     private func listPage(_ id: UUID, request: Request, context: HubRequestContext, notice: String? = nil,

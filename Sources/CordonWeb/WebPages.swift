@@ -27,6 +27,8 @@ public struct WebPages: Sendable {
     let services: HubServices
     let templates: PageTemplates
     let settings: Settings
+    /// CSV imports running in the background.
+    let imports = BulkImports()
 
     public init(services: HubServices, settings: Settings = Settings()) throws {
         self.services = services

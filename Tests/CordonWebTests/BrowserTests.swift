@@ -94,6 +94,28 @@ import Testing
         }
     }
 
+    @Test func aLargeCSVImportShowsItsProgressAndStoresEveryLine() async throws {
+        try await withBrowser { f, base, driver in
+            // 25,000 distinct PDQ hashes: 25 chunks of a thousand.
+            var csv = "type,value,category,entity\n"
+            for i in 0..<25_000 { csv += "pdq," + String(format: "%064x", 0x1234_5678 &* (i + 1)) + ",incitement,Group \(i % 7)\n" }
+            let file = f.folder.appendingPathComponent("hashes.csv")
+            try Data(csv.utf8).write(to: file)
+            try await signIn(driver, base, PageFixture.emails.moderator)
+            try await driver.go(base + "/lists/\(f.collection)")
+            try await driver.find("#b-file").type(file.path)
+            try await driver.find("#bulk button[type=submit]").click()
+            try await driver.wait("the import's page") { try await driver.currentURL().contains("/imports/") }
+            try await driver.wait("the import to finish", timeout: .seconds(60)) {
+                try await driver.findAll("#import-live [data-finished]").count == 1
+            }
+            #expect(try await driver.text("#import-count") == "25000 of 25000")
+            #expect(try await driver.text("#import-outcomes") == "25000 created.")
+            try await shoot(driver, "import")
+            #expect(f.services.signalCounts(by: f.platform)[f.collection]?[.pdq] == 25_000)
+        }
+    }
+
     @Test func anOrderAppearsLiveInTheInboxWithItsClockAndTheAuthoritySeesTheRemoval() async throws {
         try await withBrowser { f, base, driver in
             try await signIn(driver, base, PageFixture.emails.moderator)

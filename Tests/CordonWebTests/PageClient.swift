@@ -35,6 +35,16 @@ final class PageClient: @unchecked Sendable {
         return try await send(.post, path, body: body, type: "application/x-www-form-urlencoded")
     }
 
+    /// Posts `fields` and one file as `multipart/form-data`, as a browser sends a file form.
+    func post(_ path: String, _ fields: [(String, String)], file: (field: String, name: String, body: String)) async throws -> Page {
+        let boundary = "cordon-test-\(UUID().uuidString)"
+        var body = ""
+        for (name, value) in fields { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n"
+        body += "Content-Type: text/csv\r\n\r\n\(file.body)\r\n--\(boundary)--\r\n"
+        return try await send(.post, path, body: body, type: "multipart/form-data; boundary=\(boundary)")
+    }
+
     /// Signs in through the form, as a person does; returns the page it lands on.
     @discardableResult
     func signIn(_ email: String, password: String = PageFixture.password) async throws -> Page {

@@ -163,6 +163,46 @@ import Testing
         }
     }
 
+    @Test func aCSVWithOneBadLineStoresNothingAndAnImportIsOnlyItsOrganisations() async throws {
+        let f = try await PageFixture.make()
+        try await f.withServer { _, http in
+            let browser = PageClient(http)
+            try await browser.signIn(PageFixture.emails.moderator)
+            let list = try await browser.get("/lists/\(f.collection)")
+            var lines = ["type,value,category"]
+            for i in 0..<1_500 { lines.append("pdq," + String(format: "%064x", i + 1) + ",incitement") }
+            lines[1_200] = "pdq,not-a-hash,incitement"
+            let bad = try await browser.post("/lists/\(f.collection)/bulk", [("_csrf", list.csrf ?? "")],
+                                             file: ("file", "bad.csv", lines.joined(separator: "\n")))
+            #expect(bad.status == .badRequest)
+            #expect(bad.body.contains("id=\"csv-error\"") && bad.body.contains("line 1200: value:"), "the bad line is named")
+            #expect(f.services.signalCounts(by: f.platform)[f.collection] == nil, "nothing stored")
+            let unknownType = try await browser.post("/lists/\(f.collection)/bulk", [("_csrf", list.csrf ?? "")],
+                                                     file: ("file", "x.csv", "sha1,abc"))
+            #expect(unknownType.status == .badRequest && unknownType.body.contains("&#39;sha1&#39; is not a type"))
+
+            lines[1_200] = "md5," + String(repeating: "ab", count: 16) + ","
+            let good = try await browser.post("/lists/\(f.collection)/bulk", [("_csrf", list.csrf ?? "")],
+                                              file: ("file", "good.csv", lines.joined(separator: "\n")))
+            #expect(good.status == .seeOther)
+            let location = try #require(good.location)
+            #expect(location.hasPrefix("/lists/\(f.collection)/imports/"))
+            var progress = try await browser.get(location + "/progress")
+            for _ in 0..<100 where !progress.body.contains("data-finished") {
+                try await Task.sleep(for: .milliseconds(100))
+                progress = try await browser.get(location + "/progress")
+            }
+            #expect(progress.body.contains("1500 of 1500") && progress.body.contains("1500 created."))
+            #expect(try await browser.get(location).body.contains("Importing good.csv"))
+            #expect(f.services.signalCounts(by: f.platform)[f.collection] == [.pdq: 1_499, .md5: 1])
+
+            // Another organisation's person does not see it.
+            let officer = PageClient(http)
+            try await officer.signIn(PageFixture.emails.officer)
+            #expect(try await officer.get(location).status == .notFound)
+        }
+    }
+
     @Test func hostileTextIsEscapedOnEveryPage() async throws {
         let f = try await PageFixture.make()
         let hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"

@@ -15,6 +15,15 @@ extension HubServices {
             results: receipt.results.map { .init(outcome: $0.outcome, id: $0.signal.id, signal: minimal ? nil : .init($0.signal)) })
     }
 
+    /// Checks a bulk import of any length before any of it is stored, as ``submit(_:to:minimal:by:)``
+    /// checks one request: refused with every problem by line index, or nothing. An
+    /// import then goes in with one `submit` per ``HubConfiguration/maxSignalsPerRequest``.
+    public func checkImport(_ signals: [SignalSubmission], to collection: UUID, by caller: Caller) throws {
+        try authoriseCollection(.submitSignals, collection, caller)
+        guard !signals.isEmpty else { throw ServiceError.invalid("signals", "send at least one signal") }
+        _ = try checked(signals, bulk: true)
+    }
+
     public func signal(_ id: Int, by caller: Caller) async throws -> API.SignalOut {
         .init(try await authorisedSignal(.readSignal, id, caller))
     }
@@ -55,22 +64,25 @@ extension HubServices {
         guard body.signals.count <= configuration.maxSignalsPerRequest else {
             throw ServiceError.invalid("signals", "at most \(configuration.maxSignalsPerRequest) signals per request; got \(body.signals.count)")
         }
+        return try checked(body.signals, bulk: body.isBulk)
+    }
+
+    /// Every submission validated, or the refusal: the first problem, or with `bulk`
+    /// every problem by index.
+    private func checked(_ signals: [SignalSubmission], bulk: Bool) throws -> [SignalSubmission] {
         var valid: [SignalSubmission] = []
         var problems: [ServiceError.Item] = []
-        for (index, submission) in body.signals.enumerated() {
+        for (index, submission) in signals.enumerated() {
             do {
                 valid.append(try submission.validated(maxFrames: configuration.media.maxFramesPerVideo))
             } catch {
-                let field = body.isBulk ? "signals[\(index)].\(error.field)" : error.field
-                problems.append(.init(index: index, field: field, message: error.message))
+                problems.append(.init(index: index, field: bulk ? "signals[\(index)].\(error.field)" : error.field, message: error.message))
             }
         }
-        if let first = problems.first {
-            guard body.isBulk else { throw ServiceError.invalid(first.field, first.message) }
-            var error = ServiceError.invalid(first.field, "\(problems.count) of \(body.signals.count) signals are invalid; nothing was stored. First: \(first.message)")
-            error.items = problems
-            throw error
-        }
-        return valid
+        guard let first = problems.first else { return valid }
+        guard bulk else { throw ServiceError.invalid(first.field, first.message) }
+        var error = ServiceError.invalid(first.field, "\(problems.count) of \(signals.count) signals are invalid; nothing was stored. First: \(first.message)")
+        error.items = problems
+        throw error
     }
 }

@@ -45,6 +45,19 @@
     source.addEventListener("open", refresh);
     el.addEventListener("cordon:refresh", refresh);
   }
+  // Progress: the fragment fetched again every half second until it says it is finished.
+  function poll(el) {
+    var timer = setInterval(function () {
+      fetch(el.dataset.poll, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.text() : null;
+      }).then(function (html) {
+        if (html === null) { clearInterval(timer); return; }
+        el.innerHTML = html;
+        if (el.querySelector("[data-finished]")) clearInterval(timer);
+      }, function () { clearInterval(timer); });
+    }, 500);
+    if (el.querySelector("[data-finished]")) clearInterval(timer);
+  }
   // Sensitive media: blurred and grey until clicked, blurred again after 10 seconds.
   function sensitive(img) {
     var timer = null;
@@ -121,6 +134,7 @@
     localTimes(document);
     tick(); setInterval(tick, 1000);
     document.querySelectorAll("[data-stream][data-fragment]").forEach(live);
+    document.querySelectorAll("[data-poll]").forEach(poll);
     document.querySelectorAll("img.sensitive").forEach(sensitive);
     document.querySelectorAll("form[data-sign]").forEach(signing);
     document.querySelectorAll("[data-confirm]").forEach(function (b) {
