@@ -54,11 +54,14 @@ public struct Hub: Sendable {
 
     /// An application serving the hub on `host:port` (port 0 picks a free one), with the
     /// background services that keep this replica in step with the others and run the desk.
+    /// `onServerRunning` gets the port the server listens on (the one chosen for port 0).
     public func application(host: String, port: Int, logger: Logger,
-                            pages: ((Router<HubRequestContext>) -> Void)? = nil) -> some ApplicationProtocol {
+                            pages: ((Router<HubRequestContext>) -> Void)? = nil,
+                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(pages: pages),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
         for service in services.backgroundServices(logger: logger) { app.addServices(service) }
         return app

@@ -83,9 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         let hub = try await Hub(store: store, configuration: HubConfiguration(crisis: try crisisRules()))
         logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
-        if demo { try await announceDemo(hub) }
+        let banner = demo ? try await prepareDemo(hub) : nil
         let pages = try WebPages(services: hub.services, settings: .init(secureCookies: secureCookies))
-        let app = hub.application(host: host, port: port, logger: logger, pages: pages.addRoutes)
+        let app = hub.application(host: host, port: port, logger: logger, pages: pages.addRoutes) { [host] port in
+            // Written straight away (not buffered), with the port it listens on.
+            if let banner { FileHandle.standardOutput.write(Data(banner("http://\(host):\(port)").utf8)) }
+        }
         let services = ServiceGroup(configuration: .init(
             // Shut down in reverse order: the server (and its synchroniser) first, the
             // database it queries last.
@@ -94,21 +97,23 @@ struct ServeCommand: AsyncParsableCommand {
         try await services.run()
     }
 
-    /// Fills the hub with the demo and prints how to sign in, and two API keys for curl.
-    func announceDemo(_ hub: Hub) async throws {
+    /// Fills the hub with the demo; how to sign in, and two API keys for curl, to print
+    /// once the server's address is known.
+    func prepareDemo(_ hub: Hub) async throws -> @Sendable (String) -> String {
         let logins = try await DemoHub.prepare(hub.services)
         let platform = try await hub.store.organisations().first { $0.name == "Demo Platform" }!
         let (_, secret) = try await hub.store.createKey(organisationID: platform.id!, role: .admin, label: "demo", by: nil)
         let operatorKey = try await hub.store.operatorKey(name: "Hub operator", label: "demo").1
         let rows = logins.map { "  \($0.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.email.padding(toLength: 24, withPad: " ", startingAt: 0)) (\($0.organisation))" }
-        // Written straight away (not buffered), so it shows before the server's log.
-        FileHandle.standardOutput.write("""
-            Cordon demo: open http://\(host):\(port)/ and sign in as any of these, password \(DemoHub.password):
+        return { base in
+            """
+            Cordon demo: open \(base)/ and sign in as any of these, password \(DemoHub.password):
             \(rows.joined(separator: "\n"))
             Demo Platform admin API key (shown once): \(secret)
             Hub operator key (shown once): \(operatorKey)
-            Try: curl -H 'Authorization: Bearer \(secret)' http://\(host):\(port)/v1/me
+            Try: curl -H 'Authorization: Bearer \(secret)' \(base)/v1/me
 
-            """.data(using: .utf8)!)
+            """
+        }
     }
 }

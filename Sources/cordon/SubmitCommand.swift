@@ -134,7 +134,7 @@ struct SubmitJournal {
 
     /// Appends the files, after the hub has taken them.
     func record(_ files: [String]) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write the journal \(path)") }
         defer { try? handle.close() }
         try handle.seekToEnd()

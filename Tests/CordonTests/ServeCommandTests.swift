@@ -11,6 +11,7 @@ import Testing
         let server = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
         defer { server.stop() }
         let key = try #require(server.banner.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(server.banner)")
+        #expect(server.banner.contains("open http://127.0.0.1:\(server.port)/ and sign in"), "the banner names the port chosen for --port 0")
         let reply = try await server.call("GET", "/v1/collections", key: key)
         #expect(reply.status == 200)
         let collections = reply.body as? [[String: Any]] ?? []

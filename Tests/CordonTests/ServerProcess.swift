@@ -10,10 +10,11 @@ import FoundationNetworking
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     private(set) var port = 0
-    /// Everything it printed up to "listening on".
+    /// Everything it printed up to "listening on" (and with `--demo`, up to the demo's banner).
     private(set) var banner = ""
 
-    /// Starts `cordon serve ARGUMENTS --port 0` and waits (bounded: 60 s) until it listens.
+    /// Starts `cordon serve ARGUMENTS --port 0` and waits (bounded: 60 s) until it listens
+    /// (and with `--demo`, until it printed how to sign in).
     init(_ arguments: [String]) throws {
         process.executableURL = CordonRunner.binary
         process.arguments = ["serve", "--port", "0"] + arguments
@@ -27,7 +28,8 @@ final class ServerProcess: @unchecked Sendable {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
-            if let match = banner.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.output.1) {
+            if let match = banner.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.output.1),
+               !arguments.contains("--demo") || banner.contains("Try: curl") {
                 self.port = port
                 break
             }

@@ -27,7 +27,7 @@ extension HubServices {
             try await WebhookSender.validate(url, policy: policy)
             return nil
         } catch {
-            return (error as? OutboundError)?.description ?? "\(error)"
+            return error.description
         }
     }
 
