@@ -1,7 +1,6 @@
 import CordonStore
 import CordonTestSupport
 import Foundation
-import Logging
 import Testing
 
 /// Match counts add up per organisation and day on both backends (the upsert is the one
@@ -10,15 +9,8 @@ import Testing
     @Test(arguments: TransparencyFiguresTests.Backend.allCases)
     func countsAddUpPerOrganisationAndDay(_ backend: TransparencyFiguresTests.Backend) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-store-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let location: DatabaseLocation = switch backend {
-        case .sqlite: .sqlite(path: folder.appendingPathComponent("hub.sqlite").path)
-        case .postgres: .postgres(url: try TestPostgres.newDatabaseURL())
-        }
-        let database = try await HubDatabase(location, logger: logger)
+        let database = try await TransparencyFiguresTests.open(backend, in: folder)
         let store = HubStore(database)
         let a = UUID(), b = UUID()
         try await store.addMatchCounts([.init(organisationID: a, day: "2026-11-30", queries: 5, matched: 1),

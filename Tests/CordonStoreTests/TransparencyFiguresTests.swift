@@ -15,18 +15,23 @@ import Testing
 
     static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    @Test(arguments: Backend.allCases)
-    func eachEventCountsInTheYearItHappened(_ backend: Backend) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-store-\(UUID())")
+    /// A new, empty database on `backend`: SQLite in `folder`, or a fresh PostgreSQL database.
+    static func open(_ backend: Backend, in folder: URL) async throws -> HubDatabase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let location: DatabaseLocation = switch backend {
         case .sqlite: .sqlite(path: folder.appendingPathComponent("hub.sqlite").path)
         case .postgres: .postgres(url: try TestPostgres.newDatabaseURL())
         }
-        let database = try await HubDatabase(location, logger: logger)
+        return try await HubDatabase(location, logger: logger)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func eachEventCountsInTheYearItHappened(_ backend: Backend) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-store-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await Self.open(backend, in: folder)
         let store = HubStore(database)
         let platform = UUID(), authority = UUID(), other = UUID()
 
