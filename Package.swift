@@ -130,6 +130,20 @@ let package = Package(
             resources: [.embedInCode("openapi.json")],
             swiftSettings: strict),
 
+        // The small platform's mirror: a copy of the hub's collections that follows its feed
+        // and matches offline.
+        .target(
+            name: "CordonMirror",
+            dependencies: [
+                "CordonDomain", "CordonStore", "CordonServices", "CordonHub",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+
         // The dashboard: HTML pages over the services, beside the JSON API.
         .target(
             name: "CordonWeb",
@@ -163,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonWeb", "CordonServices", "CordonInterop", "CordonStore", "CordonDomain", "CordonOutbound",
+                "MediaHashing", "PDQ", "MediaDecoding", "HashIndex", "VideoHash", "CordonHub", "CordonWeb", "CordonMirror", "CordonServices", "CordonInterop", "CordonStore", "CordonDomain", "CordonOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -229,6 +243,17 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CordonMirrorTests",
+            dependencies: [
+                "CordonMirror", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -29,6 +29,13 @@ extension Hub {
         }
     }
 
+    /// `GET /v1/signals/{id}`, which mirrors serve too.
+    func addSignalReadRoute(to v1: RouterGroup<HubRequestContext>) {
+        v1.get("signals/:id") { _, context in
+            try await services.signal(try Self.intParameter(context, "id", field: "signal"), by: try context.requireCaller())
+        }
+    }
+
     func addSignalRoutes(to v1: RouterGroup<HubRequestContext>) {
         v1.post("collections/:id/signals") { request, context in
             let caller = try context.requireCaller(.submitSignals, services)
@@ -46,9 +53,7 @@ extension Hub {
             let minimal = request.headers[values: .prefer].contains { $0.contains("return=minimal") }
             return EditedResponse(status: .created, response: try await services.submit(body, to: collection, minimal: minimal, by: caller))
         }
-        v1.get("signals/:id") { _, context in
-            try await services.signal(try Self.intParameter(context, "id", field: "signal"), by: try context.requireCaller())
-        }
+        addSignalReadRoute(to: v1)
         v1.post("signals/:id/retract") { _, context in
             try await services.retract(try Self.intParameter(context, "id", field: "signal"), by: try context.requireCaller())
         }

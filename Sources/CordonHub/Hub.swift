@@ -4,6 +4,7 @@ import CordonStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The hash-sharing hub's JSON API: `/v1` routes over ``HubServices``, each one decodes
 /// the request, calls one use case and encodes its answer. No rule lives here.
@@ -24,7 +25,6 @@ public struct Hub: Sendable {
     /// How many signals can match now.
     public var matchableCount: Int { services.matchableCount }
 
-    /// The router with every route; `Application(router:)` serves it.
     /// The router with every route; `pages` adds the web pages (the `CordonWeb` target).
     public func router(pages: ((Router<HubRequestContext>) -> Void)? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
@@ -54,16 +54,37 @@ public struct Hub: Sendable {
 
     /// An application serving the hub on `host:port` (port 0 picks a free one), with the
     /// background services that keep this replica in step with the others and run the desk.
+    /// The routes a mirror serves from its copy: health, `GET /v1/me`, matching (hashes and
+    /// uploads, `GET /v1/match/counts`) and reading a signal; `extra` adds the mirror's own
+    /// under `/v1`. Nothing here writes to the copy: it follows the hub.
+    public func matchingRouter(extra: (RouterGroup<HubRequestContext>) -> Void = { _ in }) -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        router.get("/health") { _, _ in "ok" }
+        let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(services: services))
+        v1.get("me") { _, context in try await services.me(try context.requireCaller()) }
+        addMatchRoutes(to: v1)
+        addSignalReadRoute(to: v1)
+        extra(v1)
+        return router
+    }
+
     /// `onServerRunning` gets the port the server listens on (the one chosen for port 0).
     public func application(host: String, port: Int, logger: Logger,
                             pages: ((Router<HubRequestContext>) -> Void)? = nil,
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        application(host: host, port: port, logger: logger, router: router(pages: pages), onServerRunning: onServerRunning)
+    }
+
+    /// An application serving `router` (``router(pages:)`` or ``matchingRouter(extra:)``)
+    /// with the services' background work and `services`.
+    public func application(host: String, port: Int, logger: Logger, router: Router<HubRequestContext>, services extra: [any Service] = [],
+                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
-            router: router(pages: pages),
+            router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
-        for service in services.backgroundServices(logger: logger) { app.addServices(service) }
+        for service in services.backgroundServices(logger: logger) + extra { app.addServices(service) }
         return app
     }
 }

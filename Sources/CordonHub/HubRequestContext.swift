@@ -46,7 +46,7 @@ public struct HubRequestContext: RequestContext {
     }
 
     /// The authenticated caller; routes behind the authenticator can rely on it.
-    func requireCaller() throws -> Caller {
+    public func requireCaller() throws -> Caller {
         guard let caller else { throw ServiceError.unauthorized("send an API key as 'Authorization: Bearer cdn_…'") }
         return caller
     }

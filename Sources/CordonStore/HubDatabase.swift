@@ -48,6 +48,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(VideoSignalSchema())
         migrations.add(UserAccountSchema())
         migrations.add(MatchCountSchema())
+        migrations.add(UpstreamSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

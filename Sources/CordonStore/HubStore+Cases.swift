@@ -313,6 +313,11 @@ extension HubStore {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
+    /// A time as ``iso(_:)`` writes it (milliseconds optional).
+    public static func date(iso text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
     /// Runs a domain rule, turning its refusal into a store refusal.
     static func checked<T>(_ body: () throws(RuleError) -> T) throws -> T {
         do {

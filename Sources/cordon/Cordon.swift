@@ -8,7 +8,7 @@ struct Cordon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Contain the spread of terrorist and violent-extremist content: hash, share, match.",
         subcommands: [HashCommand.self, ServeCommand.self, AdminCommand.self, OrderCommand.self, InboxCommand.self, DrillCommand.self, ImportCommand.self,
-                      ExportCommand.self, ConnectCommand.self, DSACommand.self, AuditCommand.self, SubmitCommand.self, MatchCommand.self,
+                      ExportCommand.self, ConnectCommand.self, DSACommand.self, AuditCommand.self, SubmitCommand.self, MatchCommand.self, MirrorCommand.self,
                       BenchCommand.self])
 
     /// Runs the command with SwiftNIO's event loops as Swift Concurrency's executor, so an

@@ -2,14 +2,15 @@ import CordonDomain
 @testable import CordonServices
 import CordonStore
 import Foundation
+import Synchronization
 import Testing
 
 /// "Matches today": counted in memory on the match path, stored in the background, read
 /// back without counting anything twice, a row per UTC day.
 @Suite struct MatchCountTests {
     @Test func matchesAreCountedPerOrganisationAndDayAndStoredOnce() async throws {
-        let clock = AdjustableWallClock()
-        clock.set(to: ISO8601DateFormatter().date(from: "2026-11-30T23:59:00Z")!)
+        // A clock that stands still: a slow machine must not carry the test past midnight.
+        let clock = StoppedClock(ISO8601DateFormatter().date(from: "2026-11-30T23:59:00Z")!)
         var configuration = HubConfiguration()
         configuration.clock = clock
         let w = try await HubServicesTests.world(configuration)
@@ -44,4 +45,15 @@ import Testing
         await #expect(throws: ServiceError.self) { _ = try await w.services.matchCounts(days: 0, by: owner) }
         await #expect(throws: ServiceError.self) { _ = try await w.services.matchCounts(days: 400, by: owner) }
     }
+}
+
+/// A wall clock that moves only when told to.
+final class StoppedClock: WallClock {
+    private let date: Mutex<Date>
+
+    init(_ date: Date) { self.date = Mutex(date) }
+
+    func now() -> Date { date.withLock { $0 } }
+
+    func advance(by interval: TimeInterval) { date.withLock { $0 += interval } }
 }

@@ -1,0 +1,59 @@
+import CordonDomain
+import CordonStore
+import Foundation
+import VideoFeatures
+
+/// A mirror's side of the hub: collections copied from an upstream hub's feed, applied
+/// here as the hub has them, so local matching answers offline from the same catalog the
+/// hub's own matching uses. These are the mirror's own steps, not a caller's use cases:
+/// no key can reach them.
+extension HubServices {
+    /// The copied collections and the upstream cursor each has reached.
+    public func upstreamCursors() async throws -> [UUID: Int] {
+        try await storeCall { try await store.upstreamCursors() }
+    }
+
+    /// Starts (or keeps) copying `collection`, readable here by `reader`.
+    public func adoptUpstream(_ collection: API.CollectionOut, reader: UUID) async throws {
+        try await storeCall {
+            try await store.adoptUpstreamCollection(id: collection.id, name: collection.name, description: collection.description,
+                                                    incident: collection.incident, drill: collection.drill, reader: reader)
+        }
+        try await accessChanged()
+    }
+
+    /// Applies one page of the upstream feed of `collection` (with its cursor, in one
+    /// transaction); the catalog has it before this returns. Returns how many changes were new.
+    @discardableResult
+    public func applyUpstream(_ changes: [API.FeedPage.Change], in collection: UUID) async throws -> Int {
+        let upstream = try changes.map { change in
+            HubStore.UpstreamChange(cursor: change.cursor, kind: change.kind, signal: try StoredSignal(upstream: change.signal))
+        }
+        let recorded = try await storeCall { try await store.applyUpstream(upstream, in: collection) }
+        try await signalsChanged(recorded)
+        return recorded.count
+    }
+}
+
+extension StoredSignal {
+    /// A signal as the upstream hub's API gives it.
+    init(upstream signal: API.SignalOut) throws {
+        var payload: [UInt8]?
+        if let features = signal.features {
+            do {
+                payload = try VPDQFeatureList(features, maxFrames: .max).binary
+            } catch {
+                throw ServiceError.invalid("signal.features", "signal \(signal.id)'s frames: \(error.message)")
+            }
+        } else if let tmk = signal.tmk {
+            guard let bytes = Data(base64Encoded: tmk) else {
+                throw ServiceError.invalid("signal.tmk", "signal \(signal.id)'s TMK file is not base64")
+            }
+            payload = Array(bytes)
+        }
+        self.init(id: signal.id, collectionID: signal.collectionID, type: signal.type, value: signal.value, item: signal.item,
+                  labels: signal.labels, confidence: signal.confidence, status: signal.status, contributors: signal.contributors,
+                  createdAt: signal.createdAt, updatedAt: signal.updatedAt, payload: payload,
+                  fileMD5: signal.fileMD5, fileSHA256: signal.fileSHA256)
+    }
+}

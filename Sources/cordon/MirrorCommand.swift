@@ -1,0 +1,70 @@
+import ArgumentParser
+import CordonHub
+import CordonMirror
+import CordonStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `cordon mirror`: a small platform's copy of the hub's hash lists, matching offline.
+struct MirrorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror",
+        abstract: "Keep a copy of the hub's collections in a local SQLite file and match against it offline.",
+        discussion: """
+            The copy follows the hub's live feed, and catches up after a break from where it \
+            stopped (kill it at any moment: nothing is skipped or repeated). It answers the \
+            hub's POST /v1/match with its own keys, whether the hub is reachable or not. The \
+            first start prints the local admin key once; make more with \
+            `cordon admin create-key --database sqlite:DIR/mirror.sqlite`.
+            """)
+
+    @Option(help: "The hub's address, such as https://hub.example.org.")
+    var hub: String
+
+    @Option(help: "A key of your organisation at the hub (else $CORDON_KEY).")
+    var key: String?
+
+    @Option(help: "Collections to copy, by id or name, comma-separated (default: every one the key may read).")
+    var collections: String?
+
+    @Option(help: "Folder for the copy (mirror.sqlite).")
+    var data: String = "cordon-mirror"
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port: Int = 8090
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard let url = URL(string: hub), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--hub must be the hub's http(s) address, such as https://hub.example.org; got '\(hub)'")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "cordon-mirror")
+        logger.logLevel = .info
+        let upstream = UpstreamHub(base: hub, key: try HubAPI.key(key, what: "a key of your organisation at the hub"))
+        let wanted = (collections ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        let mirror: Mirror, newKey: String?
+        do {
+            (mirror, newKey) = try await Mirror.open(in: URL(fileURLWithPath: data), upstream: upstream, wanted: wanted, logger: logger)
+        } catch let error as MirrorError {
+            throw ValidationError(error.description)
+        }
+        let names = mirror.collections.values.sorted().joined(separator: ", ")
+        let app = mirror.application(host: host, port: port, logger: logger) { [host] port in
+            var text = "Cordon mirror of \(upstream.base): \(names); matching at http://\(host):\(port)/v1/match\n"
+            if let newKey { text += "Local admin key (shown once): \(newKey)\n" }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: mirror.hub.store.hub), .init(service: app)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

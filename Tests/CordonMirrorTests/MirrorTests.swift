@@ -1,0 +1,143 @@
+import CordonDomain
+import CordonHub
+import CordonMirror
+import CordonServices
+import CordonStore
+import CordonTestSupport
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// A mirror following a real hub over loopback HTTP: the first copy, live changes (a new
+/// hash, a retraction), matching with the mirror's own key, and matching with the hub gone.
+@Suite struct MirrorTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "mirror-test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A hub on SQLite in `folder`, with a platform that owns a collection and a key for the mirror.
+    struct UpstreamFixture {
+        let hub: Hub
+        let platform: Caller
+        let collection: UUID
+        let mirrorKey: String
+    }
+
+    static func upstream(in folder: URL) async throws -> UpstreamFixture {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        let hub = try await Hub(store: HubStore(database))
+        let record = try await hub.store.createOrganisation(name: "Small Platform", kind: .platform, by: nil)
+        let (key, secret) = try await hub.store.createKey(organisationID: record.id!, role: .admin, label: "mirror", by: nil)
+        let platform = Caller(organisationID: record.id!, organisationName: "Small Platform", kind: .platform, keyID: key.id!, role: .admin)
+        let collection = try await hub.services.createCollection(
+            try API.command(API.NewCollection.self, ["name": "shared", "description": "tcap"]), by: platform)
+        return UpstreamFixture(hub: hub, platform: platform, collection: collection.id, mirrorKey: secret)
+    }
+
+    static func hashes(_ count: Int, seed: UInt64) -> [SignalSubmission] {
+        var random = SplitMix(seed: seed)
+        return (0..<count).map { _ in
+            SignalSubmission(type: .pdq, value: (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined(),
+                             labels: SignalLabels(categories: [.incitement]))
+        }
+    }
+
+    /// Polls until `condition` holds, for at most `seconds`.
+    static func eventually(_ seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test func theCopyFollowsTheHubAndMatchesWithoutIt() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = try await Self.upstream(in: folder.appendingPathComponent("hub"))
+        let first = Self.hashes(25_000, seed: 1)
+        for part in stride(from: 0, to: first.count, by: 10_000) {
+            _ = try await up.hub.services.submit(API.Submission(signals: Array(first[part..<min(part + 10_000, first.count)]), isBulk: true),
+                                                 to: up.collection, minimal: true, by: up.platform)
+        }
+        let hubPort = LoopbackPort.free()
+        let hubApp = up.hub.application(host: "127.0.0.1", port: hubPort, logger: Self.logger)
+        let hubGroup = ServiceGroup(services: [hubApp], gracefulShutdownSignals: [], logger: Self.logger)
+        let hubTask = Task { try await hubGroup.run() }
+        try await Task.sleep(for: .milliseconds(300))
+
+        let upstream = UpstreamHub(base: "http://127.0.0.1:\(hubPort)", key: up.mirrorKey)
+        let opened: (Mirror, String?)
+        do {
+            opened = try await Mirror.open(in: folder.appendingPathComponent("mirror"), upstream: upstream, wanted: [], logger: Self.logger)
+        } catch {
+            hubTask.cancel()
+            await up.hub.store.hub.close()
+            throw error
+        }
+        let (mirror, localKey) = opened
+        do {
+            try await Self.follow(up, mirror, localKey, hubGroup: hubGroup, hubTask: hubTask)
+        } catch {
+            Issue.record(error)
+        }
+        hubTask.cancel()
+        await up.hub.store.hub.close()
+        await mirror.hub.store.hub.close()
+    }
+
+    static func follow(_ up: UpstreamFixture, _ mirror: Mirror, _ localKey: String?, hubGroup: ServiceGroup,
+                       hubTask: Task<Void, any Error>) async throws {
+        let first = Self.hashes(25_000, seed: 1)
+        let key = try #require(localKey, "the first start makes the local admin key")
+        #expect(mirror.collections == [up.collection: "shared"])
+        let local = try await mirror.hub.services.caller(secret: key)
+        let mirrorApp = mirror.application(host: "127.0.0.1", port: LoopbackPort.free(), logger: Self.logger)
+        let mirrorGroup = ServiceGroup(services: [mirrorApp], gracefulShutdownSignals: [], logger: Self.logger)
+        let mirrorTask = Task { try await mirrorGroup.run() }
+        defer { mirrorTask.cancel() }
+
+        // The first copy: every hash, under the hub's ids, with the hub's cursor.
+        let latest = try await up.hub.services.feed(of: up.collection, since: 0, limit: 1, by: up.platform).changes.first?.cursor ?? 0
+        #expect(latest > 0)
+        let copied = try await Self.eventually(30) { mirror.hub.matchableCount == first.count }
+        #expect(copied, "the mirror holds \(mirror.hub.matchableCount) of \(first.count)")
+        let hubPage = try await up.hub.services.browse(up.collection, .init(), limit: 100, by: up.platform).signals
+        let mirrorPage = try await mirror.hub.services.browse(up.collection, .init(), limit: 100, by: local).signals
+        #expect(hubPage.map(\.id) == mirrorPage.map(\.id) && hubPage.map(\.value) == mirrorPage.map(\.value))
+        #expect(hubPage.map(\.labels) == mirrorPage.map(\.labels) && hubPage.map(\.contributors) == mirrorPage.map(\.contributors))
+
+        // Matching with the mirror's own key: a near copy of a shared hash.
+        let shared = first[123].value
+        let near = String(shared.prefix(63)) + (shared.last == "0" ? "1" : "0")
+        let matched = try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: near)]), by: local)
+        #expect(matched.results[0].matches.map(\.signal.value) == [shared])
+
+        // Live: a new hash at the hub is matchable at the mirror in moments; a retraction too.
+        let added = Self.hashes(1, seed: 99)[0]
+        let addedID = try await up.hub.services.submit(API.Submission(signals: [added]), to: up.collection, by: up.platform).results[0].id
+        #expect(try await Self.eventually { mirror.hub.matchableCount == first.count + 1 })
+        #expect(try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: added.value)]), by: local)
+            .results[0].matches.map(\.signal.id) == [addedID])
+        _ = try await up.hub.services.retract(addedID, by: up.platform)
+        #expect(try await Self.eventually {
+            try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: added.value)]), by: local).results[0].matches.isEmpty
+        }, "a retraction at the hub stops the match at the mirror")
+        let status = try await mirror.status()
+        #expect(status.collections.map(\.cursor) == [try await up.hub.services.feed(of: up.collection, since: 0, limit: 100_000, by: up.platform).next])
+
+        // The hub goes away: matching goes on.
+        await hubGroup.triggerGracefulShutdown()
+        _ = await hubTask.result
+        #expect(try await Self.eventually { try await mirror.status().collections.allSatisfy { !$0.following } })
+        #expect(try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: near)]), by: local).results[0].matches.count == 1)
+        await mirrorGroup.triggerGracefulShutdown()
+        _ = await mirrorTask.result
+    }
+}
