@@ -83,10 +83,12 @@ public struct Mirror: Sendable {
     public func status() async throws -> MirrorStatus {
         let cursors = try await hub.services.upstreamCursors()
         let live = state.snapshot
-        return MirrorStatus(hub: upstream.base, matchable: hub.matchableCount, collections: collections.sorted { $0.value < $1.value }.map {
-            .init(id: $0.key, name: $0.value, cursor: cursors[$0.key] ?? 0, following: live[$0.key]?.connected ?? false,
-                  lastChangeAt: live[$0.key]?.lastChangeAt)
-        })
+        var out: [MirrorStatus.Collection] = []
+        for (id, name) in collections.sorted(by: { $0.value < $1.value }) {
+            out.append(.init(id: id, name: name, cursor: cursors[id] ?? 0, changes: try await hub.services.upstreamChangeCount(in: id),
+                             following: live[id]?.connected ?? false, lastChangeAt: live[id]?.lastChangeAt))
+        }
+        return MirrorStatus(hub: upstream.base, matchable: hub.matchableCount, collections: out)
     }
 }
 
@@ -97,6 +99,8 @@ public struct MirrorStatus: Codable, Sendable, ResponseEncodable {
         public var name: String
         /// The hub's feed cursor the copy has reached.
         public var cursor: Int
+        /// Upstream changes applied, one each.
+        public var changes: Int
         /// Whether the live feed is open now.
         public var following: Bool
         public var lastChangeAt: Date?

@@ -26,6 +26,12 @@ extension HubStore {
         return Dictionary(uniqueKeysWithValues: rows.compactMap { row in UUID(uuidString: row.collection_id).map { ($0, row.cursor) } })
     }
 
+    /// How many changes the copy of `collection` has applied (one per upstream change: a
+    /// page applied twice would show here).
+    public func changeCount(in collection: UUID) async throws -> Int {
+        try await ChangeRecord.query(on: db).filter(\.$collectionID == collection).count()
+    }
+
     /// Starts copying an upstream collection: the collection under the hub's id (owned by
     /// no one here, so no local caller can write to it), read access for `reader`, and a
     /// cursor at 0. A collection copied already keeps its cursor; its name follows the hub's.

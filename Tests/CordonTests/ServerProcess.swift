@@ -15,9 +15,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts `cordon serve ARGUMENTS --port 0` and waits (bounded: 60 s) until it listens
     /// (and with `--demo`, until it printed how to sign in).
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], command: String = "serve", ready: String? = nil) throws {
         process.executableURL = CordonRunner.binary
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = [command, "--port", "0"] + arguments
+        let ready = ready ?? (arguments.contains("--demo") ? "Try: curl" : nil)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -29,7 +30,7 @@ final class ServerProcess: @unchecked Sendable {
             if chunk.isEmpty { break }
             banner += String(decoding: chunk, as: UTF8.self)
             if let match = banner.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/), let port = Int(match.output.1),
-               !arguments.contains("--demo") || banner.contains("Try: curl") {
+               ready.map(banner.contains) ?? true {
                 self.port = port
                 break
             }
@@ -43,6 +44,13 @@ final class ServerProcess: @unchecked Sendable {
         Thread { while !handle.availableData.isEmpty {} }.start()
     }
 
+    /// Kills it at once (SIGKILL), as a power cut would.
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Asks it to shut down gracefully (SIGTERM) and waits; its exit status.
     @discardableResult
     func stop() -> Int32 {
@@ -54,10 +62,10 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// One JSON request to this server.
-    func call(_ method: String, _ path: String, key: String?, json: Any? = nil) async throws -> (status: Int, body: Any?) {
+    func call(_ method: String, _ path: String, key: String?, json: Any? = nil, timeout: TimeInterval = 10) async throws -> (status: Int, body: Any?) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
-        request.timeoutInterval = 10
+        request.timeoutInterval = timeout
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -70,5 +78,5 @@ final class ServerProcess: @unchecked Sendable {
 
 struct ServerProcessError: Error, CustomStringConvertible {
     var output: String
-    var description: String { "cordon serve did not start listening; it printed:\n\(output)" }
+    var description: String { "cordon did not start listening; it printed:\n\(output)" }
 }

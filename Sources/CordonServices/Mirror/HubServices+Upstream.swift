@@ -13,6 +13,11 @@ extension HubServices {
         try await storeCall { try await store.upstreamCursors() }
     }
 
+    /// How many upstream changes the copy of `collection` has applied.
+    public func upstreamChangeCount(in collection: UUID) async throws -> Int {
+        try await storeCall { try await store.changeCount(in: collection) }
+    }
+
     /// Starts (or keeps) copying `collection`, readable here by `reader`.
     public func adoptUpstream(_ collection: API.CollectionOut, reader: UUID) async throws {
         try await storeCall {

@@ -1,0 +1,101 @@
+import CordonTestSupport
+import Foundation
+import Testing
+
+/// `cordon mirror` and `cordon serve` as real processes on loopback: a copy of 100,000
+/// hashes that survives kill -9 at random moments while it catches up, equals the hub's
+/// afterwards (nothing skipped, nothing repeated), and matches with the hub stopped.
+@Suite struct MirrorCommandTests {
+    @Test func aMirrorKilledWhileCatchingUpEndsEqualToTheHubAndMatchesWithoutIt() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let hub = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
+        defer { hub.stop() }
+        let hubKey = try #require(hub.banner.firstMatch(of: /admin API key \(shown once\): (cdn_[0-9a-f]+)/)).output.1
+        let created = try await hub.call("POST", "/v1/collections", key: String(hubKey), json: ["name": "mirror-test", "description": "copied"])
+        let collection = try #require((created.body as? [String: Any])?["id"] as? String)
+
+        // 100,000 hashes, then a few retractions (changes to signals already copied).
+        var random = SplitMix(seed: 18)
+        var values: [String] = []
+        for _ in 0..<10 {
+            let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
+            values += batch
+            let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
+                                           json: ["signals": batch.map { ["type": "pdq", "value": $0] }], timeout: 120)
+            #expect(reply.status == 201)
+        }
+        var retracted: [Int] = []
+        for index in [7, 70_000, 99_999] {
+            let found = try await hub.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[index], "maxDistance": 0])
+            let id = try #require(((((found.body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int)
+            #expect(try await hub.call("POST", "/v1/signals/\(id)/retract", key: String(hubKey)).status == 200)
+            retracted.append(id)
+        }
+
+        // The hub's feed, read to its end: every change and the last cursor.
+        var hubChanges = 0, hubCursor = 0
+        var latest: [Int: [String: Any]] = [:]
+        while true {
+            let page = try #require(try await hub.call("GET", "/v1/feed?collection=\(collection)&since=\(hubCursor)&limit=10000", key: String(hubKey), timeout: 60).body as? [String: Any])
+            let changes = page["changes"] as? [[String: Any]] ?? []
+            if changes.isEmpty { break }
+            hubChanges += changes.count
+            for change in changes { if let signal = change["signal"] as? [String: Any], let id = signal["id"] as? Int { latest[id] = signal } }
+            hubCursor = page["next"] as? Int ?? hubCursor
+        }
+        #expect(hubChanges == 100_003)
+
+        // Five kills at random moments while the copy catches up.
+        let data = folder.appendingPathComponent("mirror").path
+        let arguments = ["--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey), "--collections", "mirror-test", "--data", data]
+        var localKey: String?
+        var cursorsAtKill: [Int] = []
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
+            if localKey == nil { localKey = mirror.banner.firstMatch(of: /Local admin key \(shown once\): (cdn_[0-9a-f]+)/).map { String($0.output.1) } }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 100...1500, using: &generator)))
+            let status = try? await mirror.call("GET", "/v1/mirror/status", key: localKey)
+            if let cursor = (((status?.body as? [String: Any])?["collections"] as? [[String: Any]])?.first?["cursor"] as? Int) { cursorsAtKill.append(cursor) }
+            mirror.kill()
+        }
+        let key = try #require(localKey, "the first start prints the local key")
+        #expect(cursorsAtKill.contains { $0 > 0 && $0 < hubCursor }, "at least one kill came mid-copy: \(cursorsAtKill)")
+
+        let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
+        defer { mirror.stop() }
+        #expect(!mirror.banner.contains("shown once"), "a restart makes no new key")
+        var status: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            status = try #require(try await mirror.call("GET", "/v1/mirror/status", key: key).body as? [String: Any])
+            if ((status["collections"] as? [[String: Any]])?.first?["cursor"] as? Int) == hubCursor { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let copied = try #require((status["collections"] as? [[String: Any]])?.first)
+        #expect(copied["cursor"] as? Int == hubCursor)
+        #expect(copied["changes"] as? Int == hubChanges, "every change applied once: nothing skipped, nothing repeated")
+        #expect(status["matchable"] as? Int == 100_000 - retracted.count)
+        // Signals read back the same from both, the retracted ones as retracted.
+        for id in Array(latest.keys.shuffled().prefix(100)) + retracted {
+            let there = try #require(try await hub.call("GET", "/v1/signals/\(id)", key: String(hubKey)).body as? [String: Any])
+            let here = try #require(try await mirror.call("GET", "/v1/signals/\(id)", key: key).body as? [String: Any])
+            for field in ["value", "status", "type", "collectionID"] {
+                #expect(there[field] as? String == here[field] as? String, "signal \(id) \(field)")
+            }
+            #expect(there["contributors"] as? [String] == here["contributors"] as? [String])
+        }
+
+        // The hub stops: the mirror matches on, with its own key.
+        #expect(hub.stop() == 0)
+        let match = try await mirror.call("POST", "/v1/match", key: key, json: ["type": "pdq", "value": values[12_345]])
+        let matches = ((match.body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [Any]
+        #expect(match.status == 200 && matches?.count == 1)
+        let refused = try await mirror.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[12_345]])
+        #expect(refused.status == 401, "the hub's key is not a key of the mirror")
+        let bad = try await mirror.call("POST", "/v1/match", key: key, json: ["type": "pdq", "value": "zz"])
+        #expect(bad.status == 400)
+    }
+}
