@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "CordonMirror",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonServices", "CordonHub",
+                "CordonDomain", "CordonStore", "CordonServices", "CordonHub", "HashIndex", "MediaHashing", "PDQ",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -249,6 +249,7 @@ let package = Package(
             name: "CordonMirrorTests",
             dependencies: [
                 "CordonMirror", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

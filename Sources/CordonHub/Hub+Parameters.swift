@@ -12,14 +12,14 @@ extension Hub {
         return id
     }
 
-    static func intParameter(_ context: HubRequestContext, _ name: String, field: String) throws -> Int {
+    public static func intParameter(_ context: HubRequestContext, _ name: String, field: String) throws -> Int {
         guard let text = context.parameters.get(name), let id = Int(text) else {
             throw ServiceError.invalid(field, "\(field) id must be a whole number")
         }
         return id
     }
 
-    static func intQuery(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+    public static func intQuery(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = request.uri.queryParameters.get(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw ServiceError.invalid(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -48,7 +48,7 @@ extension Hub {
         return flag
     }
 
-    static func stringQuery(_ request: Request, _ name: String) -> String? {
+    public static func stringQuery(_ request: Request, _ name: String) -> String? {
         request.uri.queryParameters.get(name).map { String($0) }
     }
 

@@ -4,7 +4,7 @@ import Hummingbird
 
 extension Request {
     /// Decodes a JSON body, turning every decoding failure into a 400 that names the field.
-    func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws -> T {
+    public func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)

@@ -19,6 +19,8 @@ public struct Mirror: Sendable {
     /// The platform that uses this mirror: its keys match here.
     public let platform: UUID
     public let state = MirrorState()
+    /// Uploads, retro-matching and the review queue.
+    public let desk: MirrorDesk
 
     /// Opens (or creates) the mirror in `folder`. `wanted` names collections by id or name
     /// (all the hub key may read when empty). The hub is asked which collections there
@@ -61,7 +63,9 @@ public struct Mirror: Sendable {
             let names = try await store.collections(ids: Set(copied))
             for record in names { collections[record.id!] = record.name }
         }
-        return (Mirror(hub: hub, upstream: upstream, collections: collections, platform: platform), newKey)
+        let desk = MirrorDesk(services: hub.services)
+        try await desk.load()
+        return (Mirror(hub: hub, upstream: upstream, collections: collections, platform: platform, desk: desk), newKey)
     }
 
     /// Serves local matching on `host:port` and follows the hub.
@@ -72,8 +76,9 @@ public struct Mirror: Sendable {
                 _ = try context.requireCaller()
                 return try await status()
             }
+            addReviewRoutes(to: v1)
         }
-        let follower = UpstreamFollower(services: hub.services, upstream: upstream, collections: Array(collections.keys),
+        let follower = UpstreamFollower(services: hub.services, desk: desk, upstream: upstream, collections: Array(collections.keys),
                                         state: state, logger: logger)
         return hub.application(host: host, port: port, logger: logger, router: router, services: [follower],
                                onServerRunning: onServerRunning)

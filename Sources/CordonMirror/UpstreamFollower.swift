@@ -11,6 +11,7 @@ import Synchronization
 /// Matching goes on from memory meanwhile.
 public struct UpstreamFollower: Service {
     let services: HubServices
+    let desk: MirrorDesk
     let upstream: UpstreamHub
     let collections: [UUID]
     let logger: Logger
@@ -18,8 +19,9 @@ public struct UpstreamFollower: Service {
     /// Changes per catch-up page (the hub allows up to 10,000).
     var pageSize = 10_000
 
-    public init(services: HubServices, upstream: UpstreamHub, collections: [UUID], state: MirrorState, logger: Logger) {
+    public init(services: HubServices, desk: MirrorDesk, upstream: UpstreamHub, collections: [UUID], state: MirrorState, logger: Logger) {
         self.services = services
+        self.desk = desk
         self.upstream = upstream
         self.collections = collections
         self.state = state
@@ -45,14 +47,14 @@ public struct UpstreamFollower: Service {
                 while true {
                     let page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)
                     guard !page.changes.isEmpty else { break }
-                    try await services.applyUpstream(page.changes, in: collection)
+                    try await services.applyUpstream(page.changes, in: collection, recheck: desk.recheck(page.changes))
                     cursor = page.next
                     state.reached(collection, cursor)
                 }
                 state.connected(collection, true)
                 delay = .seconds(1)
                 try await upstream.follow(collection, since: cursor) { changes in
-                    try await services.applyUpstream(changes, in: collection)
+                    try await services.applyUpstream(changes, in: collection, recheck: desk.recheck(changes))
                     if let last = changes.last?.cursor { state.reached(collection, last) }
                 }
                 state.connected(collection, false)

@@ -49,6 +49,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(UserAccountSchema())
         migrations.add(MatchCountSchema())
         migrations.add(UpstreamSchema())
+        migrations.add(ReviewSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

@@ -64,7 +64,8 @@ extension HubStore {
     /// (for the in-memory catalog), and the cursor moves to the page's last. Changes at or
     /// before the stored cursor are skipped, so a page applied twice (after a crash between
     /// commit and acknowledgement) changes nothing. Returns the local changes recorded.
-    public func applyUpstream(_ changes: [UpstreamChange], in collection: UUID) async throws -> [SignalChange] {
+    /// `recheck` (a mirror's uploads against the page) commits with it.
+    public func applyUpstream(_ changes: [UpstreamChange], in collection: UUID, recheck: Recheck = Recheck()) async throws -> [SignalChange] {
         guard !changes.isEmpty else { return [] }
         return try await hub.write([.signals]) { db in
             let sql = db as! any SQLDatabase
@@ -81,6 +82,7 @@ extension HubStore {
             if !mine.isEmpty {
                 try await Self.upsertUpstream(mine.map(\.signal), on: sql)
                 recorded = try await Self.recordChanges(mine.map { ($0.signal, $0.kind) }, in: collection, at: Date(), on: sql)
+                try await Self.apply(recheck, now: Date(), on: sql)
             }
             try await sql.raw("""
                 UPDATE upstream_cursors SET cursor = \(bind: last) WHERE collection_id = \(bind: collection.uuidString)

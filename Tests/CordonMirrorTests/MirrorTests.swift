@@ -4,9 +4,12 @@ import CordonMirror
 import CordonServices
 import CordonStore
 import CordonTestSupport
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Testing
 
@@ -98,7 +101,8 @@ import Testing
         let key = try #require(localKey, "the first start makes the local admin key")
         #expect(mirror.collections == [up.collection: "shared"])
         let local = try await mirror.hub.services.caller(secret: key)
-        let mirrorApp = mirror.application(host: "127.0.0.1", port: LoopbackPort.free(), logger: Self.logger)
+        let mirrorPort = LoopbackPort.free()
+        let mirrorApp = mirror.application(host: "127.0.0.1", port: mirrorPort, logger: Self.logger)
         let mirrorGroup = ServiceGroup(services: [mirrorApp], gracefulShutdownSignals: [], logger: Self.logger)
         let mirrorTask = Task { try await mirrorGroup.run() }
         defer { mirrorTask.cancel() }
@@ -129,6 +133,7 @@ import Testing
         #expect(try await Self.eventually {
             try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: added.value)]), by: local).results[0].matches.isEmpty
         }, "a retraction at the hub stops the match at the mirror")
+        try await Self.retroMatching(up, mirror, base: "http://127.0.0.1:\(mirrorPort)", key: key)
         let status = try await mirror.status()
         #expect(status.collections.map(\.cursor) == [try await up.hub.services.feed(of: up.collection, since: 0, limit: 100_000, by: up.platform).next])
 
@@ -139,5 +144,75 @@ import Testing
         #expect(try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: near)]), by: local).results[0].matches.count == 1)
         await mirrorGroup.triggerGracefulShutdown()
         _ = await mirrorTask.result
+    }
+
+    /// One JSON call to the mirror.
+    static func call(_ method: HTTPMethod, _ url: String, key: String, json: Any? = nil) async throws -> (status: Int, body: [String: Any]) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json))))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let data = try await response.body.collect(upTo: 1 << 22)
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:])
+    }
+
+    /// Uploads matched when they arrive and again when the hub shares a hash; a decision;
+    /// a retraction closing the case with "reinstatement may be due"; bad uploads refused.
+    static func retroMatching(_ up: UpstreamFixture, _ mirror: Mirror, base: String, key: String) async throws {
+        let later = Self.hashes(1, seed: 4242)[0].value
+        let uploaded = try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "video-1", "accountID": "user-9", "hashes": [["type": "pdq", "value": later]]])
+        #expect(uploaded.status == 201 && uploaded.body["case"] == nil, "nothing matches yet: \(uploaded.body)")
+        let known = try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "image-2", "hashes": [["type": "pdq", "value": Self.hashes(25_000, seed: 1)[77].value]]])
+        #expect((known.body["case"] as? [String: Any])?["origin"] as? String == "upload", "a known hash opens a case at once")
+
+        // The hub shares a near copy of the first upload's hash: a retro-match case opens.
+        let near = String(later.prefix(62)) + (later.hasSuffix("00") ? "ff" : "00")
+        let shared = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near,
+            labels: SignalLabels(categories: [.incitement]))]), to: up.collection, by: up.platform).results[0].id
+        @Sendable func retroCase() async throws -> [String: Any]? {
+            let open = try await call(.GET, base + "/v1/review?state=open", key: key).body["cases"] as? [[String: Any]] ?? []
+            return open.first { (($0["reviewCase"] as? [String: Any])?["origin"] as? String) == "retro" }
+        }
+        _ = try await eventually { try await retroCase() != nil }
+        let retro = try await retroCase()
+        let reviewCase = try #require(retro?["reviewCase"] as? [String: Any])
+        let caseID = try #require(reviewCase["id"] as? Int)
+        let evidence = try #require((retro?["matches"] as? [[String: Any]])?.first)
+        #expect(evidence["signalID"] as? Int == shared && (evidence["distance"] as? Int ?? 99) <= 8)
+        #expect(((evidence["signal"] as? [String: Any])?["labels"] as? [String: Any])?["categories"] as? [String] == ["incitement"])
+        #expect((retro?["upload"] as? [String: Any])?["contentID"] as? String == "video-1")
+
+        // Decided; then the hub retracts the hash: the case closes, reinstatement is due.
+        let bad = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "delete", "reason": "incitement"])
+        #expect(bad.status == 400 && (bad.body["error"] as? [String: Any])?["field"] as? String == "decision")
+        let decided = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"])
+        #expect(decided.status == 200 && (decided.body["reviewCase"] as? [String: Any])?["state"] as? String == "decided")
+        let twice = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"])
+        #expect(twice.status == 409)
+        _ = try await up.hub.services.retract(shared, by: up.platform)
+        #expect(try await eventually {
+            let events = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
+            return events.contains { $0["event"] as? String == "reinstatement-due" && $0["caseID"] as? Int == caseID }
+        }, "a retraction of what a removal rested on says reinstatement may be due")
+        let verdicts = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
+        let kinds = verdicts.filter { $0["caseID"] as? Int == caseID }.compactMap { $0["event"] as? String }
+        #expect(kinds == ["case-opened", "decision", "case-closed", "reinstatement-due"])
+        #expect(verdicts.first { $0["caseID"] as? Int == caseID }?["contentID"] as? String == "video-1")
+
+        // Bad uploads: clear 400s naming the field, nothing kept.
+        let before = try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []
+        for (body, field) in [(["contentID": "x"] as [String: Any], "hashes"), (["hashes": [["type": "pdq", "value": later]]], "contentID"),
+                              (["contentID": "x", "hashes": [["type": "pdq", "value": "zz"]]], "hashes[0].value"),
+                              (["contentID": "x", "content_bytes": "%%%"], "content_bytes")] {
+            let refused = try await call(.POST, base + "/v1/uploads", key: key, json: body)
+            #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
+        }
+        #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
     }
 }

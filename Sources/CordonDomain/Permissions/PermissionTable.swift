@@ -100,6 +100,10 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.members, Role.writers, [.proposer, .board])]
         case .purgeDrill:
             return [Grant(OrganisationKind.members, Role.admins, [.proposer, .board])]
+        case .recordUpload, .decideReviewCase:
+            return [Grant([.platform], Role.writers)]
+        case .listReviewCases, .readVerdicts:
+            return [Grant([.platform], Role.any)]
         case .contributeToIncident, .addIncidentNote:
             return [Grant(OrganisationKind.actors, Role.writers, incidentAudience)]
         case .referIncidentURL:

@@ -72,6 +72,12 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case reportIncidentMatches = "report-incident-matches"
     case addIncidentNote = "add-incident-note"
 
+    // A mirror's review desk (`cordon mirror`): the platform's own uploads and cases.
+    case recordUpload = "record-upload"
+    case listReviewCases = "list-review-cases"
+    case decideReviewCase = "decide-review-case"
+    case readVerdicts = "read-verdicts"
+
     /// What the use case does, in words (for refusals and the permissions document).
     public var summary: String {
         switch self {
@@ -137,6 +143,10 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .referIncidentURL: "referring an incident's URL"
         case .reportIncidentMatches: "reporting an incident's match counts"
         case .addIncidentNote: "adding notes to an incident"
+        case .recordUpload: "recording an upload at a mirror, to match it now and against hashes shared later"
+        case .listReviewCases: "reading a mirror's review cases"
+        case .decideReviewCase: "deciding a mirror's review case"
+        case .readVerdicts: "reading a mirror's verdicts"
         }
     }
 }

@@ -202,7 +202,7 @@ public enum API {
             }
 
             /// The query as a submission, for one validation of both.
-            var submission: SignalSubmission {
+            public var submission: SignalSubmission {
                 SignalSubmission(type: type, value: value, features: features, tmk: tmk, fileMD5: fileMD5, fileSHA256: fileSHA256)
             }
         }

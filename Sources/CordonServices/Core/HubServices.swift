@@ -99,7 +99,7 @@ public struct HubServices: Sendable {
     }
 
     /// Runs a store call, turning store refusals into service errors.
-    func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+    public func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {

@@ -27,14 +27,16 @@ extension HubServices {
         try await accessChanged()
     }
 
-    /// Applies one page of the upstream feed of `collection` (with its cursor, in one
-    /// transaction); the catalog has it before this returns. Returns how many changes were new.
+    /// Applies one page of the upstream feed of `collection` (with its cursor and what it
+    /// means for the kept uploads, in one transaction); the catalog has it before this
+    /// returns. Returns how many changes were new.
     @discardableResult
-    public func applyUpstream(_ changes: [API.FeedPage.Change], in collection: UUID) async throws -> Int {
+    public func applyUpstream(_ changes: [API.FeedPage.Change], in collection: UUID,
+                              recheck: HubStore.Recheck = HubStore.Recheck()) async throws -> Int {
         let upstream = try changes.map { change in
             HubStore.UpstreamChange(cursor: change.cursor, kind: change.kind, signal: try StoredSignal(upstream: change.signal))
         }
-        let recorded = try await storeCall { try await store.applyUpstream(upstream, in: collection) }
+        let recorded = try await storeCall { try await store.applyUpstream(upstream, in: collection, recheck: recheck) }
         try await signalsChanged(recorded)
         return recorded.count
     }

@@ -1,0 +1,68 @@
+import CordonDomain
+import CordonServices
+import CordonStore
+import Foundation
+import Hummingbird
+
+/// `POST /v1/uploads`: the platform's content id and account id with the upload's hashes
+/// (hashed on the platform by `cordon hash`; the media never leaves it), or Altitude's
+/// body: the file as `content_bytes` (base64) with `client_context`.
+public struct UploadIn: Decodable, Sendable {
+    public var contentID: String?
+    public var accountID: String?
+    public var hashes: [API.MatchQuery.Hash]?
+    public var pdqQuality: Int?
+    public var contentBytes: String?
+    public var clientContext: String?
+
+    enum CodingKeys: String, CodingKey {
+        case contentID, accountID, hashes, pdqQuality
+        case contentBytes = "content_bytes", clientContext = "client_context"
+    }
+}
+
+/// The upload as kept, its case if it matched, and what it matched.
+public struct UploadOut: Codable, Sendable, ResponseEncodable {
+    public var upload: HubStore.PlatformUpload
+    public var `case`: HubStore.ReviewCase?
+    public var matches: [API.MatchResult.Match]
+}
+
+/// A review case with its evidence: the upload, and each matched signal as the copy has
+/// it (labels, contributors, status: disputed or retracted).
+public struct CaseOut: Codable, Sendable, ResponseEncodable {
+    public struct Evidence: Codable, Sendable {
+        public var signalID: Int
+        public var distance: Int
+        public var signal: API.SignalOut?
+    }
+    public var reviewCase: HubStore.ReviewCase
+    public var upload: HubStore.PlatformUpload?
+    public var matches: [Evidence]
+}
+
+/// `POST /v1/review/{id}/decision`.
+public struct DecisionIn: Codable, Sendable {
+    /// `remove`, `leave-up` or `escalate`.
+    public var decision: String
+    /// A category of the taxonomy, `not-violating` or `needs-context`.
+    public var reason: String
+}
+
+/// `GET /v1/verdicts?since=`: what the platform has to act on, in order.
+public struct VerdictPage: Codable, Sendable, ResponseEncodable {
+    public struct Event: Codable, Sendable {
+        public var id: Int
+        /// `case-opened`, `decision`, `case-closed` or `reinstatement-due`.
+        public var event: String
+        public var caseID: Int
+        public var at: Date
+        public var detail: [String: String]
+        public var contentID: String?
+        /// Altitude's name for the platform's own context, echoed back.
+        public var clientContext: String?
+    }
+    public var events: [Event]
+    /// Pass as `since` for the next page.
+    public var next: Int
+}
