@@ -12,6 +12,7 @@ import PDQ
 public struct MirrorDesk: Sendable {
     let services: HubServices
     let index = UploadIndex()
+    let turnstile = Turnstile()
     /// How long an upload is kept (and re-checked): six months by default.
     public var retention: TimeInterval = 183 * 86_400
     /// PDQ's match radius for re-checks, as for matching.
@@ -59,24 +60,35 @@ public struct MirrorDesk: Sendable {
                 throw ServiceError.invalid("hashes[\(index)].\(error.field)", error.message)
             }
         }
-        let result = try await services.match(API.MatchQuery(hashes: hashes), by: caller)
-        let values = Dictionary(uniqueKeysWithValues: zip(types, result.results.map(\.value)))
-        let matches = result.results.flatMap { query in
-            query.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0) }
+        let (accountID, clientContext) = (upload.accountID, upload.clientContext)
+        return try await turnstile.run { [hashes, quality] in
+            let result = try await services.match(API.MatchQuery(hashes: hashes), by: caller)
+            let values = Dictionary(uniqueKeysWithValues: zip(types, result.results.map(\.value)))
+            let matches = result.results.flatMap { query in
+                query.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0) }
+            }
+            let now = services.now()
+            let kept = HubStore.PlatformUpload(contentID: contentID, accountID: accountID, clientContext: clientContext,
+                                               pdq: values[.pdq], pdqQuality: quality, md5: values[.md5], sha256: values[.sha256],
+                                               receivedAt: now, expiresAt: now.addingTimeInterval(retention))
+            let (stored, opened) = try await services.store.recordUpload(kept, matches: matches, now: now)
+            index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256)
+            return UploadOut(upload: stored, case: opened, matches: result.results.flatMap(\.matches))
         }
-        let now = services.now()
-        let kept = HubStore.PlatformUpload(contentID: contentID, accountID: upload.accountID, clientContext: upload.clientContext,
-                                           pdq: values[.pdq], pdqQuality: quality, md5: values[.md5], sha256: values[.sha256],
-                                           receivedAt: now, expiresAt: now.addingTimeInterval(retention))
-        let (stored, opened) = try await services.store.recordUpload(kept, matches: matches, now: now)
-        index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256)
-        return UploadOut(upload: stored, case: opened, matches: result.results.flatMap(\.matches))
+    }
+
+    /// Applies a page of the hub's changes with what it means for the kept uploads, never
+    /// while an upload is being matched and kept.
+    public func apply(_ changes: [API.FeedPage.Change], in collection: UUID) async throws {
+        try await turnstile.run {
+            _ = try await services.applyUpstream(changes, in: collection, recheck: recheck(changes))
+        }
     }
 
     /// What a page of changes from the hub means for the kept uploads: each new or changed
     /// signal searched against all of them (a case opens or grows), each retraction to
-    /// close the cases that rested only on it. Applied with the page (``UpstreamFollower``).
-    public func recheck(_ changes: [API.FeedPage.Change]) -> HubStore.Recheck {
+    /// close the cases that rested only on it. Applied with the page (``apply(_:in:)``).
+    func recheck(_ changes: [API.FeedPage.Change]) -> HubStore.Recheck {
         var recheck = HubStore.Recheck()
         for change in changes {
             let signal = change.signal

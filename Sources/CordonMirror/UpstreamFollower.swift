@@ -47,14 +47,14 @@ public struct UpstreamFollower: Service {
                 while true {
                     let page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)
                     guard !page.changes.isEmpty else { break }
-                    try await services.applyUpstream(page.changes, in: collection, recheck: desk.recheck(page.changes))
+                    try await desk.apply(page.changes, in: collection)
                     cursor = page.next
                     state.reached(collection, cursor)
                 }
                 state.connected(collection, true)
                 delay = .seconds(1)
                 try await upstream.follow(collection, since: cursor) { changes in
-                    try await services.applyUpstream(changes, in: collection, recheck: desk.recheck(changes))
+                    try await desk.apply(changes, in: collection)
                     if let last = changes.last?.cursor { state.reached(collection, last) }
                 }
                 state.connected(collection, false)
