@@ -8,10 +8,19 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `cordon mirror`: a small platform's copy of the hub's hash lists, matching offline.
+/// `cordon mirror`: a small platform's copy of the hub's hash lists, matching offline, and
+/// its review queue from the shell.
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
+        abstract: "Run a small platform's mirror of the hub (the default), or work its review queue.",
+        subcommands: [MirrorRun.self, MirrorReview.self], defaultSubcommand: MirrorRun.self)
+}
+
+/// `cordon mirror [run]`.
+struct MirrorRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Keep a copy of the hub's collections in a local SQLite file and match against it offline.",
         discussion: """
             The copy follows the hub's live feed, and catches up after a break from where it \

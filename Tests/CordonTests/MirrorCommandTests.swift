@@ -97,5 +97,18 @@ import Testing
         #expect(refused.status == 401, "the hub's key is not a key of the mirror")
         let bad = try await mirror.call("POST", "/v1/match", key: key, json: ["type": "pdq", "value": "zz"])
         #expect(bad.status == 400)
+
+        // Offline still: an upload of a shared hash opens a case, worked from the shell.
+        let upload = try await mirror.call("POST", "/v1/uploads", key: key, json: ["contentID": "post-1", "hashes": [["type": "pdq", "value": values[5]]]])
+        let caseID = try #require(((upload.body as? [String: Any])?["case"] as? [String: Any])?["id"] as? Int)
+        let review = ["--mirror", "http://127.0.0.1:\(mirror.port)", "--key", key]
+        let listed = try CordonRunner.run(["mirror", "review", "list", "--state", "open"] + review)
+        #expect(listed.status == 0 && listed.stdout.contains("\"contentID\":\"post-1\""), "\(listed.stderr)")
+        let wrong = try CordonRunner.run(["mirror", "review", "decide", "\(caseID)", "delete", "--reason", "incitement"] + review)
+        #expect(wrong.status != 0 && wrong.stderr.contains("decision is remove, leave-up or escalate"))
+        let decided = try CordonRunner.run(["mirror", "review", "decide", "\(caseID)", "remove", "--reason", "incitement"] + review)
+        #expect(decided.status == 0 && decided.stdout.contains("\"state\":\"decided\""), "\(decided.stderr)")
+        let verdicts = try CordonRunner.run(["mirror", "review", "verdicts"] + review)
+        #expect(verdicts.stdout.contains("\"event\":\"decision\""))
     }
 }
