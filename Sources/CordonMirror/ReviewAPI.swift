@@ -15,6 +15,16 @@ public struct UploadIn: Decodable, Sendable {
     public var contentBytes: String?
     public var clientContext: String?
 
+    public init(contentID: String? = nil, accountID: String? = nil, hashes: [API.MatchQuery.Hash]? = nil, pdqQuality: Int? = nil,
+                contentBytes: String? = nil, clientContext: String? = nil) {
+        self.contentID = contentID
+        self.accountID = accountID
+        self.hashes = hashes
+        self.pdqQuality = pdqQuality
+        self.contentBytes = contentBytes
+        self.clientContext = clientContext
+    }
+
     enum CodingKeys: String, CodingKey {
         case contentID, accountID, hashes, pdqQuality
         case contentBytes = "content_bytes", clientContext = "client_context"

@@ -1,0 +1,111 @@
+import ArgumentParser
+import CordonDomain
+import CordonHub
+import CordonMirror
+import CordonServices
+import CordonStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `cordon bench mirror`: a hub and a mirror in one process, over loopback HTTP. (b) the
+/// first copy of N hashes and a restart with them; (a) from a hash shared at the hub to the
+/// retro-match case at the mirror. Altitude, the system the mirror replaces, rebuilds its
+/// index every 15 minutes and never re-checks past uploads, so the goals are absolute:
+/// copy ≥ 100,000 hashes/s, restart ≤ 3 s, retro-match p99 < 1 s.
+struct MirrorBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mirror", abstract: "Time the mirror's first copy, its restart and retro-matching (prints JSON).")
+
+    @Option(help: "Hashes shared at the hub beforehand.")
+    var hashes = 1_000_000
+
+    @Option(help: "Retro-match trials.")
+    var trials = 100
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-bench-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        let hub = try await Hub(store: HubStore(database))
+        let record = try await hub.store.createOrganisation(name: "Platform", kind: .platform, by: nil)
+        let (key, secret) = try await hub.store.createKey(organisationID: record.id!, role: .admin, label: "bench", by: nil)
+        let platform = Caller(organisationID: record.id!, organisationName: "Platform", kind: .platform, keyID: key.id!, role: .admin)
+        let collection = try await hub.services.createCollection(
+            try API.command(API.NewCollection.self, ["name": "shared", "description": "bench"]), by: platform).id
+        var random = SplitMix(seed: 18)
+        func hash() -> String { (0..<4).map { _ in String(random.next(), radix: 16).leftPadded(16) }.joined() }
+        for _ in stride(from: 0, to: hashes, by: 10_000) {
+            let batch = (0..<10_000).map { _ in SignalSubmission(type: .pdq, value: hash(), labels: SignalLabels(categories: [.incitement])) }
+            _ = try await hub.services.submit(API.Submission(signals: batch, isBulk: true), to: collection, minimal: true, by: platform)
+        }
+        let hubPort = 18_741
+        let hubGroup = ServiceGroup(services: [hub.application(host: "127.0.0.1", port: hubPort, logger: logger)],
+                                    gracefulShutdownSignals: [], logger: logger)
+        let hubTask = Task { try await hubGroup.run() }
+        try await OwnHub.waitForHealth("http://127.0.0.1:\(hubPort)")
+        let upstream = UpstreamHub(base: "http://127.0.0.1:\(hubPort)", key: secret)
+        let data = folder.appendingPathComponent("mirror")
+
+        // (b) The first copy.
+        let clock = ContinuousClock()
+        var started = clock.now
+        var (mirror, localKey) = try await Mirror.open(in: data, upstream: upstream, wanted: [], logger: logger)
+        var group = ServiceGroup(services: [mirror.application(host: "127.0.0.1", port: 0, logger: logger)], gracefulShutdownSignals: [], logger: logger)
+        var task = Task { [group] in try await group.run() }
+        while mirror.hub.matchableCount < hashes { try await Task.sleep(for: .milliseconds(20)) }
+        let copySeconds = (clock.now - started).seconds
+        print("first copy of \(hashes) hashes: \(String(format: "%.1f", copySeconds)) s, \(Int(Double(hashes) / copySeconds)) hashes/s")
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+        await mirror.hub.store.hub.close()
+
+        // (b) A restart with all of them.
+        started = clock.now
+        (mirror, _) = try await Mirror.open(in: data, upstream: upstream, wanted: [], logger: logger)
+        let restartSeconds = (clock.now - started).seconds
+        print("restart with \(mirror.hub.matchableCount) hashes: \(String(format: "%.2f", restartSeconds)) s")
+        group = ServiceGroup(services: [mirror.application(host: "127.0.0.1", port: 0, logger: logger)], gracefulShutdownSignals: [], logger: logger)
+        task = Task { [group] in try await group.run() }
+
+        // (a) Uploads first; then, one at a time, a near copy of each is shared at the hub.
+        let local = try await mirror.hub.services.caller(secret: localKey!)
+        var uploads: [(id: Int, hash: String)] = []
+        for index in 0..<trials {
+            let value = hash()
+            let out = try await mirror.desk.record(UploadIn(contentID: "upload-\(index)", hashes: [.init(type: .pdq, value: value)]), by: local)
+            uploads.append((out.upload.id, value))
+        }
+        try await Task.sleep(for: .seconds(1)) // the live feed is open
+        var latencies: [Double] = []
+        for upload in uploads {
+            let near = String(upload.hash.dropLast(2)) + (upload.hash.hasSuffix("00") ? "ff" : "00")
+            let shared = clock.now
+            _ = try await hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near)]), to: collection, by: platform)
+            while try await mirror.desk.cases(state: "open", before: nil, limit: 1, by: local).first?.reviewCase.uploadID != upload.id {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            latencies.append((clock.now - shared).seconds * 1000)
+        }
+        print("shared at the hub → retro-match case at the mirror: p50 \(String(format: "%.1f", latencies.percentile(50))) ms, p99 \(String(format: "%.1f", latencies.percentile(99))) ms over \(trials)")
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+        await hubGroup.triggerGracefulShutdown()
+        _ = await hubTask.result
+        await mirror.hub.store.hub.close()
+        await database.close()
+
+        let figures: [String: Any] = [
+            "hashes": hashes, "trials": trials,
+            "first_copy_seconds": copySeconds, "first_copy_hashes_per_second": Double(hashes) / copySeconds,
+            "goal_hashes_per_second": 100_000, "copy_ratio_to_goal": Double(hashes) / copySeconds / 100_000,
+            "restart_seconds": restartSeconds, "goal_restart_seconds": 3,
+            "retro_match_p50_ms": latencies.percentile(50), "retro_match_p99_ms": latencies.percentile(99), "goal_retro_match_p99_ms": 1000,
+            "altitude_design_worst_case_ms": 15 * 60 * 1000,
+        ]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
