@@ -29,7 +29,7 @@ public struct UpstreamFollower: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for collection in collections {
                     group.addTask { await follow(collection) }

@@ -313,9 +313,44 @@ extension HubStore {
         Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
-    /// A time as ``iso(_:)`` writes it (milliseconds optional).
+    /// A time as ``iso(_:)`` writes it (milliseconds optional). The form the hub writes
+    /// (`2026-12-01T10:00:00.000Z`) is read by hand: a mirror's copy reads three per change,
+    /// and Foundation's parser was a large part of copying a million.
     public static func date(iso text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+        if let date = utcDate(text.utf8) { return date }
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.sss]Z`, or nil for any other form.
+    private static func utcDate(_ bytes: String.UTF8View) -> Date? {
+        let b = Array(bytes)
+        guard b.count == 20 || b.count == 24, b.last == UInt8(ascii: "Z"), b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { return nil }
+                value = value * 10 + Int(b[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        var millis = 0
+        if b.count == 24 {
+            guard b[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
+            millis = fraction
+        }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = Double((days * 86_400 + hour * 3600 + minute * 60 + second) * 1000 + millis) / 1000
+        return Date(timeIntervalSince1970: seconds)
     }
 
     /// Runs a domain rule, turning its refusal into a store refusal.

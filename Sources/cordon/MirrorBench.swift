@@ -90,7 +90,7 @@ struct MirrorBench: AsyncParsableCommand {
             }
             latencies.append((clock.now - shared).seconds * 1000)
         }
-        print("shared at the hub → retro-match case at the mirror: p50 \(String(format: "%.1f", latencies.percentile(50))) ms, p99 \(String(format: "%.1f", latencies.percentile(99))) ms over \(trials)")
+        print("shared at the hub → retro-match case at the mirror: p50 \(String(format: "%.1f", latencies.percentile(0.5))) ms, p99 \(String(format: "%.1f", latencies.percentile(0.99))) ms over \(trials)")
         await group.triggerGracefulShutdown()
         _ = await task.result
         await hubGroup.triggerGracefulShutdown()
@@ -103,7 +103,7 @@ struct MirrorBench: AsyncParsableCommand {
             "first_copy_seconds": copySeconds, "first_copy_hashes_per_second": Double(hashes) / copySeconds,
             "goal_hashes_per_second": 100_000, "copy_ratio_to_goal": Double(hashes) / copySeconds / 100_000,
             "restart_seconds": restartSeconds, "goal_restart_seconds": 3,
-            "retro_match_p50_ms": latencies.percentile(50), "retro_match_p99_ms": latencies.percentile(99), "goal_retro_match_p99_ms": 1000,
+            "retro_match_p50_ms": latencies.percentile(0.5), "retro_match_p99_ms": latencies.percentile(0.99), "goal_retro_match_p99_ms": 1000,
             "altitude_design_worst_case_ms": 15 * 60 * 1000,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
