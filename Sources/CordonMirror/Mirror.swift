@@ -29,7 +29,33 @@ public struct Mirror: Sendable {
     public static func open(in folder: URL, upstream: UpstreamHub, wanted: [String], logger: Logger) async throws -> (Mirror, String?) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("mirror.sqlite").path), logger: logger)
-        let store = HubStore(database)
+        do {
+            return try await open(HubStore(database), upstream: upstream, wanted: wanted, logger: logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    private static func open(_ store: HubStore, upstream: UpstreamHub, wanted: [String], logger: Logger) async throws -> (Mirror, String?) {
+        // Which collections, before anything is made: a refusal leaves no key unshown.
+        var chosen: [API.CollectionOut]?
+        do {
+            let offered = try await upstream.collections()
+            let picked = wanted.isEmpty ? offered : offered.filter { wanted.contains($0.id.uuidString.lowercased()) || wanted.contains($0.name) }
+            let missing = wanted.filter { name in !picked.contains { $0.id.uuidString.lowercased() == name || $0.name == name } }
+            guard missing.isEmpty else {
+                throw MirrorError("the hub offers no collection \(missing.joined(separator: ", ")) to this key; it offers \(offered.map(\.name).joined(separator: ", "))")
+            }
+            chosen = picked
+        } catch let error as MirrorError {
+            throw error
+        } catch {
+            guard try await !store.upstreamCursors().isEmpty else {
+                throw MirrorError("cannot reach the hub at \(upstream.base) (\(error)), and there is no copy yet to start from")
+            }
+            logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")
+        }
         var newKey: String?
         let platform: UUID
         if let existing = try await store.organisations().first(where: { $0.kind == OrganisationKind.platform.rawValue }) {
@@ -41,27 +67,13 @@ public struct Mirror: Sendable {
         }
         let hub = try await Hub(store: store)
         var collections: [UUID: String] = [:]
-        do {
-            let offered = try await upstream.collections()
-            let chosen = wanted.isEmpty ? offered : offered.filter { wanted.contains($0.id.uuidString.lowercased()) || wanted.contains($0.name) }
-            let missing = wanted.filter { name in !chosen.contains { $0.id.uuidString.lowercased() == name || $0.name == name } }
-            guard missing.isEmpty else {
-                throw MirrorError("the hub offers no collection \(missing.joined(separator: ", ")) to this key; it offers \(offered.map(\.name).joined(separator: ", "))")
-            }
+        if let chosen {
             for collection in chosen {
                 try await hub.services.adoptUpstream(collection, reader: platform)
                 collections[collection.id] = collection.name
             }
-        } catch let error as MirrorError {
-            throw error
-        } catch {
-            let copied = try await hub.services.upstreamCursors().keys
-            guard !copied.isEmpty else {
-                throw MirrorError("cannot reach the hub at \(upstream.base) (\(error)), and there is no copy yet to start from")
-            }
-            logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")
-            let names = try await store.collections(ids: Set(copied))
-            for record in names { collections[record.id!] = record.name }
+        } else {
+            for record in try await store.collections(ids: Set(try await store.upstreamCursors().keys)) { collections[record.id!] = record.name }
         }
         let desk = MirrorDesk(services: hub.services)
         try await desk.load()

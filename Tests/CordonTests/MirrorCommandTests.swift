@@ -47,18 +47,36 @@ import Testing
         }
         #expect(hubChanges == 100_003)
 
-        // Five kills at random moments while the copy catches up.
+        // Refusals: a collection the hub does not offer; a hub that cannot be reached before any copy exists.
         let data = folder.appendingPathComponent("mirror").path
+        let unknown = try CordonRunner.run(["mirror", "--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey),
+                                            "--collections", "no-such-list", "--data", data, "--port", "0"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("offers no collection no-such-list"), "\(unknown.stderr)")
+        let unreachable = try CordonRunner.run(["mirror", "--hub", "http://127.0.0.1:\(LoopbackPort.free())", "--key", "cdn_x",
+                                                "--data", folder.appendingPathComponent("elsewhere").path, "--port", "0"])
+        #expect(unreachable.status != 0 && unreachable.stderr.contains("there is no copy yet"), "\(unreachable.stderr)")
+        #expect(try CordonRunner.run(["mirror", "--hub", "ftp://x", "--key", "k"]).status != 0)
+
+        // Five kills at random moments while the copy catches up.
         let arguments = ["--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey), "--collections", "mirror-test", "--data", data]
         var localKey: String?
         var cursorsAtKill: [Int] = []
         var generator = SystemRandomNumberGenerator()
+        @Sendable func cursor(_ mirror: ServerProcess, _ key: String?) async -> Int? {
+            let status = try? await mirror.call("GET", "/v1/mirror/status", key: key)
+            return ((status?.body as? [String: Any])?["collections"] as? [[String: Any]])?.first?["cursor"] as? Int
+        }
         for _ in 0..<5 {
             let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
             if localKey == nil { localKey = mirror.banner.firstMatch(of: /Local admin key \(shown once\): (cdn_[0-9a-f]+)/).map { String($0.output.1) } }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 100...1500, using: &generator)))
-            let status = try? await mirror.call("GET", "/v1/mirror/status", key: localKey)
-            if let cursor = (((status?.body as? [String: Any])?["collections"] as? [[String: Any]])?.first?["cursor"] as? Int) { cursorsAtKill.append(cursor) }
+            // Once this start has copied a page (however slow the machine), at a random moment.
+            let start = await cursor(mirror, localKey) ?? 0
+            let waitUntil = Date().addingTimeInterval(60)
+            while Date() < waitUntil, let now = await cursor(mirror, localKey), now == start, now < hubCursor {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
+            if let now = await cursor(mirror, localKey) { cursorsAtKill.append(now) }
             mirror.kill()
         }
         let key = try #require(localKey, "the first start prints the local key")
