@@ -12,6 +12,9 @@ import PDQ
 public struct MirrorDesk: Sendable {
     let services: HubServices
     let index = UploadIndex()
+    /// An upload's match-and-keep and a page of the hub's changes never interleave, so an
+    /// upload matches every signal either when it arrives or when the signal's page is
+    /// re-checked — never neither.
     let turnstile = Turnstile()
     /// How long an upload is kept (and re-checked): six months by default.
     public var retention: TimeInterval = 183 * 86_400

@@ -16,8 +16,9 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts `cordon serve ARGUMENTS --port 0` and waits (bounded: 60 s) until it listens
     /// (and with `--demo`, until it printed how to sign in).
     init(_ arguments: [String], command: String = "serve", ready: String? = nil) throws {
-        process.executableURL = CordonRunner.binary
-        process.arguments = [command, "--port", "0"] + arguments
+        // Niced, so a server a test loads heavily leaves the CPU to the timed tests beside it.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+        process.arguments = ["-n", "10", CordonRunner.binary.path, command, "--port", "0"] + arguments
         let ready = ready ?? (arguments.contains("--demo") ? "Try: curl" : nil)
         let output = Pipe()
         process.standardOutput = output

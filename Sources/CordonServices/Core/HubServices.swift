@@ -28,8 +28,10 @@ public struct HubServices: Sendable {
     let uploads: UploadGate
     /// Failed sign-ins, for throttling guesses.
     let signIns: SignInThrottle
-    /// Match counts not yet stored.
+    /// Match counts not yet stored, and the turn readers and the keeper take, so a read
+    /// never misses counts between memory and the store.
     let matchTally = MatchTally()
+    let matchCountTurn = Turnstile()
 
     /// Opens the services over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {

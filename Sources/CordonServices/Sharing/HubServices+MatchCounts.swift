@@ -14,24 +14,35 @@ extension HubServices {
         }
         let today = now()
         let names = (0..<days).reversed().map { MatchTally.day(today.addingTimeInterval(-86_400 * Double($0))) }
-        let stored = try await storeCall { try await store.matchCounts(of: caller.organisationID, from: names[0]) }
-        var totals = Dictionary(uniqueKeysWithValues: stored.map { ($0.day, ($0.queries, $0.matched)) })
-        for (day, count) in matchTally.unstored(of: caller.organisationID) {
-            let old = totals[day] ?? (0, 0)
-            totals[day] = (old.0 + count.queries, old.1 + count.matched)
+        let organisation = caller.organisationID
+        let totals = try await matchCountTurn.run { [store, matchTally] () async throws -> [String: MatchTotal] in
+            let stored = try await store.matchCounts(of: organisation, from: names[0])
+            var totals = Dictionary(uniqueKeysWithValues: stored.map { ($0.day, MatchTotal(queries: $0.queries, matched: $0.matched)) })
+            for (day, count) in matchTally.unstored(of: organisation) {
+                totals[day, default: MatchTotal()].queries += count.queries
+                totals[day, default: MatchTotal()].matched += count.matched
+            }
+            return totals
         }
-        return API.MatchCounts(days: names.map { .init(day: $0, queries: totals[$0]?.0 ?? 0, matched: totals[$0]?.1 ?? 0) })
+        return API.MatchCounts(days: names.map { .init(day: $0, queries: totals[$0]?.queries ?? 0, matched: totals[$0]?.matched ?? 0) })
     }
 
     /// Adds the counts kept in memory to the store (``MatchCountKeeper`` calls this).
     public func storeMatchCounts() async throws {
-        let counts = matchTally.take()
-        do {
-            try await store.addMatchCounts(counts)
-        } catch {
-            matchTally.restore(counts)
-            throw error
+        try await matchCountTurn.run { [store, matchTally] in
+            let counts = matchTally.take()
+            do {
+                try await store.addMatchCounts(counts)
+            } catch {
+                matchTally.restore(counts)
+                throw error
+            }
         }
+    }
+
+    private struct MatchTotal: Sendable {
+        var queries = 0
+        var matched = 0
     }
 }
 

@@ -1,11 +1,13 @@
-/// Lets one task at a time through, in arrival order: an upload's match-and-keep and a
-/// page of the hub's changes never interleave, so an upload matches every signal either
-/// when it arrives or when the signal's page is re-checked — never neither.
-actor Turnstile {
+/// Lets one task at a time through, in arrival order, without blocking a thread: for
+/// reads that must not see a write half done (match counts being stored; a mirror's
+/// upload against a page of the hub's changes).
+public actor Turnstile {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public init() {}
+
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await enter()
         do {
             let result = try await body()
