@@ -239,6 +239,8 @@ let package = Package(
             name: "CordonHubTests",
             dependencies: [
                 "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonInterop", "PDQ", "VideoFeatures", "MediaDecoding", "CordonTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -91,13 +91,13 @@ import Testing
             let values = (0..<9_999).map { n in String(format: "%08x", n) + String(repeating: "5", count: 56) }
             // 10,000 items: the first hash twice (it counts once).
             let signals = (values + [values[0]]).map { ["type": "pdq", "value": $0, "item": "video-\($0.prefix(8))"] }
-            let first = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals])
+            let first = try await c.slowCall(.post, uri, key: f.adminKey, json: ["signals": signals])
             #expect(first.status == 201)
             let outcomes = (first.object["results"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
             #expect(outcomes.count == 10_000 && outcomes.filter { $0 == "created" }.count == 10_000)
             #expect(try await Self.signalCount(f) == 9_999)
 
-            let again = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals], prefer: "return=minimal")
+            let again = try await c.slowCall(.post, uri, key: f.adminKey, json: ["signals": signals], prefer: "return=minimal")
             let minimal = again.object["results"] as? [[String: Any]] ?? []
             #expect(minimal.count == 10_000 && minimal.allSatisfy { $0["outcome"] as? String == "unchanged" && $0["signal"] == nil })
             let ids = (first.object["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CordonDomain
 import CordonHub
 import CordonServices
@@ -7,6 +8,7 @@ import CordonServices
 import CordonStore
 import CordonTestSupport
 import Foundation
+import NIOHTTP1
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -109,5 +111,19 @@ struct HubClient: Sendable {
     func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: Any, prefer: String? = nil) async throws -> Reply {
         let data = try JSONSerialization.data(withJSONObject: json)
         return try await call(method, uri, key: key, body: String(decoding: data, as: UTF8.self), prefer: prefer)
+    }
+
+    /// A long request (a full bulk submission on PostgreSQL while every suite runs): the
+    /// test client gives up after 20 s, so this one goes over AsyncHTTPClient with `seconds`.
+    func slowCall(_ method: HTTPRequest.Method, _ uri: String, key: String, json: Any, prefer: String? = nil, seconds: Int64 = 180) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port!)\(uri)")
+        request.method = HTTPMethod(rawValue: method.rawValue)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let prefer { request.headers.add(name: "Prefer", value: prefer) }
+        request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json))))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(seconds))
+        let data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        return Reply(status: Int(response.status.code), json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
     }
 }
