@@ -90,7 +90,7 @@ public struct Mirror: Sendable {
             }
             addReviewRoutes(to: v1)
         }
-        let follower = UpstreamFollower(services: hub.services, desk: desk, upstream: upstream, collections: Array(collections.keys),
+        let follower = UpstreamFollower(desk: desk, upstream: upstream, collections: Array(collections.keys),
                                         state: state, logger: logger)
         return hub.application(host: host, port: port, logger: logger, router: router, services: [follower],
                                onServerRunning: onServerRunning)

@@ -10,7 +10,6 @@ import Synchronization
 /// with its cursor in one transaction, so a crash at any moment loses or repeats nothing.
 /// Matching goes on from memory meanwhile.
 public struct UpstreamFollower: Service {
-    let services: HubServices
     let desk: MirrorDesk
     let upstream: UpstreamHub
     let collections: [UUID]
@@ -19,8 +18,7 @@ public struct UpstreamFollower: Service {
     /// Changes per catch-up page (the hub allows up to 10,000).
     var pageSize = 10_000
 
-    public init(services: HubServices, desk: MirrorDesk, upstream: UpstreamHub, collections: [UUID], state: MirrorState, logger: Logger) {
-        self.services = services
+    public init(desk: MirrorDesk, upstream: UpstreamHub, collections: [UUID], state: MirrorState, logger: Logger) {
         self.desk = desk
         self.upstream = upstream
         self.collections = collections
@@ -42,7 +40,7 @@ public struct UpstreamFollower: Service {
         var delay = Duration.seconds(1)
         while !Task.isCancelled {
             do {
-                var cursor = try await services.upstreamCursors()[collection] ?? 0
+                var cursor = try await desk.services.upstreamCursors()[collection] ?? 0
                 // Catch up page by page: memory stays at one page, whatever the backlog.
                 while true {
                     let page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)

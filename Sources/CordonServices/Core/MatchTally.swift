@@ -13,11 +13,7 @@ final class MatchTally: Sendable {
     private let pending = Mutex<[Key: (queries: Int, matched: Int)]>([:])
 
     func count(_ organisation: UUID, at date: Date, queries: Int, matched: Int) {
-        let key = Key(organisation: organisation, day: Self.day(date))
-        pending.withLock { pending in
-            let old = pending[key] ?? (0, 0)
-            pending[key] = (old.queries + queries, old.matched + matched)
-        }
+        add(Key(organisation: organisation, day: Self.day(date)), queries: queries, matched: matched)
     }
 
     /// Every count not yet stored, emptied; give them back with ``restore(_:)`` if
@@ -31,11 +27,14 @@ final class MatchTally: Sendable {
 
     func restore(_ counts: [HubStore.MatchDay]) {
         for count in counts {
-            let key = Key(organisation: count.organisationID, day: count.day)
-            pending.withLock { pending in
-                let old = pending[key] ?? (0, 0)
-                pending[key] = (old.queries + count.queries, old.matched + count.matched)
-            }
+            add(Key(organisation: count.organisationID, day: count.day), queries: count.queries, matched: count.matched)
+        }
+    }
+
+    private func add(_ key: Key, queries: Int, matched: Int) {
+        pending.withLock { pending in
+            let old = pending[key] ?? (0, 0)
+            pending[key] = (old.queries + queries, old.matched + matched)
         }
     }
 
