@@ -23,8 +23,7 @@ struct DeskFixture {
 
     static let rules = DeskRules(firstCheckAfter: 60)
 
-    static func make(_ backend: Backend) async throws -> DeskFixture {
-        let clock = AdjustableWallClock()
+    static func make(_ backend: Backend, clock: AdjustableWallClock = AdjustableWallClock()) async throws -> DeskFixture {
         let f = try await HubFixture.make(backend, configuration: HubConfiguration(
             clock: clock, desk: rules, outboundPolicy: .loopbackAllowed, deskTick: .milliseconds(100)))
         func member(_ name: String, _ kind: OrganisationKind, _ state: String?, _ role: Role) async throws -> (UUID, String) {

@@ -14,23 +14,33 @@ public struct SystemWallClock: WallClock {
 }
 
 /// The system's time moved by an offset that can be changed while it runs: time keeps
-/// flowing, and `advance(by:)` jumps it forward (tests, benchmarks, rehearsals).
+/// flowing (unless the clock is made `frozen`), and `advance(by:)` jumps it forward
+/// (tests, benchmarks, rehearsals).
 public final class AdjustableWallClock: WallClock {
-    private let offset = Mutex<TimeInterval>(0)
+    private struct State {
+        var offset: TimeInterval
+        /// When set, the clock reads this plus the offset: time moves only when advanced.
+        var stoppedAt: Date?
+    }
+    private let state: Mutex<State>
 
-    public init(offset: TimeInterval = 0) {
-        self.offset.withLock { $0 = offset }
+    /// A clock `offset` seconds ahead of the system's; a `frozen` one stands still until
+    /// advanced, so a test decides exactly when each deadline or retry falls due.
+    public init(offset: TimeInterval = 0, frozen: Bool = false) {
+        state = Mutex(State(offset: offset, stoppedAt: frozen ? Date() : nil))
     }
 
-    public func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    public func now() -> Date {
+        state.withLock { ($0.stoppedAt ?? Date()).addingTimeInterval($0.offset) }
+    }
 
     /// Jumps the clock forward (or back, with a negative interval).
     public func advance(by interval: TimeInterval) {
-        offset.withLock { $0 += interval }
+        state.withLock { $0.offset += interval }
     }
 
     /// Sets the clock so that it reads `date` now.
     public func set(to date: Date) {
-        offset.withLock { $0 = date.timeIntervalSinceNow }
+        state.withLock { $0.offset = date.timeIntervalSince($0.stoppedAt ?? Date()) }
     }
 }

@@ -46,17 +46,19 @@
     el.addEventListener("cordon:refresh", refresh);
   }
   // Progress: the fragment fetched again every half second until it says it is finished.
+  // One request at a time: the next is sent half a second after the last answer, so a
+  // slow answer can never arrive after a newer one and put old progress back.
   function poll(el) {
-    var timer = setInterval(function () {
+    function next() {
       fetch(el.dataset.poll, { credentials: "same-origin" }).then(function (r) {
         return r.ok ? r.text() : null;
       }).then(function (html) {
-        if (html === null) { clearInterval(timer); return; }
+        if (html === null) return;
         el.innerHTML = html;
-        if (el.querySelector("[data-finished]")) clearInterval(timer);
-      }, function () { clearInterval(timer); });
-    }, 500);
-    if (el.querySelector("[data-finished]")) clearInterval(timer);
+        if (!el.querySelector("[data-finished]")) setTimeout(next, 500);
+      }, function () {});
+    }
+    if (!el.querySelector("[data-finished]")) setTimeout(next, 500);
   }
   // Sensitive media: blurred and grey until clicked, blurred again after 10 seconds.
   function sensitive(img) {
