@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "CordonMirror",
             dependencies: [
-                "CordonDomain", "CordonStore", "CordonServices", "CordonHub", "HashIndex", "MediaHashing", "PDQ",
+                "CordonDomain", "CordonStore", "CordonServices", "CordonHub", "CordonOutbound", "HashIndex", "MediaHashing", "PDQ",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,7 +198,11 @@ let package = Package(
             dependencies: [
                 "CTurboJPEG",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(name: "PDQTests", dependencies: ["PDQ"], swiftSettings: strict),
@@ -250,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "CordonMirrorTests",
             dependencies: [
-                "CordonMirror", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonTestSupport",
+                "CordonMirror", "CordonHub", "CordonServices", "CordonStore", "CordonDomain", "CordonOutbound", "CordonTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,6 +2,7 @@ import CordonDomain
 import CordonHub
 import CordonServices
 import CordonStore
+import CordonOutbound
 import Foundation
 import Hummingbird
 import Logging
@@ -22,22 +23,41 @@ public struct Mirror: Sendable {
     /// Uploads, retro-matching and the review queue.
     public let desk: MirrorDesk
 
+    /// How the review desk is set up, as named on the command line.
+    public struct Settings: Sendable {
+        /// Collections (by id or name) whose decisions go back to the hub as feedback.
+        public var feedback: [String] = []
+        /// Automatic removals, `COLLECTION=TYPE[,TYPE…][@DISTANCE]` (``AutomaticRemoval``).
+        public var automaticRemovals: [String] = []
+        public var undoWindow: TimeInterval = 60
+        /// The mirror's clock (tests move it).
+        public var clock: any WallClock = SystemWallClock()
+
+        public init(feedback: [String] = [], automaticRemovals: [String] = [], undoWindow: TimeInterval = 60) {
+            self.feedback = feedback
+            self.automaticRemovals = automaticRemovals
+            self.undoWindow = undoWindow
+        }
+    }
+
     /// Opens (or creates) the mirror in `folder`. `wanted` names collections by id or name
     /// (all the hub key may read when empty). The hub is asked which collections there
     /// are; when it cannot be reached, the mirror starts with the ones it has. On first
     /// start it makes the local platform and returns its admin key (shown once).
-    public static func open(in folder: URL, upstream: UpstreamHub, wanted: [String], logger: Logger) async throws -> (Mirror, String?) {
+    public static func open(in folder: URL, upstream: UpstreamHub, wanted: [String], settings: Settings = Settings(),
+                            logger: Logger) async throws -> (Mirror, String?) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("mirror.sqlite").path), logger: logger)
         do {
-            return try await open(HubStore(database), upstream: upstream, wanted: wanted, logger: logger)
+            return try await open(HubStore(database), upstream: upstream, wanted: wanted, settings: settings, logger: logger)
         } catch {
             await database.close()
             throw error
         }
     }
 
-    private static func open(_ store: HubStore, upstream: UpstreamHub, wanted: [String], logger: Logger) async throws -> (Mirror, String?) {
+    private static func open(_ store: HubStore, upstream: UpstreamHub, wanted: [String], settings: Settings,
+                             logger: Logger) async throws -> (Mirror, String?) {
         // Which collections, before anything is made: a refusal leaves no key unshown.
         var chosen: [API.CollectionOut]?
         do {
@@ -56,6 +76,12 @@ public struct Mirror: Sendable {
             }
             logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")
         }
+        var incidents: Set<UUID> = []
+        if let chosen {
+            incidents = Set(chosen.filter { $0.incident != nil }.map(\.id))
+        } else {
+            incidents = Set(try await store.collections(ids: Set(try await store.upstreamCursors().keys)).filter { $0.incidentID != nil }.compactMap(\.id))
+        }
         var newKey: String?
         let platform: UUID
         if let existing = try await store.organisations().first(where: { $0.kind == OrganisationKind.platform.rawValue }) {
@@ -65,7 +91,9 @@ public struct Mirror: Sendable {
             platform = record.id!
             newKey = try await store.createKey(organisationID: platform, role: .admin, label: "mirror", by: nil).1
         }
-        let hub = try await Hub(store: store)
+        // The platform's own webhook receiver sits on its network, beside the mirror.
+        let hub = try await Hub(store: store, configuration: HubConfiguration(
+            clock: settings.clock, outboundPolicy: AddressPolicy(allowLoopback: true, allowPrivate: true)))
         var collections: [UUID: String] = [:]
         if let chosen {
             for collection in chosen {
@@ -75,7 +103,17 @@ public struct Mirror: Sendable {
         } else {
             for record in try await store.collections(ids: Set(try await store.upstreamCursors().keys)) { collections[record.id!] = record.name }
         }
-        let desk = MirrorDesk(services: hub.services)
+        var options = MirrorOptions()
+        options.platform = platform
+        options.undoWindow = settings.undoWindow
+        options.automaticRemovals = try settings.automaticRemovals.map { try AutomaticRemoval.parse($0, collections: collections) }
+        for name in settings.feedback {
+            guard let id = collections.first(where: { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name })?.key else {
+                throw MirrorError("--feedback '\(name)': the mirror copies no such collection; it copies \(collections.values.sorted().joined(separator: ", "))")
+            }
+            options.feedback.insert(id)
+        }
+        let desk = MirrorDesk(services: hub.services, options: options, incidentCollections: incidents)
         try await desk.load()
         return (Mirror(hub: hub, upstream: upstream, collections: collections, platform: platform, desk: desk), newKey)
     }
@@ -85,19 +123,22 @@ public struct Mirror: Sendable {
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = hub.matchingRouter { v1 in
             v1.get("mirror/status") { _, context in
-                _ = try context.requireCaller()
-                return try await status()
+                try await status(by: try context.requireCaller())
             }
             addReviewRoutes(to: v1)
+            hub.addWebhookRoutes(to: v1)
         }
         let follower = UpstreamFollower(desk: desk, upstream: upstream, collections: Array(collections.keys),
                                         state: state, logger: logger)
-        return hub.application(host: host, port: port, logger: logger, router: router, services: [follower],
+        let services: [any Service] = [follower, ReviewPublisher(desk: desk, logger: logger),
+                                       FeedbackSender(desk: desk, upstream: upstream, logger: logger)]
+        return hub.application(host: host, port: port, logger: logger, router: router, services: services,
                                onServerRunning: onServerRunning)
     }
 
     /// Where the copy stands: each collection's cursor, and whether its live feed is open.
-    public func status() async throws -> MirrorStatus {
+    public func status(by caller: Caller) async throws -> MirrorStatus {
+        try hub.services.mayAttempt(.readMirrorStatus, caller)
         let cursors = try await hub.services.upstreamCursors()
         let live = state.snapshot
         var out: [MirrorStatus.Collection] = []
@@ -105,7 +146,9 @@ public struct Mirror: Sendable {
             out.append(.init(id: id, name: name, cursor: cursors[id] ?? 0, changes: try await hub.services.upstreamChangeCount(in: id),
                              following: live[id]?.connected ?? false, lastChangeAt: live[id]?.lastChangeAt))
         }
-        return MirrorStatus(hub: upstream.base, matchable: hub.matchableCount, collections: out)
+        let feedback = try await hub.store.upstreamFeedbackCounts()
+        return MirrorStatus(hub: upstream.base, matchable: hub.matchableCount, collections: out,
+                            feedback: .init(pending: feedback["pending"] ?? 0, sent: feedback["sent"] ?? 0, refused: feedback["refused"] ?? 0))
     }
 }
 
@@ -122,9 +165,16 @@ public struct MirrorStatus: Codable, Sendable, ResponseEncodable {
         public var following: Bool
         public var lastChangeAt: Date?
     }
+    /// Feedback for the hub: waiting (the hub unreachable), sent, refused by the hub.
+    public struct Feedback: Codable, Sendable {
+        public var pending: Int
+        public var sent: Int
+        public var refused: Int
+    }
     public var hub: String
     public var matchable: Int
     public var collections: [Collection]
+    public var feedback: Feedback
 }
 
 /// Why the mirror cannot start, and what to do.

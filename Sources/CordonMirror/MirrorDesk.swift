@@ -11,18 +11,27 @@ import PDQ
 /// platform's ids and times are kept, for ``retention``.
 public struct MirrorDesk: Sendable {
     let services: HubServices
+    let options: MirrorOptions
+    /// Collections of a declared incident: their matches come first in the queue.
+    let incidentCollections: Set<UUID>
     let index = UploadIndex()
     /// An upload's match-and-keep and a page of the hub's changes never interleave, so an
     /// upload matches every signal either when it arrives or when the signal's page is
     /// re-checked — never neither.
     let turnstile = Turnstile()
-    /// How long an upload is kept (and re-checked): six months by default.
-    public var retention: TimeInterval = 183 * 86_400
     /// PDQ's match radius for re-checks, as for matching.
     var maxDistance: Int { services.configuration.defaultMaxDistance }
 
-    public init(services: HubServices) {
+    public init(services: HubServices, options: MirrorOptions = .init(), incidentCollections: Set<UUID> = []) {
         self.services = services
+        self.options = options
+        self.incidentCollections = incidentCollections
+    }
+
+    /// Where a match puts its case in the queue.
+    func priority(of signal: API.SignalOut) -> Int {
+        ReviewPriority.of(labels: signal.labels, confidence: signal.confidence, contributors: signal.contributors.count,
+                          incident: incidentCollections.contains(signal.collectionID))
     }
 
     /// Reads the uploads within retention into memory.
@@ -68,15 +77,32 @@ public struct MirrorDesk: Sendable {
             let result = try await services.match(API.MatchQuery(hashes: hashes), by: caller)
             let values = Dictionary(uniqueKeysWithValues: zip(types, result.results.map(\.value)))
             let matches = result.results.flatMap { query in
-                query.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0) }
+                query.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0, priority: priority(of: $0.signal)) }
             }
             let now = services.now()
             let kept = HubStore.PlatformUpload(contentID: contentID, accountID: accountID, clientContext: clientContext,
                                                pdq: values[.pdq], pdqQuality: quality, md5: values[.md5], sha256: values[.sha256],
-                                               receivedAt: now, expiresAt: now.addingTimeInterval(retention))
+                                               receivedAt: now, expiresAt: now.addingTimeInterval(options.retention))
             let (stored, opened) = try await services.store.recordUpload(kept, matches: matches, now: now)
             index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256)
-            return UploadOut(upload: stored, case: opened, matches: result.results.flatMap(\.matches))
+            let all = result.results.flatMap(\.matches)
+            var outcome = opened
+            if let opened, let decided = try await automaticallyDecide(opened, matched: all.map(\.signal)) { outcome = decided }
+            return UploadOut(upload: stored, case: outcome, matches: all)
+        }
+    }
+
+    /// Removes at once when a match satisfies an automatic rule; recorded as automated.
+    func automaticallyDecide(_ item: HubStore.ReviewCase, matched signals: [API.SignalOut]) async throws -> HubStore.ReviewCase? {
+        guard item.state == "open", !options.automaticRemovals.isEmpty else { return nil }
+        let distances = Dictionary(item.matches.map { ($0.signalID, $0.distance) }, uniquingKeysWith: min)
+        guard let signal = signals.first(where: { signal in
+            distances[signal.id].map { distance in options.automaticRemovals.contains { $0.applies(to: signal, distance: distance) } } ?? false
+        }) else { return nil }
+        let reason = signal.labels.categories.first?.rawValue ?? "needs-context"
+        return try await services.storeCall {
+            try await services.store.decide([item.id], fields: ["case"], decision: .remove, reason: reason, by: nil,
+                                            now: services.now()).first
         }
     }
 
@@ -84,7 +110,15 @@ public struct MirrorDesk: Sendable {
     /// while an upload is being matched and kept.
     public func apply(_ changes: [API.FeedPage.Change], in collection: UUID) async throws {
         try await turnstile.run {
-            _ = try await services.applyUpstream(changes, in: collection, recheck: recheck(changes))
+            let recheck = recheck(changes)
+            _ = try await services.applyUpstream(changes, in: collection, recheck: recheck)
+            guard !options.automaticRemovals.isEmpty, !recheck.found.isEmpty else { return }
+            let signals = changes.map(\.signal)
+            for upload in recheck.found.keys.sorted() {
+                if let item = try await services.store.reviewCase(forUpload: upload) {
+                    _ = try await automaticallyDecide(item, matched: signals)
+                }
+            }
         }
     }
 
@@ -102,76 +136,16 @@ public struct MirrorDesk: Sendable {
             switch signal.type {
             case .pdq:
                 for hit in index.uploads(near: signal.value, maxDistance: maxDistance) {
-                    recheck.found[hit.id, default: []].append(.init(signalID: signal.id, distance: hit.distance))
+                    recheck.found[hit.id, default: []].append(.init(signalID: signal.id, distance: hit.distance, priority: priority(of: signal)))
                 }
             case .md5, .sha256:
-                for id in index.uploads(withDigest: signal.value) { recheck.found[id, default: []].append(.init(signalID: signal.id, distance: 0)) }
+                for id in index.uploads(withDigest: signal.value) {
+                    recheck.found[id, default: []].append(.init(signalID: signal.id, distance: 0, priority: priority(of: signal)))
+                }
             default:
                 continue
             }
         }
         return recheck
-    }
-
-    /// Cases, newest first: `state` open, decided or closed (all when nil).
-    public func cases(state: String?, before: Int?, limit: Int, by caller: Caller) async throws -> [CaseOut] {
-        try services.mayAttempt(.listReviewCases, caller)
-        if let state, !["open", "decided", "closed"].contains(state) {
-            throw ServiceError.invalid("state", "state is open, decided or closed; got '\(state)'")
-        }
-        guard (1...1000).contains(limit) else { throw ServiceError.invalid("limit", "limit is 1 to 1,000; got \(limit)") }
-        var out: [CaseOut] = []
-        for item in try await services.store.reviewCases(state: state, before: before, limit: limit) {
-            out.append(try await evidence(item, by: caller))
-        }
-        return out
-    }
-
-    public func reviewCase(_ id: Int, by caller: Caller) async throws -> CaseOut {
-        try services.mayAttempt(.listReviewCases, caller)
-        guard let item = try await services.store.reviewCase(id) else { throw ServiceError.notFound("case", "no review case \(id)") }
-        return try await evidence(item, by: caller)
-    }
-
-    /// Decides an open case: remove, leave up or escalate, with a reason from the taxonomy.
-    public func decide(_ id: Int, _ command: DecisionIn, by caller: Caller) async throws -> CaseOut {
-        try services.mayAttempt(.decideReviewCase, caller)
-        guard ["remove", "leave-up", "escalate"].contains(command.decision) else {
-            throw ServiceError.invalid("decision", "decision is remove, leave-up or escalate; got '\(command.decision)'")
-        }
-        guard ContentCategory(rawValue: command.reason) != nil || ["not-violating", "needs-context"].contains(command.reason) else {
-            throw ServiceError.invalid("reason", "reason is a category of the taxonomy (\(ContentCategory.allCases.map(\.rawValue).joined(separator: ", "))), not-violating or needs-context; got '\(command.reason)'")
-        }
-        let decided = try await services.storeCall {
-            try await services.store.decide(id, decision: command.decision, reason: command.reason, by: caller, automated: false,
-                                            now: services.now())
-        }
-        return try await evidence(decided, by: caller)
-    }
-
-    /// The platform's events after `since`: cases opened and closed, decisions, reinstatements due.
-    public func verdicts(since: Int, limit: Int, by caller: Caller) async throws -> VerdictPage {
-        try services.mayAttempt(.readVerdicts, caller)
-        guard (1...1000).contains(limit) else { throw ServiceError.invalid("limit", "limit is 1 to 1,000; got \(limit)") }
-        let events = try await services.store.reviewEvents(since: since, limit: limit)
-        var out: [VerdictPage.Event] = []
-        for event in events {
-            var upload: HubStore.PlatformUpload?
-            if let item = try await services.store.reviewCase(event.caseID) { upload = try await services.store.upload(item.uploadID) }
-            out.append(.init(id: event.id, event: event.kind, caseID: event.caseID, at: event.at,
-                             detail: HubStore.decode(event.body, as: [String: String].self) ?? [:],
-                             contentID: upload?.contentID, clientContext: upload?.clientContext))
-        }
-        return VerdictPage(events: out, next: events.last?.id ?? since)
-    }
-
-    /// A case with its upload and, for each match, the signal as the copy has it.
-    private func evidence(_ item: HubStore.ReviewCase, by caller: Caller) async throws -> CaseOut {
-        var matches: [CaseOut.Evidence] = []
-        for match in item.matches {
-            let signal = try? await services.signal(match.signalID, by: caller)
-            matches.append(.init(signalID: match.signalID, distance: match.distance, signal: signal))
-        }
-        return CaseOut(reviewCase: item, upload: try await services.store.upload(item.uploadID), matches: matches)
     }
 }

@@ -49,6 +49,16 @@ public struct CaseOut: Codable, Sendable, ResponseEncodable {
     public var reviewCase: HubStore.ReviewCase
     public var upload: HubStore.PlatformUpload?
     public var matches: [Evidence]
+    /// The uploading account's matched and removed uploads in the repeat window (local only).
+    public var account: HubStore.RepeatUploader?
+    /// Until when the decision may be undone (unpublished decisions only).
+    public var undoUntil: Date?
+}
+
+/// `GET /v1/review`: a page of cases; pass `next` as `cursor` for the following one.
+public struct CasePage: Codable, Sendable, ResponseEncodable {
+    public var cases: [CaseOut]
+    public var next: String?
 }
 
 /// `POST /v1/review/{id}/decision`.
@@ -57,22 +67,24 @@ public struct DecisionIn: Codable, Sendable {
     public var decision: String
     /// A category of the taxonomy, `not-violating` or `needs-context`.
     public var reason: String
+
+    public init(decision: String, reason: String) {
+        self.decision = decision
+        self.reason = reason
+    }
 }
 
-/// `GET /v1/verdicts?since=`: what the platform has to act on, in order.
+/// `POST /v1/review/decisions`: one decision for many open cases, all or none.
+public struct BulkDecisionIn: Codable, Sendable {
+    public var cases: [Int]
+    public var decision: String
+    public var reason: String
+}
+
+/// `GET /v1/verdicts?since=`: what the platform has to act on, in order, each event as
+/// its webhook carries it.
 public struct VerdictPage: Codable, Sendable, ResponseEncodable {
-    public struct Event: Codable, Sendable {
-        public var id: Int
-        /// `case-opened`, `decision`, `case-closed` or `reinstatement-due`.
-        public var event: String
-        public var caseID: Int
-        public var at: Date
-        public var detail: [String: String]
-        public var contentID: String?
-        /// Altitude's name for the platform's own context, echoed back.
-        public var clientContext: String?
-    }
-    public var events: [Event]
+    public var events: [HubStore.Verdict]
     /// Pass as `since` for the next page.
     public var next: Int
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CordonDomain
 import CordonServices
 import CordonStore
 import Foundation
@@ -50,6 +51,18 @@ public struct UpstreamHub: Sendable {
         }
     }
 
+    /// Gives the hub `kind` of feedback on signal `id`, as this mirror's platform.
+    public func giveFeedback(_ kind: FeedbackKind, on id: Int) async throws {
+        var request = HTTPClientRequest(url: base + "/v1/signals/\(id)/feedback")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"kind":"\#(kind.rawValue)","comment":"decided on a mirror's review queue"}"#))
+        let response = try await client.execute(request, timeout: .seconds(30))
+        guard (200..<300).contains(Int(response.status.code)) else { throw try await UpstreamError(response, request.url) }
+        _ = try await response.body.collect(upTo: 1 << 20)
+    }
+
     private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
@@ -85,7 +98,8 @@ public struct UpstreamError: Error, CustomStringConvertible {
 
     init(_ response: HTTPClientResponse, _ url: String) async throws {
         let body = try await response.body.collect(upTo: 1 << 16)
-        let reason = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])?["message"] as? String
+        let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        let reason = (object?["error"] as? [String: Any])?["message"] as? String ?? object?["message"] as? String
         self.init(status: Int(response.status.code), message: "\(url): \(response.status.code) \(reason ?? String(buffer: body))")
     }
 

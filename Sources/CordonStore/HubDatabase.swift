@@ -50,6 +50,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(MatchCountSchema())
         migrations.add(UpstreamSchema())
         migrations.add(ReviewSchema())
+        migrations.add(ReviewPublishingSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

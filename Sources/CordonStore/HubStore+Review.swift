@@ -39,11 +39,16 @@ extension HubStore {
     public struct ReviewMatch: Sendable, Hashable, Codable {
         public var signalID: Int
         public var distance: Int
+        /// What the match makes of its case's priority (``ReviewPriority``); not kept per match.
+        public var priority = 0
 
-        public init(signalID: Int, distance: Int) {
+        public init(signalID: Int, distance: Int, priority: Int = 0) {
             self.signalID = signalID
             self.distance = distance
+            self.priority = priority
         }
+
+        enum CodingKeys: String, CodingKey { case signalID, distance }
     }
 
     /// A case: one upload and what it matched.
@@ -54,23 +59,18 @@ extension HubStore {
         public var origin: String
         /// `open`, `decided` or `closed` (every signal it rested on was retracted).
         public var state: String
+        /// Higher is reviewed first: the highest of its matches' (``ReviewPriority``).
+        public var priority: Int
         public var openedAt: Date
         public var decision: String?
         public var reason: String?
         public var decidedAt: Date?
         public var decidedBy: String?
         public var automated: Bool
+        /// When the decision went to the platform: once the undo window passed (at once
+        /// when automated). Until then the decision may be undone.
+        public var publishedAt: Date?
         public var matches: [ReviewMatch]
-    }
-
-    /// One event for the platform, in commit order.
-    public struct ReviewEvent: Sendable, Hashable, Codable {
-        public var id: Int
-        public var caseID: Int
-        /// `case-opened`, `decision`, `case-closed` or `reinstatement-due`.
-        public var kind: String
-        public var body: String
-        public var at: Date
     }
 
     /// Keeps an upload and, when it matched, opens its case, in one transaction.
@@ -86,7 +86,7 @@ extension HubStore {
                 RETURNING id
                 """).first(decoding: IDRow.self)!.id
             guard !matches.isEmpty else { return (stored, nil) }
-            let opened = try await Self.openCase(for: stored.id, origin: "upload", matches: matches, now: now, on: sql)
+            let opened = try await Self.openCase(for: stored.id, origin: "upload", matches: matches, now: now, on: db)
             return (stored, opened)
         }
     }
@@ -109,20 +109,23 @@ extension HubStore {
     /// Opens a case for each upload that matched a shared signal and had none, or adds the
     /// matches to its case; closes every case all of whose signals are now retracted (one
     /// whose content was removed says reinstatement may be due).
-    static func apply(_ recheck: Recheck, now: Date, on sql: any SQLDatabase) async throws {
+    static func apply(_ recheck: Recheck, now: Date, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
         for (uploadID, matches) in recheck.found.sorted(by: { $0.key < $1.key }) {
             guard let existing = try await reviewCase(upload: uploadID, on: sql) else {
-                _ = try await openCase(for: uploadID, origin: "retro", matches: matches, now: now, on: sql)
+                _ = try await openCase(for: uploadID, origin: "retro", matches: matches, now: now, on: db)
                 continue
             }
             let known = Set(existing.matches.map(\.signalID))
             let new = matches.filter { !known.contains($0.signalID) }
             guard !new.isEmpty else { continue }
             try await insertMatches(new, case: existing.id, on: sql)
-            if existing.state == "closed" {
-                try await sql.raw("UPDATE review_cases SET state = 'open' WHERE id = \(bind: existing.id)").run()
-            }
-            try await event(case: existing.id, "case-opened", ["origin": "retro", "matches": "\(new.count)"], now: now, on: sql)
+            let priority = max(existing.priority, new.map(\.priority).max() ?? 0)
+            let state = existing.state == "closed" ? "open" : existing.state
+            try await sql.raw("""
+                UPDATE review_cases SET state = \(bind: state), priority = \(bind: priority) WHERE id = \(bind: existing.id)
+                """).run()
+            try await event(case: existing.id, .caseOpened, ["origin": "retro", "matches": "\(new.count)"], now: now, on: db)
         }
         guard !recheck.retracted.isEmpty else { return }
         struct Row: Decodable { var case_id: Int }
@@ -138,9 +141,9 @@ extension HubStore {
                 """).first(decoding: Live.self)?.n ?? 0
             guard live == 0, let current = try await reviewCase(id: id, on: sql), current.state != "closed" else { continue }
             try await sql.raw("UPDATE review_cases SET state = 'closed' WHERE id = \(bind: id)").run()
-            try await event(case: id, "case-closed", ["reason": "every matched signal was retracted at the hub"], now: now, on: sql)
-            if current.decision == "remove" {
-                try await event(case: id, "reinstatement-due", ["reason": "the content was removed on signals since retracted"], now: now, on: sql)
+            try await event(case: id, .caseClosed, ["reason": "every matched signal was retracted at the hub"], now: now, on: db)
+            if current.decision == ReviewDecision.remove.rawValue {
+                try await event(case: id, .reinstatementDue, ["reason": "the content was removed on signals since retracted"], now: now, on: db)
             }
         }
     }
@@ -156,63 +159,92 @@ extension HubStore {
         try await hub.sql.raw("SELECT * FROM platform_uploads WHERE id = \(bind: id)").first(decoding: UploadRow.self)?.upload
     }
 
-    /// Cases in `state` (all when nil), newest first, before case `before`.
-    public func reviewCases(state: String?, before: Int?, limit: Int) async throws -> [ReviewCase] {
+    /// How a queue is read.
+    public enum ReviewOrder: String, Sendable, CaseIterable {
+        /// Newest first; the cursor is the last case's id.
+        case newest
+        /// Highest priority first, oldest first within a priority; the cursor is `priority:id`.
+        case priority
+    }
+
+    /// Cases in `state` (all when nil) in `order`, after `cursor` (the last case of the
+    /// previous page), read in three queries whatever the page's length.
+    public func reviewCases(state: String?, order: ReviewOrder, after cursor: ReviewCase?, limit: Int) async throws -> [ReviewCase] {
         let sql = hub.sql
         let query = sql.select().column("id").from("review_cases")
         if let state { query.where("state", .equal, state) }
-        if let before { query.where("id", .lessThan, before) }
-        let ids = try await query.orderBy("id", .descending).limit(limit).all().map { try $0.decode(column: "id", as: Int.self) }
-        var cases: [ReviewCase] = []
-        for id in ids { if let found = try await Self.reviewCase(id: id, on: sql) { cases.append(found) } }
-        return cases
+        switch order {
+        case .newest:
+            if let cursor { query.where("id", .lessThan, cursor.id) }
+            query.orderBy("id", .descending)
+        case .priority:
+            if let cursor {
+                query.where { group in
+                    group.where("priority", .lessThan, cursor.priority)
+                        .orWhere { $0.where("priority", .equal, cursor.priority).where("id", .greaterThan, cursor.id) }
+                }
+            }
+            query.orderBy("priority", .descending).orderBy("id", .ascending)
+        }
+        let ids = try await query.limit(limit).all().map { try $0.decode(column: "id", as: Int.self) }
+        return try await Self.reviewCases(ids: ids, on: sql)
     }
 
     public func reviewCase(_ id: Int) async throws -> ReviewCase? {
         try await Self.reviewCase(id: id, on: hub.sql)
     }
 
-    /// Records a decision on an open case.
-    public func decide(_ id: Int, decision: String, reason: String, by caller: Caller, automated: Bool, now: Date) async throws -> ReviewCase {
-        try await hub.write([]) { db in
-            let sql = db as! any SQLDatabase
-            guard let current = try await Self.reviewCase(id: id, on: sql) else {
-                throw StoreError.notFound(field: "case", message: "no review case \(id)")
-            }
-            guard current.state == "open" else {
-                throw StoreError.conflict(field: "case", message: "case \(id) is \(current.state); only an open case is decided")
-            }
-            try await sql.raw("""
-                UPDATE review_cases SET state = 'decided', decision = \(bind: decision), reason = \(bind: reason),
-                decided_at = \(bind: now.timeIntervalSince1970), decided_by = \(bind: caller.keyID.uuidString), automated = \(bind: automated)
-                WHERE id = \(bind: id)
-                """).run()
-            try await Self.event(case: id, "decision", ["decision": decision, "reason": reason, "automated": String(automated)], now: now, on: sql)
-            try await Self.audit(caller, "review.decide", target: String(id), detail: ["decision": decision, "reason": reason], on: db)
-            return try await Self.reviewCase(id: id, on: sql)!
-        }
+    /// The case an upload's matches opened, if any.
+    public func reviewCase(forUpload upload: Int) async throws -> ReviewCase? {
+        try await Self.reviewCase(upload: upload, on: hub.sql)
     }
 
-    /// Events after `since`, oldest first.
-    public func reviewEvents(since: Int, limit: Int) async throws -> [ReviewEvent] {
-        struct Row: Decodable { var id: Int, case_id: Int, kind: String, body: String, at: Double }
+    /// The uploads with these ids, in one query.
+    public func uploads(_ ids: Set<Int>) async throws -> [Int: PlatformUpload] {
+        guard !ids.isEmpty else { return [:] }
+        let list = ids.sorted().map(String.init).joined(separator: ",")
+        let rows = try await hub.sql.raw("SELECT * FROM platform_uploads WHERE id IN (\(unsafeRaw: list))").all(decoding: UploadRow.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.upload) })
+    }
+
+    /// An account's matched and removed uploads in a window.
+    public struct RepeatUploader: Sendable, Hashable, Codable {
+        public var accountID: String
+        public var matched: Int
+        public var removed: Int
+        public var lastUploadAt: Date?
+    }
+
+    /// Per local account, its uploads since `since` that matched and that were removed,
+    /// most removed first: the platform's own view of repeat uploaders (never sent to the
+    /// hub). With `account`, that account only.
+    public func repeatUploaders(since: Date, account: String? = nil, limit: Int) async throws -> [RepeatUploader] {
+        struct Row: Decodable { var account_id: String, matched: Int, removed: Int, last_at: Double }
+        let only: SQLQueryString = account.map { "AND u.account_id = \(bind: $0)" } ?? ""
         return try await hub.sql.raw("""
-            SELECT id, case_id, kind, body, at FROM review_events WHERE id > \(bind: since) ORDER BY id LIMIT \(unsafeRaw: String(limit))
+            SELECT u.account_id, COUNT(*) AS matched,
+                   SUM(CASE WHEN c.decision = 'remove' THEN 1 ELSE 0 END) AS removed, MAX(u.received_at) AS last_at
+            FROM platform_uploads u JOIN review_cases c ON c.upload_id = u.id
+            WHERE u.account_id IS NOT NULL AND u.received_at >= \(bind: since.timeIntervalSince1970) \(only)
+            GROUP BY u.account_id ORDER BY removed DESC, matched DESC, u.account_id LIMIT \(unsafeRaw: String(limit))
             """).all(decoding: Row.self).map {
-            ReviewEvent(id: $0.id, caseID: $0.case_id, kind: $0.kind, body: $0.body, at: Date(timeIntervalSince1970: $0.at))
+            RepeatUploader(accountID: $0.account_id, matched: $0.matched, removed: $0.removed, lastUploadAt: Date(timeIntervalSince1970: $0.last_at))
         }
     }
 
     // MARK: Inside a transaction
 
-    private static func openCase(for upload: Int, origin: String, matches: [ReviewMatch], now: Date,
-                                 on sql: any SQLDatabase) async throws -> ReviewCase {
+    static func openCase(for upload: Int, origin: String, matches: [ReviewMatch], now: Date,
+                         on db: any Database) async throws -> ReviewCase {
+        let sql = db as! any SQLDatabase
+        let priority = matches.map(\.priority).max() ?? 0
         let id = try await sql.raw("""
-            INSERT INTO review_cases (upload_id, origin, state, opened_at, automated)
-            VALUES (\(bind: upload), \(bind: origin), 'open', \(bind: now.timeIntervalSince1970), \(bind: false)) RETURNING id
+            INSERT INTO review_cases (upload_id, origin, state, priority, opened_at, automated)
+            VALUES (\(bind: upload), \(bind: origin), 'open', \(bind: priority), \(bind: now.timeIntervalSince1970), \(bind: false))
+            RETURNING id
             """).first(decoding: IDRow.self)!.id
         try await insertMatches(matches, case: id, on: sql)
-        try await event(case: id, "case-opened", ["origin": origin, "matches": "\(matches.count)"], now: now, on: sql)
+        try await event(case: id, .caseOpened, ["origin": origin, "matches": "\(matches.count)"], now: now, on: db)
         return try await reviewCase(id: id, on: sql)!
     }
 
@@ -226,38 +258,48 @@ extension HubStore {
         }
     }
 
-    private static func event(case id: Int, _ kind: String, _ detail: [String: String], now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO review_events (case_id, kind, body, at) VALUES (\(bind: id), \(bind: kind), \(bind: json(detail)), \(bind: now.timeIntervalSince1970))
-            """).run()
-    }
-
     private static func reviewCase(upload: Int, on sql: any SQLDatabase) async throws -> ReviewCase? {
         struct Row: Decodable { var id: Int }
         guard let row = try await sql.raw("SELECT id FROM review_cases WHERE upload_id = \(bind: upload)").first(decoding: Row.self) else { return nil }
         return try await reviewCase(id: row.id, on: sql)
     }
 
-    private static func reviewCase(id: Int, on sql: any SQLDatabase) async throws -> ReviewCase? {
+    static func reviewCase(id: Int, on sql: any SQLDatabase) async throws -> ReviewCase? {
+        try await reviewCases(ids: [id], on: sql).first
+    }
+
+    /// The cases with these ids, in their order, with their matches: two queries.
+    static func reviewCases(ids: [Int], on sql: any SQLDatabase) async throws -> [ReviewCase] {
+        guard !ids.isEmpty else { return [] }
         struct Row: Decodable {
-            var id: Int, upload_id: Int, origin: String, state: String, opened_at: Double
-            var decision: String?, reason: String?, decided_at: Double?, decided_by: String?, automated: Bool
+            var id: Int, upload_id: Int, origin: String, state: String, priority: Int, opened_at: Double
+            var decision: String?, reason: String?, decided_at: Double?, decided_by: String?, automated: Bool, published_at: Double?
         }
-        struct MatchRow: Decodable { var signal_id: Int, distance: Int }
-        guard let row = try await sql.raw("SELECT * FROM review_cases WHERE id = \(bind: id)").first(decoding: Row.self) else { return nil }
-        let matches = try await sql.raw("""
-            SELECT signal_id, distance FROM review_matches WHERE case_id = \(bind: id) ORDER BY distance, signal_id
-            """).all(decoding: MatchRow.self).map { ReviewMatch(signalID: $0.signal_id, distance: $0.distance) }
-        return ReviewCase(id: row.id, uploadID: row.upload_id, origin: row.origin, state: row.state,
-                          openedAt: Date(timeIntervalSince1970: row.opened_at), decision: row.decision, reason: row.reason,
-                          decidedAt: row.decided_at.map(Date.init(timeIntervalSince1970:)), decidedBy: row.decided_by,
-                          automated: row.automated, matches: matches)
+        struct MatchRow: Decodable { var case_id: Int, signal_id: Int, distance: Int }
+        let list = ids.map(String.init).joined(separator: ",")
+        let rows = try await sql.raw("SELECT * FROM review_cases WHERE id IN (\(unsafeRaw: list))").all(decoding: Row.self)
+        var matches: [Int: [ReviewMatch]] = [:]
+        for row in try await sql.raw("""
+            SELECT case_id, signal_id, distance FROM review_matches WHERE case_id IN (\(unsafeRaw: list)) ORDER BY distance, signal_id
+            """).all(decoding: MatchRow.self) {
+            matches[row.case_id, default: []].append(ReviewMatch(signalID: row.signal_id, distance: row.distance))
+        }
+        var byID: [Int: ReviewCase] = [:]
+        for row in rows {
+            byID[row.id] = ReviewCase(
+                id: row.id, uploadID: row.upload_id, origin: row.origin, state: row.state, priority: row.priority,
+                openedAt: Date(timeIntervalSince1970: row.opened_at), decision: row.decision, reason: row.reason,
+                decidedAt: row.decided_at.map(Date.init(timeIntervalSince1970:)), decidedBy: row.decided_by,
+                automated: row.automated, publishedAt: row.published_at.map(Date.init(timeIntervalSince1970:)),
+                matches: matches[row.id] ?? [])
+        }
+        return ids.compactMap { byID[$0] }
     }
 }
 
-private struct IDRow: Decodable { var id: Int }
+struct IDRow: Decodable { var id: Int }
 
-private struct UploadRow: Decodable {
+struct UploadRow: Decodable {
     var id: Int, content_id: String, account_id: String?, client_context: String?, pdq: String?, pdq_quality: Int?
     var md5: String?, sha256: String?, received_at: Double, expires_at: Double
 

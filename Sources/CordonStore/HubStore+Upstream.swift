@@ -82,7 +82,7 @@ extension HubStore {
             if !mine.isEmpty {
                 try await Self.upsertUpstream(mine.map(\.signal), on: sql)
                 recorded = try await Self.recordChanges(mine.map { ($0.signal, $0.kind) }, in: collection, at: Date(), on: sql)
-                try await Self.apply(recheck, now: Date(), on: sql)
+                try await Self.apply(recheck, now: Date(), on: db)
             }
             try await sql.raw("""
                 UPDATE upstream_cursors SET cursor = \(bind: last) WHERE collection_id = \(bind: collection.uuidString)

@@ -85,7 +85,7 @@ struct MirrorBench: AsyncParsableCommand {
             let near = String(upload.hash.dropLast(2)) + (upload.hash.hasSuffix("00") ? "ff" : "00")
             let shared = clock.now
             _ = try await hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near)]), to: collection, by: platform)
-            while try await mirror.desk.cases(state: "open", before: nil, limit: 1, by: local).first?.reviewCase.uploadID != upload.id {
+            while try await mirror.desk.cases(state: "open", order: .newest, cursor: nil, limit: 1, by: local).cases.first?.reviewCase.uploadID != upload.id {
                 try await Task.sleep(for: .milliseconds(1))
             }
             latencies.append((clock.now - shared).seconds * 1000)

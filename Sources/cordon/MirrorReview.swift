@@ -6,8 +6,8 @@ import NIOHTTP1
 struct MirrorReview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "List the mirror's review cases, show one with its evidence, decide it, or read the verdicts.",
-        subcommands: [List.self, Show.self, Decide.self, Verdicts.self])
+        abstract: "The mirror's review queue: list and show cases, decide (one or many), undo, read verdicts, repeat uploaders and statements of reasons.",
+        subcommands: [List.self, Show.self, Decide.self, Undo.self, Verdicts.self, Accounts.self, Statements.self])
 
     /// `--mirror` and `--key`: the mirror's address and a key made by it.
     struct Options: ParsableArguments {
@@ -23,15 +23,21 @@ struct MirrorReview: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Review cases, newest first (JSON).")
+        static let configuration = CommandConfiguration(abstract: "Review cases, newest first or by priority (JSON).")
         @OptionGroup var options: Options
         @Option(help: "open, decided or closed (default: all).")
         var state: String?
+        @Option(help: "newest, or priority (incident collections first, then severity and confidence).")
+        var order = "newest"
+        @Option(help: "The `next` of the previous page.")
+        var cursor: String?
         @Option(help: "At most this many (1 to 1,000).")
         var limit = 100
 
         func run() async throws {
-            try await options.send(.GET, "/v1/review?limit=\(limit)" + (state.map { "&state=\($0)" } ?? ""))
+            var path = "/v1/review?limit=\(limit)&order=\(order)" + (state.map { "&state=\($0)" } ?? "")
+            if let cursor { path += "&cursor=\(cursor)" }
+            try await options.send(.GET, path)
         }
     }
 
@@ -45,17 +51,62 @@ struct MirrorReview: AsyncParsableCommand {
     }
 
     struct Decide: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Decide an open case: remove, leave-up or escalate, with a reason.")
+        static let configuration = CommandConfiguration(
+            abstract: "Decide open cases: remove, leave-up or escalate, with a reason; several at once, all or none.",
+            discussion: "The platform hears of a decision once its undo window (60 s) has passed.")
         @OptionGroup var options: Options
-        @Argument(help: "The case id.")
-        var id: Int
         @Argument(help: "remove, leave-up or escalate.")
         var decision: String
+        @Argument(help: "The case ids.")
+        var ids: [Int]
         @Option(help: "A category of the taxonomy (incitement, …), not-violating or needs-context.")
         var reason: String
 
+        func validate() throws {
+            guard !ids.isEmpty else { throw ValidationError("name at least one case id") }
+        }
+
         func run() async throws {
-            try await options.send(.POST, "/v1/review/\(id)/decision", json: ["decision": decision, "reason": reason])
+            if ids.count == 1 {
+                try await options.send(.POST, "/v1/review/\(ids[0])/decision", json: ["decision": decision, "reason": reason])
+            } else {
+                try await options.send(.POST, "/v1/review/decisions", json: ["cases": ids, "decision": decision, "reason": reason])
+            }
+        }
+    }
+
+    struct Undo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take back a decision within its undo window: the case is open again.")
+        @OptionGroup var options: Options
+        @Argument(help: "The case id.")
+        var id: Int
+
+        func run() async throws { try await options.send(.POST, "/v1/review/\(id)/undo") }
+    }
+
+    struct Accounts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Repeat uploaders: local accounts by matched and removed uploads in a window (JSON; never sent to the hub).")
+        @OptionGroup var options: Options
+        @Option(help: "The window, in days (1 to 366).")
+        var days = 30
+
+        func run() async throws { try await options.send(.GET, "/v1/review/accounts?days=\(days)") }
+    }
+
+    struct Statements: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Statements of reasons (DSA Art. 17) for published removals, as JSON Lines in the DSA Transparency Database's schema.")
+        @OptionGroup var options: Options
+        @Option(help: "Only removals on cases after this id.")
+        var after = 0
+        @Option(help: "At most this many (1 to 1,000).")
+        var limit = 1000
+
+        func run() async throws {
+            let text = try await HubAPI(base: options.mirror, key: try HubAPI.key(options.key, what: "a key of the mirror"))
+                .text(.GET, "/v1/review/statements?format=jsonl&after=\(after)&limit=\(limit)")
+            print(text, terminator: "")
         }
     }
 

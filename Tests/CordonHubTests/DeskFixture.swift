@@ -65,40 +65,6 @@ struct DeskFixture {
     }
 }
 
-/// A web site on loopback for the checker to fetch and webhooks to post to; it records
-/// each webhook call (headers and body).
-final class LoopbackSite: Sendable {
-    struct Call: Sendable {
-        var path: String
-        var signature: String
-        var body: [UInt8]
-    }
-    let calls = Mutex<[Call]>([])
-    /// Status the `/hook-flaky` path answers with.
-    let flakyStatus = Mutex<Int>(500)
-
-    func run(_ body: @Sendable (Int) async throws -> Void) async throws {
-        let router = Router()
-        router.get("/live") { _, _ in "the content is still here" }
-        router.get("/gone") { _, _ in Response(status: .notFound) }
-        router.get("/moved") { _, _ in Response(status: .found, headers: [.location: "/gone"]) }
-        router.get("/loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
-        router.post("/:hook") { request, context -> Response in
-            let data = try await request.body.collect(upTo: 1 << 20)
-            let path = context.parameters.get("hook") ?? ""
-            self.calls.withLock {
-                $0.append(Call(path: path, signature: request.headers[HTTPField.Name("Cordon-Signature")!] ?? "",
-                               body: Array(data.readableBytesView)))
-            }
-            // A subscriber that never answers in time (the sender gives up after 5 s).
-            if path == "hook-silent" { try await Task.sleep(for: .seconds(6)) }
-            return Response(status: path == "hook-flaky" ? .init(code: self.flakyStatus.withLock { $0 }) : .ok)
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live) { client in try await body(client.port!) }
-    }
-}
-
 /// Polls `condition` every 50 ms for up to `seconds`.
 func eventually(within seconds: Double = 5, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
     let end = Date().addingTimeInterval(seconds)

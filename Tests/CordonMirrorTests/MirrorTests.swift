@@ -77,8 +77,12 @@ import Testing
 
         let upstream = UpstreamHub(base: "http://127.0.0.1:\(hubPort)", key: up.mirrorKey)
         let opened: (Mirror, String?)
+        let clock = AdjustableWallClock()
+        var settings = Mirror.Settings(feedback: ["shared"], automaticRemovals: ["shared=md5"])
+        settings.clock = clock
         do {
-            opened = try await Mirror.open(in: folder.appendingPathComponent("mirror"), upstream: upstream, wanted: [], logger: Self.logger)
+            opened = try await Mirror.open(in: folder.appendingPathComponent("mirror"), upstream: upstream, wanted: [],
+                                           settings: settings, logger: Self.logger)
         } catch {
             hubTask.cancel()
             await up.hub.store.hub.close()
@@ -86,7 +90,7 @@ import Testing
         }
         let (mirror, localKey) = opened
         do {
-            try await Self.follow(up, mirror, localKey, hubGroup: hubGroup, hubTask: hubTask)
+            try await Self.follow(up, mirror, localKey, clock: clock, hubGroup: hubGroup, hubTask: hubTask)
         } catch {
             Issue.record(error)
         }
@@ -95,8 +99,8 @@ import Testing
         await mirror.hub.store.hub.close()
     }
 
-    static func follow(_ up: UpstreamFixture, _ mirror: Mirror, _ localKey: String?, hubGroup: ServiceGroup,
-                       hubTask: Task<Void, any Error>) async throws {
+    static func follow(_ up: UpstreamFixture, _ mirror: Mirror, _ localKey: String?, clock: AdjustableWallClock,
+                       hubGroup: ServiceGroup, hubTask: Task<Void, any Error>) async throws {
         let first = Self.hashes(25_000, seed: 1)
         let key = try #require(localKey, "the first start makes the local admin key")
         #expect(mirror.collections == [up.collection: "shared"])
@@ -133,14 +137,18 @@ import Testing
         #expect(try await Self.eventually {
             try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: added.value)]), by: local).results[0].matches.isEmpty
         }, "a retraction at the hub stops the match at the mirror")
-        try await Self.retroMatching(up, mirror, base: "http://127.0.0.1:\(mirrorPort)", key: key)
-        let status = try await mirror.status()
+        let site = LoopbackSite()
+        try await site.run { sitePort in
+            try await Self.reviewDesk(up, mirror, base: "http://127.0.0.1:\(mirrorPort)", key: key, clock: clock,
+                                      receiver: "http://127.0.0.1:\(sitePort)/verdicts", site: site)
+        }
+        let status = try await mirror.status(by: local)
         #expect(status.collections.map(\.cursor) == [try await up.hub.services.feed(of: up.collection, since: 0, limit: 100_000, by: up.platform).next])
 
         // The hub goes away: matching goes on.
         await hubGroup.triggerGracefulShutdown()
         _ = await hubTask.result
-        #expect(try await Self.eventually { try await mirror.status().collections.allSatisfy { !$0.following } })
+        #expect(try await Self.eventually { try await mirror.status(by: local).collections.allSatisfy { !$0.following } })
         #expect(try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .pdq, value: near)]), by: local).results[0].matches.count == 1)
         await mirrorGroup.triggerGracefulShutdown()
         _ = await mirrorTask.result
@@ -158,61 +166,5 @@ import Testing
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let data = try await response.body.collect(upTo: 1 << 22)
         return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:])
-    }
-
-    /// Uploads matched when they arrive and again when the hub shares a hash; a decision;
-    /// a retraction closing the case with "reinstatement may be due"; bad uploads refused.
-    static func retroMatching(_ up: UpstreamFixture, _ mirror: Mirror, base: String, key: String) async throws {
-        let later = Self.hashes(1, seed: 4242)[0].value
-        let uploaded = try await call(.POST, base + "/v1/uploads", key: key, json: [
-            "contentID": "video-1", "accountID": "user-9", "hashes": [["type": "pdq", "value": later]]])
-        #expect(uploaded.status == 201 && uploaded.body["case"] == nil, "nothing matches yet: \(uploaded.body)")
-        let known = try await call(.POST, base + "/v1/uploads", key: key, json: [
-            "contentID": "image-2", "hashes": [["type": "pdq", "value": Self.hashes(25_000, seed: 1)[77].value]]])
-        #expect((known.body["case"] as? [String: Any])?["origin"] as? String == "upload", "a known hash opens a case at once")
-
-        // The hub shares a near copy of the first upload's hash: a retro-match case opens.
-        let near = String(later.prefix(62)) + (later.hasSuffix("00") ? "ff" : "00")
-        let shared = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near,
-            labels: SignalLabels(categories: [.incitement]))]), to: up.collection, by: up.platform).results[0].id
-        @Sendable func retroCase() async throws -> [String: Any]? {
-            let open = try await call(.GET, base + "/v1/review?state=open", key: key).body["cases"] as? [[String: Any]] ?? []
-            return open.first { (($0["reviewCase"] as? [String: Any])?["origin"] as? String) == "retro" }
-        }
-        _ = try await eventually { try await retroCase() != nil }
-        let retro = try await retroCase()
-        let reviewCase = try #require(retro?["reviewCase"] as? [String: Any])
-        let caseID = try #require(reviewCase["id"] as? Int)
-        let evidence = try #require((retro?["matches"] as? [[String: Any]])?.first)
-        #expect(evidence["signalID"] as? Int == shared && (evidence["distance"] as? Int ?? 99) <= 8)
-        #expect(((evidence["signal"] as? [String: Any])?["labels"] as? [String: Any])?["categories"] as? [String] == ["incitement"])
-        #expect((retro?["upload"] as? [String: Any])?["contentID"] as? String == "video-1")
-
-        // Decided; then the hub retracts the hash: the case closes, reinstatement is due.
-        let bad = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "delete", "reason": "incitement"])
-        #expect(bad.status == 400 && (bad.body["error"] as? [String: Any])?["field"] as? String == "decision")
-        let decided = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"])
-        #expect(decided.status == 200 && (decided.body["reviewCase"] as? [String: Any])?["state"] as? String == "decided")
-        let twice = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"])
-        #expect(twice.status == 409)
-        _ = try await up.hub.services.retract(shared, by: up.platform)
-        #expect(try await eventually {
-            let events = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
-            return events.contains { $0["event"] as? String == "reinstatement-due" && $0["caseID"] as? Int == caseID }
-        }, "a retraction of what a removal rested on says reinstatement may be due")
-        let verdicts = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
-        let kinds = verdicts.filter { $0["caseID"] as? Int == caseID }.compactMap { $0["event"] as? String }
-        #expect(kinds == ["case-opened", "decision", "case-closed", "reinstatement-due"])
-        #expect(verdicts.first { $0["caseID"] as? Int == caseID }?["contentID"] as? String == "video-1")
-
-        // Bad uploads: clear 400s naming the field, nothing kept.
-        let before = try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []
-        for (body, field) in [(["contentID": "x"] as [String: Any], "hashes"), (["hashes": [["type": "pdq", "value": later]]], "contentID"),
-                              (["contentID": "x", "hashes": [["type": "pdq", "value": "zz"]]], "hashes[0].value"),
-                              (["contentID": "x", "content_bytes": "%%%"], "content_bytes")] {
-            let refused = try await call(.POST, base + "/v1/uploads", key: key, json: body)
-            #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
-        }
-        #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
     }
 }

@@ -122,9 +122,9 @@ import Testing
         let review = ["--mirror", "http://127.0.0.1:\(mirror.port)", "--key", key]
         let listed = try CordonRunner.run(["mirror", "review", "list", "--state", "open"] + review)
         #expect(listed.status == 0 && listed.stdout.contains("\"contentID\":\"post-1\""), "\(listed.stderr)")
-        let wrong = try CordonRunner.run(["mirror", "review", "decide", "\(caseID)", "delete", "--reason", "incitement"] + review)
+        let wrong = try CordonRunner.run(["mirror", "review", "decide", "delete", "\(caseID)", "--reason", "incitement"] + review)
         #expect(wrong.status != 0 && wrong.stderr.contains("decision is remove, leave-up or escalate"))
-        let decided = try CordonRunner.run(["mirror", "review", "decide", "\(caseID)", "remove", "--reason", "incitement"] + review)
+        let decided = try CordonRunner.run(["mirror", "review", "decide", "remove", "\(caseID)", "--reason", "incitement"] + review)
         #expect(decided.status == 0 && decided.stdout.contains("\"state\":\"decided\""), "\(decided.stderr)")
         let verdicts = try CordonRunner.run(["mirror", "review", "verdicts"] + review)
         #expect(verdicts.stdout.contains("\"event\":\"decision\""))

@@ -102,7 +102,7 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.members, Role.admins, [.proposer, .board])]
         case .recordUpload, .decideReviewCase:
             return [Grant([.platform], Role.writers)]
-        case .listReviewCases, .readVerdicts:
+        case .listReviewCases, .readVerdicts, .readMirrorStatus:
             return [Grant([.platform], Role.any)]
         case .contributeToIncident, .addIncidentNote:
             return [Grant(OrganisationKind.actors, Role.writers, incidentAudience)]

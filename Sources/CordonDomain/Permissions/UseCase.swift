@@ -77,6 +77,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case listReviewCases = "list-review-cases"
     case decideReviewCase = "decide-review-case"
     case readVerdicts = "read-verdicts"
+    case readMirrorStatus = "read-mirror-status"
 
     /// What the use case does, in words (for refusals and the permissions document).
     public var summary: String {
@@ -147,6 +148,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .listReviewCases: "reading a mirror's review cases"
         case .decideReviewCase: "deciding a mirror's review case"
         case .readVerdicts: "reading a mirror's verdicts"
+        case .readMirrorStatus: "reading where a mirror's copy of the hub stands"
         }
     }
 }

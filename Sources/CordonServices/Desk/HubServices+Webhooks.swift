@@ -7,7 +7,8 @@ import Foundation
 extension HubServices {
     public func createWebhook(_ command: API.WebhookIn, by caller: Caller) async throws -> API.WebhookOut {
         try authorise(.createWebhook, caller)
-        let known = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue))
+        let known = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue)
+                        + ReviewEventKind.allCases.map(\.rawValue))
         for (index, event) in (command.events ?? []).enumerated() where !known.contains(event) {
             throw ServiceError.invalid("events[\(index)]", "unknown event '\(event)'; known: \(known.sorted().joined(separator: ", "))")
         }

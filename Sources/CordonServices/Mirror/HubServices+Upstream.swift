@@ -13,6 +13,11 @@ extension HubServices {
         try await storeCall { try await store.upstreamCursors() }
     }
 
+    /// After a mirror queued webhook deliveries (published verdicts): the sender looks.
+    public func deliveriesQueued() {
+        deliveries.wake()
+    }
+
     /// How many upstream changes the copy of `collection` has applied.
     public func upstreamChangeCount(in collection: UUID) async throws -> Int {
         try await storeCall { try await store.changeCount(in: collection) }

@@ -1,0 +1,172 @@
+import CordonDomain
+import CordonHub
+import CordonMirror
+import CordonOutbound
+import CordonServices
+import CordonTestSupport
+import Foundation
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+extension MirrorTests {
+    /// The review desk against a live hub: uploads matched when they arrive and again when
+    /// the hub shares a hash; a decision undone, taken again and published after the undo
+    /// window as a signed verdict at the platform's receiver (and as feedback at the hub);
+    /// a retraction's "reinstatement may be due"; bulk decisions, all or none; priority;
+    /// an automatic removal; repeat uploaders; statements of reasons; bad input refused.
+    static func reviewDesk(_ up: UpstreamFixture, _ mirror: Mirror, base: String, key: String, clock: AdjustableWallClock,
+                           receiver: String, site: LoopbackSite) async throws {
+        let local = try await mirror.hub.services.caller(secret: key)
+        let hook = try await call(.POST, base + "/v1/webhooks", key: key, json: ["url": receiver])
+        let secret = try #require(hook.body["secret"] as? String, "\(hook.body)")
+        let later = Self.hashes(1, seed: 4242)[0].value
+        let uploaded = try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "video-1", "accountID": "user-9", "client_context": "https://platform.example/v/1",
+            "hashes": [["type": "pdq", "value": later]]])
+        #expect(uploaded.status == 201 && uploaded.body["case"] == nil, "nothing matches yet: \(uploaded.body)")
+        let known = try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "image-2", "accountID": "user-9", "hashes": [["type": "pdq", "value": Self.hashes(25_000, seed: 1)[77].value]]])
+        let knownCase = try #require((known.body["case"] as? [String: Any])?["id"] as? Int)
+        #expect((known.body["case"] as? [String: Any])?["origin"] as? String == "upload", "a known hash opens a case at once")
+
+        // The hub shares a near copy of the first upload's hash: a retro-match case opens.
+        let near = String(later.prefix(62)) + (later.hasSuffix("00") ? "ff" : "00")
+        let shared = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near,
+            labels: SignalLabels(categories: [.incitement]))]), to: up.collection, by: up.platform).results[0].id
+        @Sendable func retroCase() async throws -> [String: Any]? {
+            let open = try await call(.GET, base + "/v1/review?state=open", key: key).body["cases"] as? [[String: Any]] ?? []
+            return open.first { (($0["reviewCase"] as? [String: Any])?["origin"] as? String) == "retro" }
+        }
+        _ = try await eventually { try await retroCase() != nil }
+        let retro = try await retroCase()
+        let caseID = try #require((retro?["reviewCase"] as? [String: Any])?["id"] as? Int)
+        let evidence = try #require((retro?["matches"] as? [[String: Any]])?.first)
+        #expect(evidence["signalID"] as? Int == shared && (evidence["distance"] as? Int ?? 99) <= 8)
+        #expect(((evidence["signal"] as? [String: Any])?["labels"] as? [String: Any])?["categories"] as? [String] == ["incitement"])
+        #expect((retro?["upload"] as? [String: Any])?["contentID"] as? String == "video-1")
+        #expect((retro?["account"] as? [String: Any])?["matched"] as? Int == 2, "user-9's two matched uploads are shown with the case")
+
+        // Decided, undone, decided again: nothing reaches the platform inside the undo window.
+        let bad = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "delete", "reason": "incitement"])
+        #expect(bad.status == 400 && (bad.body["error"] as? [String: Any])?["field"] as? String == "decision")
+        let badReason = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "dislike"])
+        #expect(badReason.status == 400 && (badReason.body["error"] as? [String: Any])?["field"] as? String == "reason")
+        let decided = try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "leave-up", "reason": "needs-context"])
+        #expect(decided.status == 200 && (decided.body["reviewCase"] as? [String: Any])?["state"] as? String == "decided")
+        #expect(decided.body["undoUntil"] != nil)
+        let undone = try await call(.POST, base + "/v1/review/\(caseID)/undo", key: key)
+        #expect(undone.status == 200 && (undone.body["reviewCase"] as? [String: Any])?["state"] as? String == "open")
+        #expect(try await call(.POST, base + "/v1/review/\(caseID)/undo", key: key).status == 409, "only a decision is undone")
+        #expect(try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"]).status == 200)
+        #expect(try await call(.POST, base + "/v1/review/\(caseID)/decision", key: key, json: ["decision": "remove", "reason": "incitement"]).status == 409)
+        @Sendable func delivered(_ event: String, case id: Int) -> [String: Any]? {
+            site.calls.withLock { calls in calls.first { $0.json?["event"] as? String == event && $0.json?["case_id"] as? Int == id } }?.json
+        }
+        #expect(try await eventually { delivered("case-opened", case: caseID) != nil }, "the retro case is pushed")
+        try await Task.sleep(for: .seconds(1))
+        #expect(delivered("decision", case: caseID) == nil, "a decision waits out its undo window")
+
+        // The window passes: a signed verdict with Altitude's fields and the matches; feedback at the hub.
+        clock.advance(by: 61)
+        #expect(try await eventually { delivered("decision", case: caseID) != nil }, "the decision is pushed once the window has passed")
+        let verdict = try #require(delivered("decision", case: caseID))
+        #expect(verdict["decision"] as? String == "BLOCK" && verdict["client_context"] as? String == "https://platform.example/v/1")
+        #expect(verdict["decision_time"] is String && verdict["action"] as? String == "remove" && verdict["reason"] as? String == "incitement")
+        #expect((verdict["matches"] as? [[String: Any]])?.first?["signal_id"] as? Int == shared)
+        for call in site.calls.withLock({ $0 }) {
+            #expect(WebhookSignature.verify(header: call.signature, body: call.body, secret: secret), "every verdict is signed")
+        }
+        #expect(try await eventually { try await up.hub.services.feedbackCounts(on: shared, by: up.platform)[.seenToo] == 1 },
+                "the removal went back to the hub as feedback")
+        #expect(try await call(.POST, base + "/v1/review/\(caseID)/undo", key: key).status == 409, "a published decision stays")
+
+        // The hub retracts the hash: the case closes, reinstatement is due, pulled and pushed alike.
+        _ = try await up.hub.services.retract(shared, by: up.platform)
+        #expect(try await eventually { delivered("reinstatement-due", case: caseID) != nil },
+                "a retraction of what a removal rested on says reinstatement may be due")
+        let verdicts = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
+        let kinds = verdicts.filter { $0["case_id"] as? Int == caseID }.compactMap { $0["event"] as? String }
+        #expect(kinds == ["case-opened", "decision", "case-closed", "reinstatement-due"])
+        #expect(verdicts.first { $0["case_id"] as? Int == caseID }?["content_id"] as? String == "video-1")
+
+        // Priority: a graver label goes first, whatever its age; the cursor pages on.
+        let grave = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: Self.hashes(1, seed: 777)[0].value,
+            labels: SignalLabels(categories: [.threat], behaviours: [.imminentThreat]))]), to: up.collection, by: up.platform).results[0]
+        #expect(try await eventually { (try? await mirror.hub.services.signal(grave.id, by: local).id) == grave.id })
+        let graveCase = try #require((try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "image-3", "accountID": "user-4", "hashes": [["type": "pdq", "value": Self.hashes(1, seed: 777)[0].value]]])
+            .body["case"] as? [String: Any])?["id"] as? Int)
+        let first = try await call(.GET, base + "/v1/review?state=open&order=priority&limit=1", key: key).body
+        #expect(((first["cases"] as? [[String: Any]])?.first?["reviewCase"] as? [String: Any])?["id"] as? Int == graveCase)
+        let cursor = try #require(first["next"] as? String)
+        let second = try await call(.GET, base + "/v1/review?state=open&order=priority&limit=1&cursor=\(cursor)", key: key).body
+        #expect(((second["cases"] as? [[String: Any]])?.first?["reviewCase"] as? [String: Any])?["id"] as? Int == knownCase)
+        #expect(try await call(.GET, base + "/v1/review?order=loudest", key: key).status == 400)
+        #expect(try await call(.GET, base + "/v1/review?order=priority&cursor=zz", key: key).status == 400)
+
+        // Bulk: all or none, each case named in the refusal.
+        let refusedBulk = try await call(.POST, base + "/v1/review/decisions", key: key,
+                                         json: ["cases": [knownCase, caseID], "decision": "leave-up", "reason": "not-violating"])
+        #expect(refusedBulk.status == 409 && (refusedBulk.body["error"] as? [String: Any])?["field"] as? String == "cases[1]")
+        let twice = try await call(.POST, base + "/v1/review/decisions", key: key,
+                                   json: ["cases": [knownCase, knownCase], "decision": "leave-up", "reason": "not-violating"])
+        #expect(twice.status == 400 && (twice.body["error"] as? [String: Any])?["field"] as? String == "cases[1]")
+        let stillOpen = try await call(.GET, base + "/v1/review/\(knownCase)", key: key).body
+        #expect((stillOpen["reviewCase"] as? [String: Any])?["state"] as? String == "open", "a refused bulk decision changes nothing")
+        let bulk = try await call(.POST, base + "/v1/review/decisions", key: key,
+                                  json: ["cases": [knownCase, graveCase], "decision": "remove", "reason": "threat"])
+        #expect(bulk.status == 200 && (bulk.body["cases"] as? [[String: Any]])?.count == 2)
+
+        // An automatic rule: an exact MD5 of the shared list removes at once, recorded as automated.
+        let digest = String(repeating: "ab", count: 16)
+        _ = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .md5, value: digest,
+            labels: SignalLabels(categories: [.participation]))]), to: up.collection, by: up.platform)
+        #expect(try await eventually {
+            try await mirror.hub.services.match(API.MatchQuery(hashes: [.init(type: .md5, value: digest)]), by: local).results[0].matches.count == 1
+        })
+        let automatic = try #require(try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "contentID": "file-5", "accountID": "user-9", "hashes": [["type": "md5", "value": digest]]]).body["case"] as? [String: Any])
+        #expect(automatic["state"] as? String == "decided" && automatic["automated"] as? Bool == true && automatic["reason"] as? String == "participation")
+        let automaticID = try #require(automatic["id"] as? Int)
+        #expect(try await eventually { delivered("decision", case: automaticID)?["automated"] as? Bool == true }, "published at once")
+
+        // Repeat uploaders, local only.
+        clock.advance(by: 61)
+        #expect(try await eventually { delivered("decision", case: graveCase) != nil })
+        let accounts = try await call(.GET, base + "/v1/review/accounts?days=30", key: key).body["accounts"] as? [[String: Any]] ?? []
+        #expect(accounts.first?["accountID"] as? String == "user-9" && accounts.first?["matched"] as? Int == 3 && accounts.first?["removed"] as? Int == 3)
+        #expect(accounts.contains { $0["accountID"] as? String == "user-4" && $0["removed"] as? Int == 1 })
+        #expect(try await call(.GET, base + "/v1/review/accounts?days=0", key: key).status == 400)
+
+        // Statements of reasons: one per published removal, in the DSA database's schema.
+        let lines = try await text(base + "/v1/review/statements?format=jsonl", key: key).split(separator: "\n")
+        #expect(lines.count == 4, "four removals: the retro case, the bulk two, the automatic one")
+        let statements = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(statements.allSatisfy { $0["automated_detection"] as? String == "Yes" && $0["decision_ground"] as? String == "DECISION_GROUND_INCOMPATIBLE_CONTENT" })
+        #expect(statements.filter { $0["automated_decision"] as? String == "AUTOMATED_DECISION_FULLY" }.count == 1)
+        #expect(Set(statements.compactMap { $0["puid"] as? String }).count == 4)
+        let decoded = try lines.map { try JSONDecoder().decode(StatementOfReasons.self, from: Data($0.utf8)) }
+        #expect(decoded.allSatisfy { $0.problems.isEmpty })
+
+        // Bad uploads: clear 400s naming the field, nothing kept.
+        let before = try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []
+        for (body, field) in [(["contentID": "x"] as [String: Any], "hashes"), (["hashes": [["type": "pdq", "value": later]]], "contentID"),
+                              (["contentID": "x", "hashes": [["type": "pdq", "value": "zz"]]], "hashes[0].value"),
+                              (["contentID": "x", "content_bytes": "%%%"], "content_bytes")] {
+            let refused = try await call(.POST, base + "/v1/uploads", key: key, json: body)
+            #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
+        }
+        #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
+    }
+
+    /// One GET's body as text.
+    static func text(_ url: String, key: String) async throws -> String {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return String(buffer: try await response.body.collect(upTo: 1 << 22))
+    }
+}
