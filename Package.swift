@@ -281,7 +281,7 @@ let package = Package(
             dependencies: ["MediaHashing", "PDQ", "MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "CordonTests", dependencies: ["cordon", "PDQ", "CordonTestSupport"],
+            name: "CordonTests", dependencies: ["cordon", "PDQ", "CordonOutbound", "CordonTestSupport"],
             exclude: ["Interop/pytx_te_fetch.py", "Interop/dsa_database.py"],
             swiftSettings: strict),
     ]

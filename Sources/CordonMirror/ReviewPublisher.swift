@@ -34,7 +34,6 @@ struct FeedbackSender: Service {
     let logger: Logger
 
     func run() async throws {
-        guard !desk.options.feedback.isEmpty else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {

@@ -48,8 +48,19 @@ struct MirrorRun: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8090
 
+    @Option(help: "Seconds a moderator's decision may be undone before the platform is told (0 to 3,600).")
+    var undoWindow: Double = 60
+
+    @Option(help: "Collections (by id or name, comma-separated) whose decisions go back to the hub as feedback.")
+    var feedback: String?
+
+    @Option(help: ArgumentHelp("An automatic removal, COLLECTION=TYPE[,TYPE…][@DISTANCE], such as 'Trusted list=md5' (repeatable).",
+                               valueName: "rule"))
+    var autoRemove: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard (0...3600).contains(undoWindow) else { throw ValidationError("--undo-window must be 0 to 3,600 seconds; got \(undoWindow)") }
         guard let url = URL(string: hub), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ValidationError("--hub must be the hub's http(s) address, such as https://hub.example.org; got '\(hub)'")
         }
@@ -62,7 +73,11 @@ struct MirrorRun: AsyncParsableCommand {
         let wanted = (collections ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
         let mirror: Mirror, newKey: String?
         do {
-            (mirror, newKey) = try await Mirror.open(in: URL(fileURLWithPath: data), upstream: upstream, wanted: wanted, logger: logger)
+            let settings = Mirror.Settings(
+                feedback: (feedback ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                automaticRemovals: autoRemove, undoWindow: undoWindow)
+            (mirror, newKey) = try await Mirror.open(in: URL(fileURLWithPath: data), upstream: upstream, wanted: wanted,
+                                                     settings: settings, logger: logger)
         } catch let error as MirrorError {
             throw ValidationError(error.description)
         }

@@ -1,5 +1,7 @@
+import CordonOutbound
 import CordonTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// `cordon mirror` and `cordon serve` as real processes on loopback: a copy of 50,000
@@ -82,7 +84,10 @@ import Testing
         let key = try #require(localKey, "the first start prints the local key")
         #expect(cursorsAtKill.contains { $0 > 0 && $0 < hubCursor }, "at least one kill came mid-copy: \(cursorsAtKill)")
 
-        let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
+        // The last start: decisions reach the platform a second after they are taken.
+        let badRule = try CordonRunner.run(["mirror"] + arguments + ["--port", "0", "--auto-remove", "nope=md5"])
+        #expect(badRule.status != 0 && badRule.stderr.contains("copies no collection 'nope'"), "\(badRule.stderr)")
+        let mirror = try ServerProcess(arguments + ["--undo-window", "1"], command: "mirror", ready: "Cordon mirror of")
         defer { mirror.stop() }
         #expect(!mirror.banner.contains("shown once"), "a restart makes no new key")
         var status: [String: Any] = [:]
@@ -106,6 +111,51 @@ import Testing
             #expect(there["contributors"] as? [String] == here["contributors"] as? [String])
         }
 
+        // A hash shared at the hub meets a past upload: a retro case, decided from the shell,
+        // reaches the platform's receiver as a signed verdict; the hub's retraction then says
+        // reinstatement may be due.
+        let site = LoopbackSite()
+        let past = String(format: "%016llx", random.next()) + String(repeating: "0f", count: 24)
+        try await site.run { sitePort in
+            let hook = try await mirror.call("POST", "/v1/webhooks", key: key, json: ["url": "http://127.0.0.1:\(sitePort)/verdicts"])
+            let secret = try #require((hook.body as? [String: Any])?["secret"] as? String)
+            let kept = try await mirror.call("POST", "/v1/uploads", key: key, json: [
+                "contentID": "post-0", "client_context": "https://platform.example/p/0", "hashes": [["type": "pdq", "value": past]]])
+            #expect(kept.status == 201 && (kept.body as? [String: Any])?["case"] == nil)
+            let near = String(past.dropLast(2)) + "ff"
+            let shared = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey), json: ["type": "pdq", "value": near])
+            let sharedID = try #require((((shared.body as? [String: Any])?["results"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int)
+            var retroID: Int?
+            let until = Date().addingTimeInterval(30)
+            while retroID == nil, Date() < until {
+                let open = (try await mirror.call("GET", "/v1/review?state=open", key: key).body as? [String: Any])?["cases"] as? [[String: Any]] ?? []
+                retroID = open.compactMap { $0["reviewCase"] as? [String: Any] }.first { $0["origin"] as? String == "retro" }?["id"] as? Int
+                if retroID == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let caseID = try #require(retroID, "the shared hash opened a retro case")
+            let review = ["--mirror", "http://127.0.0.1:\(mirror.port)", "--key", key]
+            let decided = try CordonRunner.run(["mirror", "review", "decide", "remove", "\(caseID)", "--reason", "incitement"] + review)
+            #expect(decided.status == 0, "\(decided.stderr)")
+            @Sendable func received(_ event: String) -> LoopbackSite.Call? {
+                site.calls.withLock { calls in calls.first { $0.json?["event"] as? String == event && $0.json?["case_id"] as? Int == caseID } }
+            }
+            var verdict: LoopbackSite.Call?
+            while verdict == nil, Date() < until.addingTimeInterval(30) {
+                verdict = received("decision")
+                if verdict == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let call = try #require(verdict, "the decision reached the platform's receiver")
+            #expect(call.json?["decision"] as? String == "BLOCK" && call.json?["client_context"] as? String == "https://platform.example/p/0")
+            #expect(WebhookSignature.verify(header: call.signature, body: call.body, secret: secret))
+            #expect(try await hub.call("POST", "/v1/signals/\(sharedID)/retract", key: String(hubKey)).status == 200)
+            var reinstatement: LoopbackSite.Call?
+            while reinstatement == nil, Date() < until.addingTimeInterval(60) {
+                reinstatement = received("reinstatement-due")
+                if reinstatement == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(reinstatement != nil, "the retraction says reinstatement may be due")
+        }
+
         // The hub stops: the mirror matches on, with its own key.
         #expect(hub.stop() == 0)
         let match = try await mirror.call("POST", "/v1/match", key: key, json: ["type": "pdq", "value": values[12_345]])
@@ -126,7 +176,8 @@ import Testing
         #expect(wrong.status != 0 && wrong.stderr.contains("decision is remove, leave-up or escalate"))
         let decided = try CordonRunner.run(["mirror", "review", "decide", "remove", "\(caseID)", "--reason", "incitement"] + review)
         #expect(decided.status == 0 && decided.stdout.contains("\"state\":\"decided\""), "\(decided.stderr)")
+        try await Task.sleep(for: .seconds(2)) // the undo window, a second
         let verdicts = try CordonRunner.run(["mirror", "review", "verdicts"] + review)
-        #expect(verdicts.stdout.contains("\"event\":\"decision\""))
+        #expect(verdicts.stdout.contains("\"event\":\"decision\"") && verdicts.stdout.contains("\"decision\":\"BLOCK\""), "\(verdicts.stdout)")
     }
 }
