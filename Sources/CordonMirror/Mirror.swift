@@ -106,7 +106,11 @@ public struct Mirror: Sendable {
         var options = MirrorOptions()
         options.platform = platform
         options.undoWindow = settings.undoWindow
-        options.automaticRemovals = try settings.automaticRemovals.map { try AutomaticRemoval.parse($0, collections: collections) }
+        do {
+            options.automaticRemovals = try settings.automaticRemovals.map { try AutomaticRemoval.parse($0, collections: collections) }
+        } catch let error as InvalidRule {
+            throw MirrorError(error.description)
+        }
         for name in settings.feedback {
             guard let id = collections.first(where: { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name })?.key else {
                 throw MirrorError("--feedback '\(name)': the mirror copies no such collection; it copies \(collections.values.sorted().joined(separator: ", "))")
@@ -118,8 +122,9 @@ public struct Mirror: Sendable {
         return (Mirror(hub: hub, upstream: upstream, collections: collections, platform: platform, desk: desk), newKey)
     }
 
-    /// Serves local matching on `host:port` and follows the hub.
-    public func application(host: String, port: Int, logger: Logger,
+    /// Serves local matching, the review desk and (with `pages`, the dashboard's review
+    /// pages over ``desk``) on `host:port`, and follows the hub.
+    public func application(host: String, port: Int, logger: Logger, pages: ((Router<HubRequestContext>) -> Void)? = nil,
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = hub.matchingRouter { v1 in
             v1.get("mirror/status") { _, context in
@@ -128,6 +133,7 @@ public struct Mirror: Sendable {
             addReviewRoutes(to: v1)
             hub.addWebhookRoutes(to: v1)
         }
+        pages?(router)
         let follower = UpstreamFollower(desk: desk, upstream: upstream, collections: Array(collections.keys),
                                         state: state, logger: logger)
         var services: [any Service] = [follower, ReviewPublisher(desk: desk, logger: logger)]

@@ -22,6 +22,7 @@ struct PageTemplates: Sendable {
         "audit": PackageResources.audit_mustache, "transparency": PackageResources.transparency_mustache,
         "order-sign": PackageResources.order_sign_mustache, "import": PackageResources.import_mustache,
         "import-progress": PackageResources.import_progress_mustache,
+        "review": PackageResources.review_mustache, "review-case": PackageResources.review_case_mustache,
     ]
 
     static let stylesheet = PackageResources.cordon_css

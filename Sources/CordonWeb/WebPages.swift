@@ -29,10 +29,14 @@ public struct WebPages: Sendable {
     let settings: Settings
     /// CSV imports running in the background.
     let imports = BulkImports()
+    /// A mirror's review desk: the pages are then a mirror's (the review queue, its hash
+    /// lists, matching, administration and audit), not a hub's.
+    let review: MirrorDesk?
 
-    public init(services: HubServices, settings: Settings = Settings()) throws {
+    public init(services: HubServices, settings: Settings = Settings(), review: MirrorDesk? = nil) throws {
         self.services = services
         self.settings = settings
+        self.review = review
         templates = try PageTemplates()
     }
 
@@ -48,12 +52,16 @@ public struct WebPages: Sendable {
         addSignInRoutes(to: open)
         // Errors behind the session render with it (the navigation, the sign-out button).
         let signedIn = open.add(middleware: SessionAuthenticator(services: services)).add(middleware: PageErrors(pages: self))
-        addOverviewRoutes(to: signedIn)
+        if let review {
+            addReviewRoutes(to: signedIn, desk: review)
+        } else {
+            addOverviewRoutes(to: signedIn)
+            addDeskRoutes(to: signedIn)
+            addCrisisRoutes(to: signedIn)
+            addTransparencyRoutes(to: signedIn)
+        }
         addListRoutes(to: signedIn)
         addMatchRoutes(to: signedIn)
-        addDeskRoutes(to: signedIn)
-        addCrisisRoutes(to: signedIn)
-        addTransparencyRoutes(to: signedIn)
         addAdminRoutes(to: signedIn)
         addAuditRoutes(to: signedIn)
     }
@@ -98,7 +106,10 @@ public struct WebPages: Sendable {
     }
 
     private func navigation(_ caller: Caller, current: String) -> [[String: Any]] {
-        let items: [(String, String, UseCase?)] = [
+        let items: [(String, String, UseCase?)] = review != nil ? [
+            ("Review queue", "/review", .listReviewCases), ("Hash lists", "/lists", .listCollections), ("Match", "/match", .match),
+            ("Administration", "/admin", .listKeys), ("Audit", "/audit", .readAudit),
+        ] : [
             ("Overview", "/", nil), ("Hash lists", "/lists", .listCollections), ("Match", "/match", .match),
             ("Referral desk", "/desk", .listCases), ("Crisis room", "/crisis", .listIncidents),
             ("Transparency", "/transparency", .readTransparency), ("Administration", "/admin", .listKeys),

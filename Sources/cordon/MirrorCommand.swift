@@ -2,6 +2,7 @@ import ArgumentParser
 import CordonHub
 import CordonMirror
 import CordonStore
+import CordonWeb
 import Foundation
 import Hummingbird
 import Logging
@@ -25,9 +26,11 @@ struct MirrorRun: AsyncParsableCommand {
         discussion: """
             The copy follows the hub's live feed, and catches up after a break from where it \
             stopped (kill it at any moment: nothing is skipped or repeated). It answers the \
-            hub's POST /v1/match with its own keys, whether the hub is reachable or not. The \
-            first start prints the local admin key once; make more with \
-            `cordon admin create-key --database sqlite:DIR/mirror.sqlite`.
+            hub's POST /v1/match with its own keys, whether the hub is reachable or not, keeps \
+            the platform's uploads (POST /v1/uploads) and re-checks them whenever the hub \
+            shares a hash, and serves the review queue at /review. The first start prints the \
+            local admin key once; make more keys and moderators' accounts with \
+            `cordon admin create-key|create-user --database sqlite:DIR/mirror.sqlite`.
             """)
 
     @Option(help: "The hub's address, such as https://hub.example.org.")
@@ -47,6 +50,9 @@ struct MirrorRun: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (0: any free port).")
     var port: Int = 8090
+
+    @Flag(help: "Mark session cookies Secure (set when the mirror is reached over TLS, directly or through a proxy).")
+    var secureCookies = false
 
     @Option(help: "Seconds a moderator's decision may be undone before the platform is told (0 to 3,600).")
     var undoWindow: Double = 60
@@ -82,8 +88,10 @@ struct MirrorRun: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let names = mirror.collections.values.sorted().joined(separator: ", ")
-        let app = mirror.application(host: host, port: port, logger: logger) { [host] port in
-            var text = "Cordon mirror of \(upstream.base): \(names); matching at http://\(host):\(port)/v1/match\n"
+        let pages = try WebPages(services: mirror.hub.services, settings: .init(secureCookies: secureCookies), review: mirror.desk)
+        let app = mirror.application(host: host, port: port, logger: logger, pages: pages.addRoutes) { [host] port in
+            var text = "Cordon mirror of \(upstream.base): \(names); matching at http://\(host):\(port)/v1/match, "
+                + "review queue at http://\(host):\(port)/review\n"
             if let newKey { text += "Local admin key (shown once): \(newKey)\n" }
             FileHandle.standardOutput.write(Data(text.utf8))
         }

@@ -16,12 +16,13 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent(".build/screenshots")
 
     /// Runs `body` with a fresh hub and a fresh browser; records why when no browser is installed.
-    func withBrowser(_ body: @Sendable (PageFixture, String, WebDriver) async throws -> Void) async throws {
+    func withBrowser(clock: any WallClock = SystemWallClock(), review: Bool = false,
+                     _ body: @Sendable (PageFixture, String, WebDriver) async throws -> Void) async throws {
         guard WebDriver.available else {
             Issue.record("chromium and chromium-driver are missing: ./scripts/install-deps.sh installs them")
             return
         }
-        let f = try await PageFixture.make()
+        let f = try await PageFixture.make(clock: clock, review: review)
         try await f.withServer { base, _ in
             let driver = try await WebDriver.start()
             do {
@@ -36,12 +37,12 @@ import Testing
         }
     }
 
-    func signIn(_ driver: WebDriver, _ base: String, _ email: String) async throws {
+    func signIn(_ driver: WebDriver, _ base: String, _ email: String, landing: String = "/") async throws {
         try await driver.go(base + "/login")
         try await driver.find("#email").type(email)
         try await driver.find("#password").type(PageFixture.password)
         try await driver.find("#login button[type=submit]").click()
-        try await driver.wait("the overview after signing in") { try await driver.currentURL() == base + "/" }
+        try await driver.wait("the first page after signing in") { try await driver.currentURL() == base + landing }
     }
 
     func shoot(_ driver: WebDriver, _ name: String) async throws {

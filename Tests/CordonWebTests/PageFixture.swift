@@ -20,6 +20,8 @@ struct PageFixture {
     let database: HubDatabase
     let hub: Hub
     let pages: WebPages
+    /// A mirror's review desk, when the pages are a mirror's.
+    let desk: MirrorDesk?
     var services: HubServices { hub.services }
     let platform: Caller, authority: Caller, unit: Caller, operator_: Caller
     let collection: UUID
@@ -27,7 +29,9 @@ struct PageFixture {
     static let emails = (moderator: "moderator@alpha.test", consumer: "viewer@alpha.test", officer: "officer@police.test",
                          analyst: "analyst@unit.test", operator_: "operator@hub.test")
 
-    static func make(clock: any WallClock = SystemWallClock()) async throws -> PageFixture {
+    /// With `review`, the pages are a mirror's: its review queue over a ``MirrorDesk``
+    /// whose platform is the moderator's.
+    static func make(clock: any WallClock = SystemWallClock(), review: Bool = false) async throws -> PageFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-pages-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
@@ -61,7 +65,10 @@ struct PageFixture {
         }
         let collection = try await services.createCollection(
             try API.command(API.NewCollection.self, ["name": "terrorist-content", "description": "shared"]), by: platform)
-        return PageFixture(folder: folder, database: database, hub: hub, pages: try WebPages(services: services),
+        var options = MirrorOptions()
+        options.platform = platform.organisationID
+        let desk = review ? MirrorDesk(services: services, options: options) : nil
+        return PageFixture(folder: folder, database: database, hub: hub, pages: try WebPages(services: services, review: desk), desk: desk,
                            platform: platform, authority: authority, unit: unit, operator_: operator_, collection: collection.id)
     }
 

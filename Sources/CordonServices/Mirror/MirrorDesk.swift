@@ -1,5 +1,4 @@
 import CordonDomain
-import CordonServices
 import CordonStore
 import Foundation
 import MediaHashing
@@ -10,8 +9,8 @@ import PDQ
 /// per upload; moderators decide; the platform reads the verdicts back. Only hashes, the
 /// platform's ids and times are kept, for ``retention``.
 public struct MirrorDesk: Sendable {
-    let services: HubServices
-    let options: MirrorOptions
+    public let services: HubServices
+    public let options: MirrorOptions
     /// Collections of a declared incident: their matches come first in the queue.
     let incidentCollections: Set<UUID>
     let index = UploadIndex()

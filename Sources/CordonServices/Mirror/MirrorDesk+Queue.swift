@@ -1,5 +1,4 @@
 import CordonDomain
-import CordonServices
 import CordonStore
 import Foundation
 

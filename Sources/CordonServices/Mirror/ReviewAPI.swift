@@ -1,8 +1,6 @@
 import CordonDomain
-import CordonServices
 import CordonStore
 import Foundation
-import Hummingbird
 
 /// `POST /v1/uploads`: the platform's content id and account id with the upload's hashes
 /// (hashed on the platform by `cordon hash`; the media never leaves it), or Altitude's
@@ -32,7 +30,7 @@ public struct UploadIn: Decodable, Sendable {
 }
 
 /// The upload as kept, its case if it matched, and what it matched.
-public struct UploadOut: Codable, Sendable, ResponseEncodable {
+public struct UploadOut: Codable, Sendable {
     public var upload: HubStore.PlatformUpload
     public var `case`: HubStore.ReviewCase?
     public var matches: [API.MatchResult.Match]
@@ -40,7 +38,7 @@ public struct UploadOut: Codable, Sendable, ResponseEncodable {
 
 /// A review case with its evidence: the upload, and each matched signal as the copy has
 /// it (labels, contributors, status: disputed or retracted).
-public struct CaseOut: Codable, Sendable, ResponseEncodable {
+public struct CaseOut: Codable, Sendable {
     public struct Evidence: Codable, Sendable {
         public var signalID: Int
         public var distance: Int
@@ -56,7 +54,7 @@ public struct CaseOut: Codable, Sendable, ResponseEncodable {
 }
 
 /// `GET /v1/review`: a page of cases; pass `next` as `cursor` for the following one.
-public struct CasePage: Codable, Sendable, ResponseEncodable {
+public struct CasePage: Codable, Sendable {
     public var cases: [CaseOut]
     public var next: String?
 }
@@ -79,11 +77,17 @@ public struct BulkDecisionIn: Codable, Sendable {
     public var cases: [Int]
     public var decision: String
     public var reason: String
+
+    public init(cases: [Int], decision: String, reason: String) {
+        self.cases = cases
+        self.decision = decision
+        self.reason = reason
+    }
 }
 
 /// `GET /v1/verdicts?since=`: what the platform has to act on, in order, each event as
 /// its webhook carries it.
-public struct VerdictPage: Codable, Sendable, ResponseEncodable {
+public struct VerdictPage: Codable, Sendable {
     public var events: [HubStore.Verdict]
     /// Pass as `since` for the next page.
     public var next: Int

@@ -1,5 +1,4 @@
 import CordonDomain
-import CordonServices
 import Foundation
 
 /// How a mirror's review desk behaves, as its operator chose.
@@ -39,31 +38,37 @@ public struct AutomaticRemoval: Sendable, Hashable {
 
     /// Reads `COLLECTION=TYPE[,TYPE…][@DISTANCE]` (for example `Trusted list=md5,sha256`
     /// or `Crisis=pdq@10`), naming the collection by id or name among `collections`.
-    public static func parse(_ text: String, collections: [UUID: String]) throws(MirrorError) -> AutomaticRemoval {
+    public static func parse(_ text: String, collections: [UUID: String]) throws(InvalidRule) -> AutomaticRemoval {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else {
-            throw MirrorError("--auto-remove '\(text)': write COLLECTION=TYPE[,TYPE…][@DISTANCE], for example 'Trusted list=md5'")
+            throw InvalidRule("--auto-remove '\(text)': write COLLECTION=TYPE[,TYPE…][@DISTANCE], for example 'Trusted list=md5'")
         }
         let name = parts[0].trimmingCharacters(in: .whitespaces)
         guard let collection = collections.first(where: { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name })?.key else {
-            throw MirrorError("--auto-remove '\(text)': the mirror copies no collection '\(name)'; it copies \(collections.values.sorted().joined(separator: ", "))")
+            throw InvalidRule("--auto-remove '\(text)': the mirror copies no collection '\(name)'; it copies \(collections.values.sorted().joined(separator: ", "))")
         }
         let rule = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
         var types: Set<SignalType> = []
         for word in rule[0].split(separator: ",") {
             guard let type = SignalType(rawValue: word.trimmingCharacters(in: .whitespaces)), [.pdq, .md5, .sha256].contains(type) else {
-                throw MirrorError("--auto-remove '\(text)': '\(word)' is not a type uploads are matched by (pdq, md5, sha256)")
+                throw InvalidRule("--auto-remove '\(text)': '\(word)' is not a type uploads are matched by (pdq, md5, sha256)")
             }
             types.insert(type)
         }
         var distance = 0
         if rule.count == 2 {
             guard let value = Int(rule[1]), (0...31).contains(value) else {
-                throw MirrorError("--auto-remove '\(text)': the distance after @ is 0 to 31")
+                throw InvalidRule("--auto-remove '\(text)': the distance after @ is 0 to 31")
             }
             distance = value
         }
-        guard !types.isEmpty else { throw MirrorError("--auto-remove '\(text)': name at least one type") }
+        guard !types.isEmpty else { throw InvalidRule("--auto-remove '\(text)': name at least one type") }
         return AutomaticRemoval(collection: collection, types: types, maxDistance: distance)
     }
+}
+
+/// A rule that does not read, and how to write it.
+public struct InvalidRule: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }
