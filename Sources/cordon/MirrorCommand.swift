@@ -88,11 +88,16 @@ struct MirrorRun: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let names = mirror.collections.values.sorted().joined(separator: ", ")
+        let (platform, data) = (mirror.platform, data)
         let pages = try WebPages(services: mirror.hub.services, settings: .init(secureCookies: secureCookies), review: mirror.desk)
-        let app = mirror.application(host: host, port: port, logger: logger, pages: pages.addRoutes) { [host] port in
+        let app = mirror.application(host: host, port: port, logger: logger, pages: pages.addRoutes) { [host, platform, data] port in
             var text = "Cordon mirror of \(upstream.base): \(names); matching at http://\(host):\(port)/v1/match, "
                 + "review queue at http://\(host):\(port)/review\n"
-            if let newKey { text += "Local admin key (shown once): \(newKey)\n" }
+            if let newKey {
+                text += "Local admin key (shown once): \(newKey)\n"
+                text += "Add moderators with: cordon admin create-user --database sqlite:\(data)/mirror.sqlite "
+                    + "--organisation \(platform) --name NAME --email EMAIL --role contributor\n"
+            }
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let group = ServiceGroup(configuration: .init(services: [.init(service: mirror.hub.store.hub), .init(service: app)],
