@@ -9,8 +9,9 @@ import Logging
 import ServiceLifecycle
 
 /// `cordon bench mirror`: a hub and a mirror in one process, over loopback HTTP. (b) the
-/// first copy of N hashes and a restart with them; (a) from a hash shared at the hub to the
-/// retro-match case at the mirror. Altitude, the system the mirror replaces, rebuilds its
+/// first copy of N hashes and a restart with them (beside the hub's own start on the same
+/// hashes); (a) from a hash shared at the hub to the retro-match case at the mirror; (c)
+/// local matching under bench/hub's wrk load, at the hub and at the mirror in turn. Altitude, the system the mirror replaces, rebuilds its
 /// index every 15 minutes and never re-checks past uploads, so the goals are absolute:
 /// copy ≥ 100,000 hashes/s, restart ≤ 3 s, retro-match p99 < 1 s.
 struct MirrorBench: AsyncParsableCommand {
@@ -68,7 +69,9 @@ struct MirrorBench: AsyncParsableCommand {
         (mirror, _) = try await Mirror.open(in: data, upstream: upstream, wanted: [], logger: logger)
         let restartSeconds = (clock.now - started).seconds
         print("restart with \(mirror.hub.matchableCount) hashes: \(String(format: "%.2f", restartSeconds)) s")
-        group = ServiceGroup(services: [mirror.application(host: "127.0.0.1", port: 0, logger: logger)], gracefulShutdownSignals: [], logger: logger)
+        let mirrorPort = 18_742
+        group = ServiceGroup(services: [mirror.application(host: "127.0.0.1", port: mirrorPort, logger: logger)],
+                             gracefulShutdownSignals: [], logger: logger)
         task = Task { [group] in try await group.run() }
 
         // (a) Uploads first; then, one at a time, a near copy of each is shared at the hub.
@@ -91,6 +94,18 @@ struct MirrorBench: AsyncParsableCommand {
             latencies.append((clock.now - shared).seconds * 1000)
         }
         print("shared at the hub → retro-match case at the mirror: p50 \(String(format: "%.1f", latencies.percentile(0.5))) ms, p99 \(String(format: "%.1f", latencies.percentile(0.99))) ms over \(trials)")
+
+        // (c) Local matching under bench/hub's load: the same queries at the hub and at the mirror, in turn.
+        var replay = SplitMix(seed: 18)
+        var queries: [String] = []
+        for index in 0..<min(hashes, 10_000) {
+            let stored = (0..<4).map { _ in String(replay.next(), radix: 16).leftPadded(16) }.joined()
+            queries.append(index.isMultiple(of: 2) ? String(stored.dropLast(1)) + (stored.hasSuffix("0") ? "1" : "0") : hash())
+        }
+        let hubLoad = try MatchLoad.run(port: hubPort, key: secret, queries: queries, folder: folder)
+        let mirrorLoad = try MatchLoad.run(port: mirrorPort, key: localKey!, queries: queries, folder: folder)
+        print("POST /v1/match, wrk \(MatchLoad.connections) connections for \(MatchLoad.seconds) s: hub \(Int(hubLoad.requestsPerSecond)) req/s "
+              + "(p99 \(String(format: "%.2f", hubLoad.p99)) ms), mirror \(Int(mirrorLoad.requestsPerSecond)) req/s (p99 \(String(format: "%.2f", mirrorLoad.p99)) ms)")
         await group.triggerGracefulShutdown()
         _ = await task.result
         await hubGroup.triggerGracefulShutdown()
@@ -98,14 +113,75 @@ struct MirrorBench: AsyncParsableCommand {
         await mirror.hub.store.hub.close()
         await database.close()
 
+        // The anchor for the restart: the hub's own start on its file of the same hashes.
+        started = clock.now
+        let reopened = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        let again = try await Hub(store: HubStore(reopened))
+        let hubStartSeconds = (clock.now - started).seconds
+        print("hub start with \(again.matchableCount) hashes on the same machine: \(String(format: "%.2f", hubStartSeconds)) s")
+        await reopened.close()
+
         let figures: [String: Any] = [
             "hashes": hashes, "trials": trials,
             "first_copy_seconds": copySeconds, "first_copy_hashes_per_second": Double(hashes) / copySeconds,
             "goal_hashes_per_second": 100_000, "copy_ratio_to_goal": Double(hashes) / copySeconds / 100_000,
-            "restart_seconds": restartSeconds, "goal_restart_seconds": 3,
+            "restart_seconds": restartSeconds, "goal_restart_seconds": 3, "hub_start_seconds": hubStartSeconds,
+            "restart_ratio_to_hub_start": restartSeconds / hubStartSeconds,
+            "match_load": "wrk -t1 -c\(MatchLoad.connections) -d\(MatchLoad.seconds)s, POST /v1/match, the same \(queries.count) queries (half near copies), hub and mirror in one process, in turn",
+            "hub_match_requests_per_second": hubLoad.requestsPerSecond, "hub_match_p99_ms": hubLoad.p99,
+            "mirror_match_requests_per_second": mirrorLoad.requestsPerSecond, "mirror_match_p99_ms": mirrorLoad.p99,
+            "mirror_to_hub_match_ratio": mirrorLoad.requestsPerSecond / hubLoad.requestsPerSecond,
             "retro_match_p50_ms": latencies.percentile(0.5), "retro_match_p99_ms": latencies.percentile(0.99), "goal_retro_match_p99_ms": 1000,
             "altitude_design_worst_case_ms": 15 * 60 * 1000,
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+    }
+}
+
+/// bench/hub's load: wrk on `POST /v1/match`, the queries round robin.
+enum MatchLoad {
+    static let connections = 16
+    static let seconds = 10
+
+    struct Result {
+        var requestsPerSecond: Double
+        var p50: Double
+        var p99: Double
+    }
+
+    static func run(port: Int, key: String, queries: [String], folder: URL) throws -> Result {
+        let list = folder.appendingPathComponent("queries.txt"), script = folder.appendingPathComponent("match.lua")
+        try Data(queries.joined(separator: "\n").utf8).write(to: list)
+        try Data("""
+            local bodies, i = {}, 0
+            for line in io.lines(os.getenv("QUERIES")) do
+              bodies[#bodies + 1] = '{"type":"pdq","value":"' .. line .. '"}'
+            end
+            local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("KEY")}
+            request = function()
+              i = i % #bodies + 1
+              return wrk.format("POST", "/v1/match", headers, bodies[i])
+            end
+            """.utf8).write(to: script)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["wrk", "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["QUERIES": list.path, "KEY": key]) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let rate = output.firstMatch(of: /Requests\/sec:\s+([\d.]+)/).flatMap({ Double($0.output.1) }) else {
+            throw ValidationError("wrk failed (is it installed? bench/mirror installs it): \(output)")
+        }
+        guard output.firstMatch(of: /Non-2xx or 3xx responses/) == nil else { throw ValidationError("some matches were refused: \(output)") }
+        func latency(_ percent: Int) -> Double {
+            guard let found = output.firstMatch(of: try! Regex("\\s\(percent)%\\s+([\\d.]+)(us|ms|s)")),
+                  let value = Double(found.output[1].substring ?? "") else { return .nan }
+            let unit = found.output[2].substring ?? "ms"
+            return value * (unit == "us" ? 0.001 : unit == "s" ? 1000 : 1)
+        }
+        return Result(requestsPerSecond: rate, p50: latency(50), p99: latency(99))
     }
 }
