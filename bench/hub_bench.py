@@ -75,19 +75,7 @@ def admin_key(cordon, database, name):
 
 def wrk(port, key, queries_file):
     """Requests/s, p50 and p99 (ms) of POST /v1/match with the queries, round robin."""
-    script = os.path.join(os.path.dirname(queries_file), "match.lua")
-    with open(script, "w") as f:
-        f.write("""
-local bodies, i = {}, 0
-for line in io.lines(os.getenv("QUERIES")) do
-  bodies[#bodies + 1] = '{"type":"pdq","value":"' .. line .. '"}'
-end
-local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("KEY")}
-request = function()
-  i = i % #bodies + 1
-  return wrk.format("POST", "/v1/match", headers, bodies[i])
-end
-""")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "match.lua")
     out = subprocess.run(["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency", "-s", script,
                           f"http://127.0.0.1:{port}"], check=True, capture_output=True, text=True,
                          env={**os.environ, "QUERIES": queries_file, "KEY": key or "none"}).stdout

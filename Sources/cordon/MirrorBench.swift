@@ -24,6 +24,9 @@ struct MirrorBench: AsyncParsableCommand {
     @Option(help: "Retro-match trials.")
     var trials = 100
 
+    @Option(help: "bench/hub's wrk script for the match load (bench/match.lua).")
+    var wrkScript = "bench/match.lua"
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-bench-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -102,8 +105,8 @@ struct MirrorBench: AsyncParsableCommand {
             let stored = (0..<4).map { _ in String(replay.next(), radix: 16).leftPadded(16) }.joined()
             queries.append(index.isMultiple(of: 2) ? String(stored.dropLast(1)) + (stored.hasSuffix("0") ? "1" : "0") : hash())
         }
-        let hubLoad = try MatchLoad.run(port: hubPort, key: secret, queries: queries, folder: folder)
-        let mirrorLoad = try MatchLoad.run(port: mirrorPort, key: localKey!, queries: queries, folder: folder)
+        let hubLoad = try MatchLoad.run(port: hubPort, key: secret, queries: queries, script: wrkScript, folder: folder)
+        let mirrorLoad = try MatchLoad.run(port: mirrorPort, key: localKey!, queries: queries, script: wrkScript, folder: folder)
         print("POST /v1/match, wrk \(MatchLoad.connections) connections for \(MatchLoad.seconds) s: hub \(Int(hubLoad.requestsPerSecond)) req/s "
               + "(p99 \(String(format: "%.2f", hubLoad.p99)) ms), mirror \(Int(mirrorLoad.requestsPerSecond)) req/s (p99 \(String(format: "%.2f", mirrorLoad.p99)) ms)")
         await group.triggerGracefulShutdown()
@@ -138,7 +141,7 @@ struct MirrorBench: AsyncParsableCommand {
     }
 }
 
-/// bench/hub's load: wrk on `POST /v1/match`, the queries round robin.
+/// bench/hub's load: wrk on `POST /v1/match` with its script, the queries round robin.
 enum MatchLoad {
     static let connections = 16
     static let seconds = 10
@@ -149,23 +152,12 @@ enum MatchLoad {
         var p99: Double
     }
 
-    static func run(port: Int, key: String, queries: [String], folder: URL) throws -> Result {
-        let list = folder.appendingPathComponent("queries.txt"), script = folder.appendingPathComponent("match.lua")
+    static func run(port: Int, key: String, queries: [String], script: String, folder: URL) throws -> Result {
+        let list = folder.appendingPathComponent("queries.txt")
         try Data(queries.joined(separator: "\n").utf8).write(to: list)
-        try Data("""
-            local bodies, i = {}, 0
-            for line in io.lines(os.getenv("QUERIES")) do
-              bodies[#bodies + 1] = '{"type":"pdq","value":"' .. line .. '"}'
-            end
-            local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("KEY")}
-            request = function()
-              i = i % #bodies + 1
-              return wrk.format("POST", "/v1/match", headers, bodies[i])
-            end
-            """.utf8).write(to: script)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wrk", "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script.path, "http://127.0.0.1:\(port)"]
+        process.arguments = ["wrk", "-t1", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"]
         process.environment = ProcessInfo.processInfo.environment.merging(["QUERIES": list.path, "KEY": key]) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
