@@ -63,8 +63,13 @@ extension HubStore {
         return try await hub.sql.raw("""
             SELECT id, case_id, kind, body, at FROM review_events WHERE id > \(bind: since) ORDER BY id LIMIT \(unsafeRaw: String(limit))
             """).all(decoding: Row.self).compactMap { row in
-            guard let kind = ReviewEventKind(rawValue: row.kind), let verdict = Self.decode(row.body, as: Verdict.self) else { return nil }
-            return ReviewEvent(id: row.id, caseID: row.case_id, kind: kind, at: Date(timeIntervalSince1970: row.at), verdict: verdict)
+            guard let kind = ReviewEventKind(rawValue: row.kind) else { return nil }
+            let at = Date(timeIntervalSince1970: row.at)
+            // Events kept before version 13 hold only their detail.
+            let verdict = Self.decode(row.body, as: Verdict.self) ?? Verdict(
+                eventID: row.id, event: kind, caseID: row.case_id, at: Self.iso(at), detail: Self.decode(row.body, as: [String: String].self) ?? [:],
+                matches: [])
+            return ReviewEvent(id: row.id, caseID: row.case_id, kind: kind, at: at, verdict: verdict)
         }
     }
 

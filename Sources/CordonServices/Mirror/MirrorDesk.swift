@@ -7,7 +7,7 @@ import PDQ
 /// The mirror's review desk: each upload is matched when it arrives and again whenever
 /// the hub shares a hash (Altitude never re-checks past uploads); a match opens one case
 /// per upload; moderators decide; the platform reads the verdicts back. Only hashes, the
-/// platform's ids and times are kept, for ``retention``.
+/// platform's ids and times are kept, for ``MirrorOptions/retention``.
 public struct MirrorDesk: Sendable {
     public let services: HubServices
     public let options: MirrorOptions
