@@ -6,20 +6,20 @@ import Hummingbird
 /// An upload written to a private temporary file as it arrives (never held whole in
 /// memory, never kept): the decoders read it, and ``receive(_:limit:_:)`` deletes it
 /// when its body returns, whatever happens.
-enum UploadFile {
+public enum UploadFile {
     /// Whether the request carries media rather than JSON. Only when it says so: curl's
     /// `-d` labels JSON as a form, and that must still be read as JSON.
-    static func isMedia(_ request: Request) -> Bool {
+    public static func isMedia(_ request: Request) -> Bool {
         guard let type = request.headers[.contentType]?.lowercased() else { return false }
         return type.hasPrefix("image/") || type.hasPrefix("video/") || type.hasPrefix("application/octet-stream")
     }
 
     /// The most bytes an upload of this request's kind may have: images are small, videos are not.
-    static func limit(_ request: Request, context: HubRequestContext, media: MediaLimits) -> Int {
+    public static func limit(_ request: Request, context: HubRequestContext, media: MediaLimits) -> Int {
         request.headers[.contentType]?.lowercased().hasPrefix("image/") == true ? context.maxUploadSize : media.maxUploadBytes
     }
 
-    static func receive<T>(_ request: Request, limit: Int, _ body: (String) async throws -> T) async throws -> T {
+    public static func receive<T>(_ request: Request, limit: Int, _ body: (String) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-uploads", isDirectory: true)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = folder.appendingPathComponent(UUID().uuidString).path

@@ -11,8 +11,18 @@ extension Mirror {
     func addReviewRoutes(to v1: RouterGroup<HubRequestContext>) {
         let desk = desk
         v1.post("uploads") { request, context in
+            let caller = try context.requireCaller()
+            // The file itself as the body (an image or a video), its ids in the query; hashed, matched, not kept.
+            if UploadFile.isMedia(request) {
+                let limit = UploadFile.limit(request, context: context, media: desk.services.configuration.media)
+                return EditedResponse(status: .created, response: try await UploadFile.receive(request, limit: limit) { path in
+                    try await desk.record(fileAt: path, contentID: Hub.stringQuery(request, "contentID"),
+                                          accountID: Hub.stringQuery(request, "accountID"),
+                                          clientContext: Hub.stringQuery(request, "client_context"), by: caller)
+                })
+            }
             let upload = try await request.decodeJSON(UploadIn.self, context: context)
-            return EditedResponse(status: .created, response: try await desk.record(upload, by: try context.requireCaller()))
+            return EditedResponse(status: .created, response: try await desk.record(upload, by: caller))
         }
         v1.get("review") { request, context in
             let order = Hub.stringQuery(request, "order") ?? "newest"

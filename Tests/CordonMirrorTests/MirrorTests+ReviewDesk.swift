@@ -151,6 +151,29 @@ extension MirrorTests {
         let decoded = try lines.map { try JSONDecoder().decode(StatementOfReasons.self, from: Data($0.utf8)) }
         #expect(decoded.allSatisfy { $0.problems.isEmpty })
 
+        // Files: an image as the body is hashed and kept as its hashes; Altitude's base64 body too;
+        // the hub then shares the image's PDQ and both are found again.
+        let png = TestImages.png(width: 320, height: 240, seed: 11)
+        let asFile = try await send(base + "/v1/uploads?contentID=photo-7&accountID=user-4", key: key, body: png, type: "image/png")
+        #expect(asFile.status == 201 && asFile.body["case"] == nil, "\(asFile.body)")
+        let stored = try #require(asFile.body["upload"] as? [String: Any])
+        let pdq = try #require(stored["pdq"] as? String)
+        #expect(stored["md5"] is String && (stored["pdqQuality"] as? Int ?? 0) >= 50)
+        let altitude = try await call(.POST, base + "/v1/uploads", key: key, json: [
+            "client_context": "https://platform.example/p/8", "content_bytes": Data(png).base64EncodedString()])
+        #expect(altitude.status == 201 && (altitude.body["upload"] as? [String: Any])?["pdq"] as? String == pdq)
+        let imageSignal = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: pdq,
+            labels: SignalLabels(categories: [.incitement]))]), to: up.collection, by: up.platform).results[0].id
+        #expect(try await eventually {
+            let open = try await call(.GET, base + "/v1/review?state=open", key: key).body["cases"] as? [[String: Any]] ?? []
+            let found = open.filter { ($0["matches"] as? [[String: Any]])?.contains { $0["signalID"] as? Int == imageSignal } == true }
+            return Set(found.compactMap { ($0["upload"] as? [String: Any])?["contentID"] as? String }) == ["photo-7", "https://platform.example/p/8"]
+        }, "both copies of the image are found when the hub shares it")
+        let notAnImage = try await send(base + "/v1/uploads?contentID=x", key: key, body: Array("not an image".utf8), type: "image/png")
+        #expect(notAnImage.status == 422 && (notAnImage.body["error"] as? [String: Any])?["field"] as? String == "body", "\(notAnImage.status) \(notAnImage.body)")
+        let nameless = try await send(base + "/v1/uploads", key: key, body: png, type: "image/png")
+        #expect(nameless.status == 400 && (nameless.body["error"] as? [String: Any])?["field"] as? String == "contentID")
+
         // Bad uploads: clear 400s naming the field, nothing kept.
         let before = try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []
         for (body, field) in [(["contentID": "x"] as [String: Any], "hashes"), (["hashes": [["type": "pdq", "value": later]]], "contentID"),
@@ -160,6 +183,18 @@ extension MirrorTests {
             #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
         }
         #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
+    }
+
+    /// One POST of raw bytes.
+    static func send(_ url: String, key: String, body: [UInt8], type: String) async throws -> (status: Int, body: [String: Any]) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: type)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let data = try await response.body.collect(upTo: 1 << 22)
+        return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:])
     }
 
     /// One GET's body as text.

@@ -3,6 +3,7 @@ import CordonStore
 import Foundation
 import MediaHashing
 import PDQ
+import VideoFeatures
 
 /// The mirror's review desk: each upload is matched when it arrives and again whenever
 /// the hub shares a hash (Altitude never re-checks past uploads); a match opens one case
@@ -40,29 +41,23 @@ public struct MirrorDesk: Sendable {
         }
     }
 
-    /// Keeps an upload's hashes and ids and matches it now; a match opens its case.
+    /// Keeps an upload's hashes and ids and matches it now; a match opens its case. The
+    /// file itself (`content_bytes`) is hashed like a file upload and not kept.
     public func record(_ upload: UploadIn, by caller: Caller) async throws -> UploadOut {
         try services.mayAttempt(.recordUpload, caller)
-        let contentID = upload.contentID?.trimmingCharacters(in: .whitespaces) ?? upload.clientContext ?? ""
-        guard (1...256).contains(contentID.count) else {
-            throw ServiceError.invalid("contentID", "name the upload with your content id (1 to 256 characters), or send client_context")
-        }
-        var hashes: [API.MatchQuery.Hash] = []
-        var quality: Int?
+        let contentID = try Self.contentID(upload.contentID, upload.clientContext)
         if let bytes = upload.contentBytes {
-            guard let data = Data(base64Encoded: bytes) else { throw ServiceError.invalid("content_bytes", "content_bytes must be base64") }
-            let record = try services.hash(upload: Array(data), by: caller)
-            quality = record.pdq.quality
-            hashes = [.init(type: .pdq, value: record.pdq.hash.hex)]
-            if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
-            if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
-        } else {
-            hashes = upload.hashes ?? []
-            quality = upload.pdqQuality
+            guard let data = Data(base64Encoded: bytes), !data.isEmpty else {
+                throw ServiceError.invalid("content_bytes", "content_bytes must be the file in base64")
+            }
+            return try await Self.withTemporaryFile(data) { path in
+                try await record(fileAt: path, contentID: contentID, accountID: upload.accountID, clientContext: upload.clientContext, by: caller)
+            }
         }
+        let hashes = upload.hashes ?? []
         let types = hashes.map(\.type)
         guard !hashes.isEmpty, Set(types).count == types.count, types.allSatisfy({ [.pdq, .md5, .sha256].contains($0) }) else {
-            throw ServiceError.invalid("hashes", "send the upload's hashes (at most one each of pdq, md5 and sha256), or the file as content_bytes")
+            throw ServiceError.invalid("hashes", "send the upload's hashes (at most one each of pdq, md5 and sha256), or the file")
         }
         for (index, hash) in hashes.enumerated() {
             do {
@@ -71,12 +66,53 @@ public struct MirrorDesk: Sendable {
                 throw ServiceError.invalid("hashes[\(index)].\(error.field)", error.message)
             }
         }
-        let (accountID, clientContext) = (upload.accountID, upload.clientContext)
-        return try await turnstile.run { [hashes, quality] in
-            let result = try await services.match(API.MatchQuery(hashes: hashes), by: caller)
-            let values = Dictionary(uniqueKeysWithValues: zip(types, result.results.map(\.value)))
-            let matches = result.results.flatMap { query in
-                query.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0, priority: priority(of: $0.signal)) }
+        return try await keep(hashes, quality: upload.pdqQuality, frames: nil, contentID: contentID, accountID: upload.accountID,
+                              clientContext: upload.clientContext, by: caller)
+    }
+
+    /// Keeps an uploaded file's hashes (an image's PDQ and digests; a video's digests, its
+    /// frames matched now) and matches it; the file is the caller's to delete.
+    public func record(fileAt path: String, contentID: String?, accountID: String?, clientContext: String?,
+                       by caller: Caller) async throws -> UploadOut {
+        try services.mayAttempt(.recordUpload, caller)
+        let contentID = try Self.contentID(contentID, clientContext)
+        switch try await services.hash(uploadAt: path, by: caller) {
+        case .image(let record):
+            // Too little detail: its PDQ would match noise, now and in every re-check.
+            var hashes: [API.MatchQuery.Hash] = record.pdq.quality >= PDQResult.lowQualityThreshold ? [.init(type: .pdq, value: record.pdq.hash.hex)] : []
+            if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
+            if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
+            return try await keep(hashes, quality: record.pdq.quality, frames: nil, contentID: contentID, accountID: accountID,
+                                  clientContext: clientContext, by: caller)
+        case .video(let features, let md5, let sha256):
+            return try await keep([.init(type: .md5, value: md5), .init(type: .sha256, value: sha256)], quality: nil, frames: features,
+                                  contentID: contentID, accountID: accountID, clientContext: clientContext, by: caller)
+        case .tmk:
+            throw ServiceError.invalid("body", "a .tmk file is already a video's hash; send the video itself, or its digests as hashes")
+        }
+    }
+
+    /// The platform's name for the upload: its content id, else Altitude's `client_context`.
+    static func contentID(_ contentID: String?, _ clientContext: String?) throws -> String {
+        let name = contentID?.trimmingCharacters(in: .whitespaces) ?? clientContext ?? ""
+        guard (1...256).contains(name.count) else {
+            throw ServiceError.invalid("contentID", "name the upload with your content id (1 to 256 characters), or send client_context")
+        }
+        return name
+    }
+
+    /// Matches and keeps, taking turns with the pages of the hub's changes. A video's
+    /// `frames` are matched now; only its digests are kept and re-checked.
+    private func keep(_ hashes: [API.MatchQuery.Hash], quality: Int?, frames: [VPDQFeature]?, contentID: String, accountID: String?,
+                      clientContext: String?, by caller: Caller) async throws -> UploadOut {
+        var query = hashes
+        if let frames { query.append(.init(type: .vpdq, value: "", features: frames)) }
+        return try await turnstile.run { [query] in
+            let result = try await services.match(API.MatchQuery(hashes: query), by: caller)
+            var values: [SignalType: String] = [:]
+            for (hash, answer) in zip(query, result.results) where hash.type != .vpdq { values[hash.type] = answer.value }
+            let matches = result.results.flatMap { answer in
+                answer.matches.map { HubStore.ReviewMatch(signalID: $0.signal.id, distance: $0.distance ?? 0, priority: priority(of: $0.signal)) }
             }
             let now = services.now()
             let kept = HubStore.PlatformUpload(contentID: contentID, accountID: accountID, clientContext: clientContext,
@@ -89,6 +125,18 @@ public struct MirrorDesk: Sendable {
             if let opened, let decided = try await automaticallyDecide(opened, matched: all.map(\.signal)) { outcome = decided }
             return UploadOut(upload: stored, case: outcome, matches: all)
         }
+    }
+
+    /// `data` in a private temporary file while `body` runs.
+    static func withTemporaryFile<T>(_ data: Data, _ body: (String) async throws -> T) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-uploads", isDirectory: true)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = folder.appendingPathComponent(UUID().uuidString).path
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ServiceError(.undecodable, field: "content_bytes", message: "the mirror could not take the upload; try again")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await body(path)
     }
 
     /// Removes at once when a match satisfies an automatic rule; recorded as automated.
