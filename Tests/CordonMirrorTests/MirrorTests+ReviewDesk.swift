@@ -169,6 +169,23 @@ extension MirrorTests {
             let found = open.filter { ($0["matches"] as? [[String: Any]])?.contains { $0["signalID"] as? Int == imageSignal } == true }
             return Set(found.compactMap { ($0["upload"] as? [String: Any])?["contentID"] as? String }) == ["photo-7", "https://platform.example/p/8"]
         }, "both copies of the image are found when the hub shares it")
+        if TestVideos.available {
+            // A video shared at the hub: its upload at the mirror is matched by its frames.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-video-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let video = try TestVideos.pattern("clip.mp4", in: folder, width: 64, height: 48, fps: 10, seconds: 3)
+            let videoSignal = try await up.hub.services.submit(uploadAt: video, as: SignalSubmission(type: .vpdq, value: "",
+                labels: SignalLabels(categories: [.incitement])), to: up.collection, by: up.platform).results[0].id
+            #expect(try await eventually { (try? await mirror.hub.services.signal(videoSignal, by: local).id) == videoSignal })
+            let clip = try await send(base + "/v1/uploads?contentID=clip-1", key: key, body: Array(try Data(contentsOf: URL(fileURLWithPath: video))),
+                                      type: "video/mp4")
+            #expect(clip.status == 201 && (clip.body["upload"] as? [String: Any])?["sha256"] is String, "\(clip.body)")
+            let clipMatches = (clip.body["case"] as? [String: Any])?["matches"] as? [[String: Any]] ?? []
+            #expect(clipMatches.contains { $0["signalID"] as? Int == videoSignal }, "the video's frames matched: \(clip.body)")
+        } else {
+            Issue.record("ffmpeg is missing: ./scripts/install-deps.sh installs it")
+        }
         let notAnImage = try await send(base + "/v1/uploads?contentID=x", key: key, body: Array("not an image".utf8), type: "image/png")
         #expect(notAnImage.status == 422 && (notAnImage.body["error"] as? [String: Any])?["field"] as? String == "body", "\(notAnImage.status) \(notAnImage.body)")
         let nameless = try await send(base + "/v1/uploads", key: key, body: png, type: "image/png")
