@@ -76,12 +76,18 @@ public struct Mirror: Sendable {
             }
             logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")
         }
-        var incidents: Set<UUID> = []
+        // The collections by name, and the desk's options read against them, before anything is made too.
+        var names: [UUID: String] = [:], incidents: Set<UUID> = []
         if let chosen {
+            for collection in chosen { names[collection.id] = collection.name }
             incidents = Set(chosen.filter { $0.incident != nil }.map(\.id))
         } else {
-            incidents = Set(try await store.collections(ids: Set(try await store.upstreamCursors().keys)).filter { $0.incidentID != nil }.compactMap(\.id))
+            for record in try await store.collections(ids: Set(try await store.upstreamCursors().keys)) {
+                names[record.id!] = record.name
+                if record.incidentID != nil { incidents.insert(record.id!) }
+            }
         }
+        var options = try deskOptions(settings, collections: names)
         var newKey: String?
         let platform: UUID
         if let existing = try await store.organisations().first(where: { $0.kind == OrganisationKind.platform.rawValue }) {
@@ -94,17 +100,16 @@ public struct Mirror: Sendable {
         // The platform's own webhook receiver sits on its network, beside the mirror.
         let hub = try await Hub(store: store, configuration: HubConfiguration(
             clock: settings.clock, outboundPolicy: AddressPolicy(allowLoopback: true, allowPrivate: true)))
-        var collections: [UUID: String] = [:]
-        if let chosen {
-            for collection in chosen {
-                try await hub.services.adoptUpstream(collection, reader: platform)
-                collections[collection.id] = collection.name
-            }
-        } else {
-            for record in try await store.collections(ids: Set(try await store.upstreamCursors().keys)) { collections[record.id!] = record.name }
-        }
-        var options = MirrorOptions()
+        for collection in chosen ?? [] { try await hub.services.adoptUpstream(collection, reader: platform) }
         options.platform = platform
+        let desk = MirrorDesk(services: hub.services, options: options, incidentCollections: incidents)
+        try await desk.load()
+        return (Mirror(hub: hub, upstream: upstream, collections: names, platform: platform, desk: desk), newKey)
+    }
+
+    /// The desk's options from the command line's, collections named by id or name.
+    private static func deskOptions(_ settings: Settings, collections: [UUID: String]) throws -> MirrorOptions {
+        var options = MirrorOptions()
         options.undoWindow = settings.undoWindow
         do {
             options.automaticRemovals = try settings.automaticRemovals.map { try AutomaticRemoval.parse($0, collections: collections) }
@@ -117,9 +122,7 @@ public struct Mirror: Sendable {
             }
             options.feedback.insert(id)
         }
-        let desk = MirrorDesk(services: hub.services, options: options, incidentCollections: incidents)
-        try await desk.load()
-        return (Mirror(hub: hub, upstream: upstream, collections: collections, platform: platform, desk: desk), newKey)
+        return options
     }
 
     /// Serves local matching, the review desk and (with `pages`, the dashboard's review

@@ -81,6 +81,15 @@ import Testing
         var settings = Mirror.Settings(feedback: ["shared"], automaticRemovals: ["shared=md5"])
         settings.clock = clock
         do {
+            // A first start refused for a bad rule makes no key: the next start shows one.
+            let refused = folder.appendingPathComponent("refused")
+            await #expect(throws: MirrorError.self) {
+                _ = try await Mirror.open(in: refused, upstream: upstream, wanted: [], settings: .init(automaticRemovals: ["nope=md5"]),
+                                          logger: Self.logger)
+            }
+            let (retried, retriedKey) = try await Mirror.open(in: refused, upstream: upstream, wanted: [], logger: Self.logger)
+            await retried.hub.store.hub.close()
+            #expect(retriedKey != nil, "a refused first start made no key it never showed")
             opened = try await Mirror.open(in: folder.appendingPathComponent("mirror"), upstream: upstream, wanted: [],
                                            settings: settings, logger: Self.logger)
         } catch {
