@@ -17,11 +17,13 @@ extension HubStore {
         public var pdqQuality: Int?
         public var md5: String?
         public var sha256: String?
+        /// A video's frames (vPDQ, in their binary form), kept so later video hashes find it.
+        public var frames: [UInt8]?
         public var receivedAt: Date
         public var expiresAt: Date
 
         public init(id: Int = 0, contentID: String, accountID: String?, clientContext: String?, pdq: String?, pdqQuality: Int?,
-                    md5: String?, sha256: String?, receivedAt: Date, expiresAt: Date) {
+                    md5: String?, sha256: String?, frames: [UInt8]? = nil, receivedAt: Date, expiresAt: Date) {
             self.id = id
             self.contentID = contentID
             self.accountID = accountID
@@ -30,8 +32,14 @@ extension HubStore {
             self.pdqQuality = pdqQuality
             self.md5 = md5
             self.sha256 = sha256
+            self.frames = frames
             self.receivedAt = receivedAt
             self.expiresAt = expiresAt
+        }
+
+        /// The frames stay out of answers: they are the mirror's to match, not to show.
+        enum CodingKeys: String, CodingKey {
+            case id, contentID, accountID, clientContext, pdq, pdqQuality, md5, sha256, receivedAt, expiresAt
         }
     }
 
@@ -79,9 +87,9 @@ extension HubStore {
             let sql = db as! any SQLDatabase
             var stored = upload
             stored.id = try await sql.raw("""
-                INSERT INTO platform_uploads (content_id, account_id, client_context, pdq, pdq_quality, md5, sha256, received_at, expires_at)
+                INSERT INTO platform_uploads (content_id, account_id, client_context, pdq, pdq_quality, md5, sha256, frames, received_at, expires_at)
                 VALUES (\(bind: upload.contentID), \(bind: upload.accountID), \(bind: upload.clientContext), \(bind: upload.pdq),
-                        \(bind: upload.pdqQuality), \(bind: upload.md5), \(bind: upload.sha256),
+                        \(bind: upload.pdqQuality), \(bind: upload.md5), \(bind: upload.sha256), \(bind: upload.frames.map { Data($0) }),
                         \(bind: upload.receivedAt.timeIntervalSince1970), \(bind: upload.expiresAt.timeIntervalSince1970))
                 RETURNING id
                 """).first(decoding: IDRow.self)!.id
@@ -301,10 +309,11 @@ struct IDRow: Decodable { var id: Int }
 
 struct UploadRow: Decodable {
     var id: Int, content_id: String, account_id: String?, client_context: String?, pdq: String?, pdq_quality: Int?
-    var md5: String?, sha256: String?, received_at: Double, expires_at: Double
+    var md5: String?, sha256: String?, frames: Data?, received_at: Double, expires_at: Double
 
     var upload: HubStore.PlatformUpload {
         .init(id: id, contentID: content_id, accountID: account_id, clientContext: client_context, pdq: pdq, pdqQuality: pdq_quality,
-              md5: md5, sha256: sha256, receivedAt: Date(timeIntervalSince1970: received_at), expiresAt: Date(timeIntervalSince1970: expires_at))
+              md5: md5, sha256: sha256, frames: frames.map { Array($0) },
+              receivedAt: Date(timeIntervalSince1970: received_at), expiresAt: Date(timeIntervalSince1970: expires_at))
     }
 }

@@ -3,11 +3,13 @@ import SQLKit
 
 /// Version 13, for mirrors: each case's priority in the queue; when its decision was
 /// published to the platform (after the undo window); the feedback queued for the hub;
-/// and uploads by account, for repeat uploaders.
+/// uploads by account, for repeat uploaders; and an uploaded video's frames.
 struct ReviewPublishingSchema: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase else { return }
         let serial = sql.dialect.name == "postgresql" ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+        let bytes = sql.dialect.name == "postgresql" ? "BYTEA" : "BLOB"
+        try await sql.raw("ALTER TABLE platform_uploads ADD COLUMN frames \(unsafeRaw: bytes)").run()
         try await sql.raw("ALTER TABLE review_cases ADD COLUMN priority INTEGER NOT NULL DEFAULT 0").run()
         try await sql.raw("ALTER TABLE review_cases ADD COLUMN published_at DOUBLE PRECISION").run()
         // Decisions taken before this version were published when taken.
@@ -31,5 +33,6 @@ struct ReviewPublishingSchema: AsyncMigration {
         }
         try await sql.raw("ALTER TABLE review_cases DROP COLUMN published_at").run()
         try await sql.raw("ALTER TABLE review_cases DROP COLUMN priority").run()
+        try await sql.raw("ALTER TABLE platform_uploads DROP COLUMN frames").run()
     }
 }

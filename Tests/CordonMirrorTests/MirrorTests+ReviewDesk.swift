@@ -170,19 +170,28 @@ extension MirrorTests {
             return Set(found.compactMap { ($0["upload"] as? [String: Any])?["contentID"] as? String }) == ["photo-7", "https://platform.example/p/8"]
         }, "both copies of the image are found when the hub shares it")
         if TestVideos.available {
-            // A video shared at the hub: its upload at the mirror is matched by its frames.
+            // A video uploaded before the hub shares it is found by its frames when it does;
+            // a later upload of it is matched by its frames at once.
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-video-\(UUID())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let video = try TestVideos.pattern("clip.mp4", in: folder, width: 64, height: 48, fps: 10, seconds: 3)
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: video)))
+            let before = try await send(base + "/v1/uploads?contentID=clip-0", key: key, body: bytes, type: "video/mp4")
+            #expect(before.status == 201 && before.body["case"] == nil && (before.body["upload"] as? [String: Any])?["sha256"] is String, "\(before.body)")
+            #expect((before.body["upload"] as? [String: Any])?["frames"] == nil, "the frames stay out of answers")
             let videoSignal = try await up.hub.services.submit(uploadAt: video, as: SignalSubmission(type: .vpdq, value: "",
                 labels: SignalLabels(categories: [.incitement])), to: up.collection, by: up.platform).results[0].id
-            #expect(try await eventually { (try? await mirror.hub.services.signal(videoSignal, by: local).id) == videoSignal })
-            let clip = try await send(base + "/v1/uploads?contentID=clip-1", key: key, body: Array(try Data(contentsOf: URL(fileURLWithPath: video))),
-                                      type: "video/mp4")
-            #expect(clip.status == 201 && (clip.body["upload"] as? [String: Any])?["sha256"] is String, "\(clip.body)")
+            #expect(try await eventually {
+                let open = try await call(.GET, base + "/v1/review?state=open", key: key).body["cases"] as? [[String: Any]] ?? []
+                return open.contains { item in
+                    (item["upload"] as? [String: Any])?["contentID"] as? String == "clip-0"
+                        && (item["matches"] as? [[String: Any]])?.contains { $0["signalID"] as? Int == videoSignal } == true
+                }
+            }, "the shared video's frames found the video uploaded before")
+            let clip = try await send(base + "/v1/uploads?contentID=clip-1", key: key, body: bytes, type: "video/mp4")
             let clipMatches = (clip.body["case"] as? [String: Any])?["matches"] as? [[String: Any]] ?? []
-            #expect(clipMatches.contains { $0["signalID"] as? Int == videoSignal }, "the video's frames matched: \(clip.body)")
+            #expect(clip.status == 201 && clipMatches.contains { $0["signalID"] as? Int == videoSignal }, "the video's frames matched: \(clip.body)")
         } else {
             Issue.record("ffmpeg is missing: ./scripts/install-deps.sh installs it")
         }

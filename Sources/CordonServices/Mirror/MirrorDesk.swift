@@ -37,7 +37,7 @@ public struct MirrorDesk: Sendable {
     /// Reads the uploads within retention into memory.
     public func load() async throws {
         for upload in try await services.store.activeUploads(now: services.now()) {
-            index.insert(id: upload.id, pdq: upload.pdq, md5: upload.md5, sha256: upload.sha256)
+            index.insert(id: upload.id, pdq: upload.pdq, md5: upload.md5, sha256: upload.sha256, frames: Self.frames(upload.frames))
         }
     }
 
@@ -102,12 +102,20 @@ public struct MirrorDesk: Sendable {
     }
 
     /// Matches and keeps, taking turns with the pages of the hub's changes. A video's
-    /// `frames` are matched now; only its digests are kept and re-checked.
+    /// `frames` are matched now, and kept with its digests for the re-checks.
     private func keep(_ hashes: [API.MatchQuery.Hash], quality: Int?, frames: [VPDQFeature]?, contentID: String, accountID: String?,
                       clientContext: String?, by caller: Caller) async throws -> UploadOut {
         var query = hashes
-        if let frames { query.append(.init(type: .vpdq, value: "", features: frames)) }
-        return try await turnstile.run { [query] in
+        var binary: [UInt8]?
+        if let frames {
+            query.append(.init(type: .vpdq, value: "", features: frames))
+            do {
+                binary = try VPDQFeatureList(frames, maxFrames: services.configuration.media.maxFramesPerVideo).binary
+            } catch {
+                throw ServiceError.invalid("body", "the video's frames cannot be kept: \(error.message)")
+            }
+        }
+        return try await turnstile.run { [query, binary] in
             let result = try await services.match(API.MatchQuery(hashes: query), by: caller)
             var values: [SignalType: String] = [:]
             for (hash, answer) in zip(query, result.results) where hash.type != .vpdq { values[hash.type] = answer.value }
@@ -117,14 +125,19 @@ public struct MirrorDesk: Sendable {
             let now = services.now()
             let kept = HubStore.PlatformUpload(contentID: contentID, accountID: accountID, clientContext: clientContext,
                                                pdq: values[.pdq], pdqQuality: quality, md5: values[.md5], sha256: values[.sha256],
-                                               receivedAt: now, expiresAt: now.addingTimeInterval(options.retention))
+                                               frames: binary, receivedAt: now, expiresAt: now.addingTimeInterval(options.retention))
             let (stored, opened) = try await services.store.recordUpload(kept, matches: matches, now: now)
-            index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256)
+            index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256, frames: frames)
             let all = result.results.flatMap(\.matches)
             var outcome = opened
             if let opened, let decided = try await automaticallyDecide(opened, matched: all.map(\.signal)) { outcome = decided }
             return UploadOut(upload: stored, case: outcome, matches: all)
         }
+    }
+
+    /// A kept video's frames, from their binary form.
+    static func frames(_ binary: [UInt8]?) -> [VPDQFeature]? {
+        binary.flatMap { try? VPDQFeatureList(binary: $0, maxFrames: .max).features }
     }
 
     /// `data` in a private temporary file while `body` runs.
@@ -187,6 +200,10 @@ public struct MirrorDesk: Sendable {
                 }
             case .md5, .sha256:
                 for id in index.uploads(withDigest: signal.value) {
+                    recheck.found[id, default: []].append(.init(signalID: signal.id, distance: 0, priority: priority(of: signal)))
+                }
+            case .vpdq:
+                for id in index.uploads(matchingVideo: signal.features ?? []) {
                     recheck.found[id, default: []].append(.init(signalID: signal.id, distance: 0, priority: priority(of: signal)))
                 }
             default:

@@ -1,14 +1,18 @@
 import Foundation
 import HashIndex
 import Synchronization
+import VideoFeatures
 
 /// The platform's past uploads by hash, in memory, so a hash the hub shares later is
-/// searched against all of them at once: PDQ by Hamming distance, digests exactly.
+/// searched against all of them at once: PDQ by Hamming distance, digests exactly, videos
+/// by their frames (vPDQ, as the hub matches them).
 final class UploadIndex: Sendable {
     private let pdq = HashIndex()
     private let digests = Mutex<[String: [Int]]>([:])
+    private let videos = VPDQIndex()
 
-    func insert(id: Int, pdq hex: String?, md5: String?, sha256: String?) {
+    func insert(id: Int, pdq hex: String?, md5: String?, sha256: String?, frames: [VPDQFeature]? = nil) {
+        if let frames, !frames.isEmpty { videos.add(frames, of: String(id)) }
         if let hex, let hash = Hash256(hex: hex) {
             pdq.insert(hash, id: UInt64(id))
             // Searches scan what is not yet in the tables: fold it in now and then.
@@ -28,5 +32,10 @@ final class UploadIndex: Sendable {
     /// Uploads with exactly this MD5 or SHA-256.
     func uploads(withDigest digest: String) -> [Int] {
         digests.withLock { $0[digest] ?? [] }
+    }
+
+    /// Uploaded videos that a shared video's frames match (python-threatexchange's rule).
+    func uploads(matchingVideo frames: [VPDQFeature]) -> [Int] {
+        videos.matches(for: frames).keys.compactMap { Int($0) }.sorted()
     }
 }
