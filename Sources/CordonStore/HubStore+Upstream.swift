@@ -1,7 +1,10 @@
 import CordonDomain
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
+import NIOCore
 import SQLKit
+import SQLiteNIO
 
 /// A mirror's copy of collections of an upstream hub: the hub's signals under the hub's
 /// ids, each collection's feed cursor beside them.
@@ -96,10 +99,27 @@ extension HubStore {
     private static func upsertUpstream(_ signals: [StoredSignal], on sql: any SQLDatabase) async throws {
         var latest: [Int: StoredSignal] = [:]
         for signal in signals { latest[signal.id] = signal }
-        for chunk in latest.values.sorted(by: { $0.id < $1.id }).chunked(200) {
-            let insert = sql.insert(into: SignalRecord.schema)
-                .columns("id", "collection_id", "type", "value", "item", "labels", "confidence", "status", "sources",
-                         "created_at", "updated_at", "payload", "file_md5", "file_sha256")
+        let ordered = latest.values.sorted(by: { $0.id < $1.id })
+        let columns = ["id", "collection_id", "type", "value", "item", "labels", "confidence", "status", "sources",
+                       "created_at", "updated_at", "payload", "file_md5", "file_sha256"]
+        let updated = ["labels", "confidence", "status", "sources", "item", "updated_at"]
+        if let sqlite = sql as? any SQLiteDatabase {
+            // SQLite's own values: SQLKit's Encodable binds were most of a page's time.
+            let encoder = SQLiteDataEncoder()
+            func text(_ value: String?) -> SQLiteData { value.map(SQLiteData.text) ?? .null }
+            let rows = try ordered.map { signal -> [SQLiteData] in
+                [.integer(signal.id), try encoder.encode(signal.collectionID), .text(signal.type.rawValue), .text(signal.value),
+                 text(signal.item), .text(StoredSignal.labelsJSON(signal.labels)), .float(signal.confidence),
+                 .text(signal.status.rawValue), .text(StoredSignal.sourcesJSON(signal.contributors)),
+                 try signal.createdAt.map { try encoder.encode($0) } ?? .null, try signal.updatedAt.map { try encoder.encode($0) } ?? .null,
+                 signal.payload.map { .blob(ByteBuffer(bytes: $0)) } ?? .null, text(signal.fileMD5), text(signal.fileSHA256)]
+            }
+            _ = try await sqlite.insert(into: SignalRecord.schema, columns: columns, rows: rows, returning: nil,
+                                        onConflict: "ON CONFLICT (id) DO UPDATE SET " + updated.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            return
+        }
+        for chunk in ordered.chunked(200) {
+            let insert = sql.insert(into: SignalRecord.schema).columns(columns)
             for signal in chunk {
                 insert.values(SQLBind(signal.id), SQLBind(signal.collectionID), SQLBind(signal.type.rawValue), SQLBind(signal.value),
                               SQLBind(signal.item), SQLBind(StoredSignal.labelsJSON(signal.labels)), SQLBind(signal.confidence),
@@ -108,8 +128,7 @@ extension HubStore {
                               SQLBind(signal.fileMD5), SQLBind(signal.fileSHA256))
             }
             try await insert.onConflict(with: ["id"]) { conflict in
-                conflict.set(excludedValueOf: "labels").set(excludedValueOf: "confidence").set(excludedValueOf: "status")
-                    .set(excludedValueOf: "sources").set(excludedValueOf: "item").set(excludedValueOf: "updated_at")
+                updated.reduce(conflict) { $0.set(excludedValueOf: $1) }
             }.run()
         }
     }
