@@ -20,9 +20,7 @@ public enum UploadFile {
     }
 
     public static func receive<T>(_ request: Request, limit: Int, _ body: (String) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-uploads", isDirectory: true)
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = folder.appendingPathComponent(UUID().uuidString).path
+        let path = UploadFolder.newPath()
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: path)
         else { throw ServiceError(.undecodable, field: "body", message: "the hub could not take the upload; try again") }

@@ -117,7 +117,7 @@ public struct Mirror: Sendable {
             throw MirrorError(error.description)
         }
         for name in settings.feedback {
-            guard let id = collections.first(where: { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name })?.key else {
+            guard let id = MirrorOptions.collection(name, in: collections) else {
                 throw MirrorError("--feedback '\(name)': the mirror copies no such collection; it copies \(collections.values.sorted().joined(separator: ", "))")
             }
             options.feedback.insert(id)

@@ -33,14 +33,4 @@ extension WebPages {
         }
         return id
     }
-
-    /// Writes an uploaded file where the services' hashing reads it, and removes it after.
-    static func withTemporaryFile<T>(_ bytes: [UInt8], _ body: (String) async throws -> T) async throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-page-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw ServiceError(.busy, field: "file", message: "the hub could not hold the upload; try again")
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try await body(path)
-    }
 }

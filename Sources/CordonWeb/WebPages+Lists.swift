@@ -43,7 +43,7 @@ extension WebPages {
             return try await share(in: id, request: request, context: context, form: form) {
                 guard let file = form.files["file"] else { throw ServiceError.invalid("file", "choose an image or video to upload") }
                 let template = SignalSubmission(type: .pdq, value: "", labels: try Self.labels(form))
-                return try await Self.withTemporaryFile(file.body) { path in
+                return try await UploadFolder.withFile(file.body, field: "file") { path in
                     try await services.submit(uploadAt: path, as: template, to: id, by: try Self.session(context).caller)
                 }
             }

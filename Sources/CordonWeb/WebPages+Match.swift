@@ -27,7 +27,7 @@ extension WebPages {
                 return try await matchPage(context: context, errors: ["file": "choose an image or video to upload"], status: .badRequest)
             }
             do {
-                let result = try await Self.withTemporaryFile(file.body) { path in
+                let result = try await UploadFolder.withFile(file.body, field: "file") { path in
                     try await services.match(uploadAt: path, settings: API.MatchQuery(hashes: []), by: caller)
                 }
                 return try await matchPage(context: context, result: result, preview: Self.preview(file))

@@ -50,7 +50,7 @@ public struct MirrorDesk: Sendable {
             guard let data = Data(base64Encoded: bytes), !data.isEmpty else {
                 throw ServiceError.invalid("content_bytes", "content_bytes must be the file in base64")
             }
-            return try await Self.withTemporaryFile(data) { path in
+            return try await UploadFolder.withFile(data, field: "content_bytes") { path in
                 try await record(fileAt: path, contentID: contentID, accountID: upload.accountID, clientContext: upload.clientContext, by: caller)
             }
         }
@@ -138,18 +138,6 @@ public struct MirrorDesk: Sendable {
     /// A kept video's frames, from their binary form.
     static func frames(_ binary: [UInt8]?) -> [VPDQFeature]? {
         binary.flatMap { try? VPDQFeatureList(binary: $0, maxFrames: .max).features }
-    }
-
-    /// `data` in a private temporary file while `body` runs.
-    static func withTemporaryFile<T>(_ data: Data, _ body: (String) async throws -> T) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-uploads", isDirectory: true)
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = folder.appendingPathComponent(UUID().uuidString).path
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw ServiceError(.undecodable, field: "content_bytes", message: "the mirror could not take the upload; try again")
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try await body(path)
     }
 
     /// Removes at once when a match satisfies an automatic rule; recorded as automated.

@@ -17,6 +17,11 @@ public struct MirrorOptions: Sendable {
     public var repeatWindow: TimeInterval = 30 * 86_400
 
     public init() {}
+
+    /// The collection `name` names, by id (any case) or by name.
+    public static func collection(_ name: String, in collections: [UUID: String]) -> UUID? {
+        collections.first { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name }?.key
+    }
 }
 
 /// An automatic action: a match in `collection` of one of `types`, no further than
@@ -44,7 +49,7 @@ public struct AutomaticRemoval: Sendable, Hashable {
             throw InvalidRule("--auto-remove '\(text)': write COLLECTION=TYPE[,TYPE…][@DISTANCE], for example 'Trusted list=md5'")
         }
         let name = parts[0].trimmingCharacters(in: .whitespaces)
-        guard let collection = collections.first(where: { $0.key.uuidString.lowercased() == name.lowercased() || $0.value == name })?.key else {
+        guard let collection = MirrorOptions.collection(name, in: collections) else {
             throw InvalidRule("--auto-remove '\(text)': the mirror copies no collection '\(name)'; it copies \(collections.values.sorted().joined(separator: ", "))")
         }
         let rule = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
