@@ -249,7 +249,8 @@ import Testing
         let f = try await HubFixture.make(backend)
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
-            // Four writers at once, 25 requests of 4 signals each.
+            // Four writers at once, 25 requests of 4 signals each, each writer on its own
+            // connection (the test client has one, and would only queue them behind each other).
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<4 {
                     group.addTask {
@@ -257,7 +258,7 @@ import Testing
                             let signals = (0..<4).map { n in
                                 ["type": "md5", "value": String(format: "%08x", writer * 10_000 + request * 10 + n) + String(repeating: "0", count: 24)]
                             }
-                            let reply = try await c.call(.post, uri, key: f.adminKey, json: ["signals": signals])
+                            let reply = try await c.slowCall(.post, uri, key: f.adminKey, json: ["signals": signals], seconds: 60)
                             #expect(reply.status == 201)
                         }
                     }

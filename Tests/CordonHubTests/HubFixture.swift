@@ -113,8 +113,9 @@ struct HubClient: Sendable {
         return try await call(method, uri, key: key, body: String(decoding: data, as: UTF8.self), prefer: prefer)
     }
 
-    /// A long request (a full bulk submission on PostgreSQL while every suite runs): the
-    /// test client gives up after 20 s, so this one goes over AsyncHTTPClient with `seconds`.
+    /// A request over AsyncHTTPClient with `seconds` to answer, for a long one (a full bulk
+    /// submission on PostgreSQL while every suite runs) or one of several at once: the test
+    /// client has one connection, queues requests behind each other and gives up after 20 s.
     func slowCall(_ method: HTTPRequest.Method, _ uri: String, key: String, json: Any, prefer: String? = nil, seconds: Int64 = 180) async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port!)\(uri)")
         request.method = HTTPMethod(rawValue: method.rawValue)
