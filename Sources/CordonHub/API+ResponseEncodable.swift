@@ -8,7 +8,6 @@ extension API.Me: ResponseEncodable {}
 extension API.KeyOut: ResponseEncodable {}
 extension API.CollectionOut: ResponseEncodable {}
 extension API.SignalOut: ResponseEncodable {}
-extension API.FeedPage: ResponseEncodable {}
 extension API.AuditPage: ResponseEncodable {}
 extension API.CaseOut: ResponseEncodable {}
 extension API.CasePage: ResponseEncodable {}
@@ -41,3 +40,4 @@ extension API.MatchCounts: ResponseEncodable {}
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}
 extension API.SubmissionResult: HandWrittenJSONResponse {}
+extension API.FeedPage: HandWrittenJSONResponse {}

@@ -41,13 +41,16 @@ public struct UpstreamFollower: Service {
         while !Task.isCancelled {
             do {
                 var cursor = try await desk.services.upstreamCursors()[collection] ?? 0
-                // Catch up page by page: memory stays at one page, whatever the backlog.
-                while true {
-                    let page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)
-                    guard !page.changes.isEmpty else { break }
+                // Catch up page by page, the hub writing the next while this one is applied:
+                // memory stays at two pages, whatever the backlog.
+                var page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)
+                while !page.changes.isEmpty {
+                    let next = page.next
+                    async let following = upstream.feed(of: collection, since: next, limit: pageSize)
                     try await desk.apply(page.changes, in: collection)
-                    cursor = page.next
+                    cursor = next
                     state.reached(collection, cursor)
+                    page = try await following
                 }
                 state.connected(collection, true)
                 delay = .seconds(1)

@@ -26,7 +26,8 @@ public struct UpstreamHub: Sendable {
 
     /// Up to `limit` changes of `collection` after `since`.
     public func feed(of collection: UUID, since: Int, limit: Int) async throws -> API.FeedPage {
-        try await get("/v1/feed?collection=\(collection)&since=\(since)&limit=\(limit)", as: API.FeedPage.self)
+        let body = try await get("/v1/feed?collection=\(collection)&since=\(since)&limit=\(limit)")
+        return try API.FeedPage(json: Array(body.readableBytesView))
     }
 
     /// Follows the live feed of `collection` from `since`, handing over the changes as they
@@ -45,7 +46,7 @@ public struct UpstreamHub: Sendable {
                 throw UpstreamError(status: 403, message: "the hub revoked the mirror's access to collection \(collection)")
             }
             let changes = try events.filter { $0.event != "revoked" && !$0.data.isEmpty }.map {
-                try Self.decoder.decode(API.FeedPage.Change.self, from: Data($0.data.utf8))
+                try API.FeedPage.Change(json: Array($0.data.utf8))
             }
             if !changes.isEmpty { try await receive(changes) }
         }
@@ -64,12 +65,15 @@ public struct UpstreamHub: Sendable {
     }
 
     private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try Self.decoder.decode(T.self, from: Data(try await get(path).readableBytesView))
+    }
+
+    private func get(_ path: String) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         let response = try await client.execute(request, timeout: .seconds(60))
         guard response.status == .ok else { throw try await UpstreamError(response, request.url) }
-        let body = try await response.body.collect(upTo: 256 << 20)
-        return try Self.decoder.decode(T.self, from: Data(body.readableBytesView))
+        return try await response.body.collect(upTo: 256 << 20)
     }
 
     /// The hub's JSON: times in ISO 8601 with milliseconds.

@@ -139,4 +139,11 @@ public struct SignalChange: Sendable, Hashable {
     public var kind: ChangeKind
     public var at: Date?
     public var signal: StoredSignal
+
+    public init(cursor: Int, kind: ChangeKind, at: Date?, signal: StoredSignal) {
+        self.cursor = cursor
+        self.kind = kind
+        self.at = at
+        self.signal = signal
+    }
 }

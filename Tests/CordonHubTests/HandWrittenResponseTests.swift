@@ -7,7 +7,7 @@ import PDQ
 import VideoFeatures
 import Testing
 
-/// The match and submission answers are written by hand (``JSONText``); each must be the
+/// The match, submission and feed answers are written by hand (``JSONText``); each must be the
 /// document the hub's `JSONEncoder` writes for the same value, escapes and absent fields
 /// included.
 @Suite struct HandWrittenResponseTests {
@@ -60,5 +60,16 @@ import Testing
         #expect(try Self.sameDocument(full.json(), full))
         #expect(try Self.sameDocument(minimal.json(), minimal))
         #expect(try Self.sameDocument(API.SubmissionResult(results: []).json(), API.SubmissionResult(results: [])))
+    }
+
+    @Test func handWrittenFeedPageJSONEqualsTheEncoders() throws {
+        let signals = [Self.full, Self.bare, Self.video, Self.tmk]
+        let page = API.FeedPage(changes: signals.enumerated().map { index, signal in
+            API.FeedPage.Change(SignalChange(cursor: 100 + index, kind: index == 1 ? .retracted : .added,
+                                             at: index == 2 ? nil : Date(timeIntervalSince1970: 1_800_000_000.25), signal: signal))
+        }, next: 103)
+        #expect(try Self.sameDocument(page.json(), page))
+        let empty = API.FeedPage(changes: [], next: 7)
+        #expect(try Self.sameDocument(empty.json(), empty))
     }
 }

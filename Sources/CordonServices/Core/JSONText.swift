@@ -8,8 +8,8 @@ import VideoFeatures
 struct JSONText {
     private(set) var bytes: [UInt8] = []
 
-    init() {
-        bytes.reserveCapacity(1024)
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
     }
 
     mutating func raw(_ text: StaticString) {
