@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// `cordon mirror` and `cordon serve` as real processes on loopback: a copy of 50,000
+/// `cordon mirror` and `cordon serve` as real processes on loopback: a copy of 100,000
 /// hashes that survives kill -9 at random moments while it catches up, equals the hub's
 /// afterwards (nothing skipped, nothing repeated), and matches with the hub stopped.
 @Suite struct MirrorCommandTests {
@@ -18,10 +18,10 @@ import Testing
         let created = try await hub.call("POST", "/v1/collections", key: String(hubKey), json: ["name": "mirror-test", "description": "copied"])
         let collection = try #require((created.body as? [String: Any])?["id"] as? String)
 
-        // 50,000 hashes (five pages), then a few retractions (changes to signals already copied).
+        // 100,000 hashes (ten pages), then a few retractions (changes to signals already copied).
         var random = SplitMix(seed: 18)
         var values: [String] = []
-        for _ in 0..<5 {
+        for _ in 0..<10 {
             let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
             values += batch
             let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
@@ -29,7 +29,7 @@ import Testing
             #expect(reply.status == 201)
         }
         var retracted: [Int] = []
-        for index in [7, 30_000, 49_999] {
+        for index in [7, 60_000, 99_999] {
             let found = try await hub.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[index], "maxDistance": 0])
             let id = try #require(((((found.body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int)
             #expect(try await hub.call("POST", "/v1/signals/\(id)/retract", key: String(hubKey)).status == 200)
@@ -47,7 +47,7 @@ import Testing
             for change in changes { if let signal = change["signal"] as? [String: Any], let id = signal["id"] as? Int { latest[id] = signal } }
             hubCursor = page["next"] as? Int ?? hubCursor
         }
-        #expect(hubChanges == 50_003)
+        #expect(hubChanges == 100_003)
 
         // Refusals: a collection the hub does not offer; a hub that cannot be reached before any copy exists.
         let data = folder.appendingPathComponent("mirror").path
@@ -100,7 +100,7 @@ import Testing
         let copied = try #require((status["collections"] as? [[String: Any]])?.first)
         #expect(copied["cursor"] as? Int == hubCursor)
         #expect(copied["changes"] as? Int == hubChanges, "every change applied once: nothing skipped, nothing repeated")
-        #expect(status["matchable"] as? Int == 50_000 - retracted.count)
+        #expect(status["matchable"] as? Int == 100_000 - retracted.count)
         // Signals read back the same from both, the retracted ones as retracted.
         for id in Array(latest.keys.shuffled().prefix(100)) + retracted {
             let there = try #require(try await hub.call("GET", "/v1/signals/\(id)", key: String(hubKey)).body as? [String: Any])

@@ -157,9 +157,13 @@ extension VPDQFeature {
 }
 
 extension JSONReader {
+    /// A UUID, remembered: a feed page names the same few thousands of times, and
+    /// Foundation parses each with `sscanf`.
     mutating func uuid(_ key: String) throws -> UUID {
         let text = try string()
+        if let known = identifiers[text] { return known }
         guard let id = UUID(uuidString: text) else { throw failure("\(key): \(text) is not a UUID") }
+        if identifiers.count < 10_000 { identifiers[text] = id }
         return id
     }
 

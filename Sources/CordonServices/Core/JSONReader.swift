@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document read by hand, value by value, for the largest documents Cordon reads
 /// (a mirror's feed pages, 10,000 changes each): `JSONDecoder` was a fifth of a first
 /// copy's time. The counterpart of ``JSONText``; RFC 8259, nothing more lenient.
@@ -11,6 +13,8 @@ struct JSONReader {
 
     private let bytes: [UInt8]
     private var offset = 0
+    /// Identifiers read so far (see ``uuid(_:)``).
+    var identifiers: [String: UUID] = [:]
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes

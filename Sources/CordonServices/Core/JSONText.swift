@@ -7,6 +7,9 @@ import VideoFeatures
 /// A JSON document built by appending, for responses written by hand.
 struct JSONText {
     private(set) var bytes: [UInt8] = []
+    /// Identifiers written so far: a feed page names the same few thousands of times,
+    /// and Foundation formats each with `snprintf`.
+    private var identifiers: [UUID: String] = [:]
 
     init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -53,14 +56,32 @@ struct JSONText {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A UUID as a string literal, upper case as `JSONEncoder` writes it.
+    mutating func uuid(_ id: UUID) {
+        let text: String
+        if let known = identifiers[id] {
+            text = known
+        } else {
+            text = id.uuidString
+            if identifiers.count < 10_000 { identifiers[id] = text }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A signal as ``API/SignalOut`` encodes it (keys sorted, absent optionals left out).
     mutating func signal(_ signal: API.SignalOut) {
         raw("{\"collectionID\":")
-        string(signal.collectionID.uuidString)
+        uuid(signal.collectionID)
         raw(",\"confidence\":")
         double(signal.confidence)
-        raw(",\"contributors\":")
-        strings(signal.contributors.map(\.uuidString))
+        raw(",\"contributors\":[")
+        for (index, contributor) in signal.contributors.enumerated() {
+            if index > 0 { raw(",") }
+            uuid(contributor)
+        }
+        raw("]")
         if let created = signal.createdAt {
             raw(",\"createdAt\":")
             string(HubStore.iso(created))
