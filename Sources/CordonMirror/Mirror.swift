@@ -30,6 +30,11 @@ public struct Mirror: Sendable {
         /// Automatic removals, `COLLECTION=TYPE[,TYPE…][@DISTANCE]` (``AutomaticRemoval``).
         public var automaticRemovals: [String] = []
         public var undoWindow: TimeInterval = 60
+        /// Where uploaded files are preserved for moderators (`--preserve-media`); nil keeps
+        /// only their hashes, ids and times.
+        public var mediaFolder: URL?
+        /// How long an upload is kept and re-checked (six months).
+        public var retention: TimeInterval = 183 * 86_400
         /// The mirror's clock (tests move it).
         public var clock: any WallClock = SystemWallClock()
 
@@ -104,6 +109,7 @@ public struct Mirror: Sendable {
         options.platform = platform
         let desk = MirrorDesk(services: hub.services, options: options, incidentCollections: incidents)
         try await desk.load()
+        try await desk.purgeExpired()
         return (Mirror(hub: hub, upstream: upstream, collections: names, platform: platform, desk: desk), newKey)
     }
 
@@ -111,6 +117,8 @@ public struct Mirror: Sendable {
     private static func deskOptions(_ settings: Settings, collections: [UUID: String]) throws -> MirrorOptions {
         var options = MirrorOptions()
         options.undoWindow = settings.undoWindow
+        options.mediaFolder = settings.mediaFolder
+        options.retention = settings.retention
         do {
             options.automaticRemovals = try settings.automaticRemovals.map { try AutomaticRemoval.parse($0, collections: collections) }
         } catch let error as InvalidRule {

@@ -5,19 +5,23 @@ import Logging
 import ServiceLifecycle
 
 /// Publishes moderators' decisions once their undo window has passed (the `decision`
-/// event, its signed webhook deliveries, the hub's feedback), every half second. The
-/// deliveries are sent by the hub's webhook sender, which retries them across restarts.
+/// event, its signed webhook deliveries, the hub's feedback), every half second, and once
+/// a minute forgets the uploads past their retention. The deliveries are sent by the
+/// hub's webhook sender, which retries them across restarts.
 struct ReviewPublisher: Service {
     let desk: MirrorDesk
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var tick = 0
             while !Task.isCancelled {
                 do {
                     _ = try await desk.publishDue()
+                    tick += 1
+                    if tick % 120 == 0 { try await desk.purgeExpired() }
                 } catch {
-                    logger.warning("could not publish decisions: \(error)")
+                    logger.warning("could not publish decisions or forget expired uploads: \(error)")
                 }
                 try? await Task.sleep(for: .milliseconds(500))
             }

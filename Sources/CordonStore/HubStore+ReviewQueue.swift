@@ -163,6 +163,25 @@ extension HubStore {
             """).all(decoding: UploadRow.self).map(\.upload)
     }
 
+    /// Forgets the hashes (and a video's frames) of every upload past its retention, and
+    /// returns those uploads as they were: ids, times and cases stay, for the record.
+    public func purgeExpiredUploads(now: Date) async throws -> [PlatformUpload] {
+        try await hub.write([]) { db in
+            let sql = db as! any SQLDatabase
+            let expired = try await sql.raw("""
+                SELECT * FROM platform_uploads WHERE expires_at <= \(bind: now.timeIntervalSince1970)
+                AND (pdq IS NOT NULL OR md5 IS NOT NULL OR sha256 IS NOT NULL OR frames IS NOT NULL) ORDER BY id
+                """).all(decoding: UploadRow.self).map(\.upload)
+            for chunk in expired.map(\.id).chunked(500) {
+                try await sql.raw("""
+                    UPDATE platform_uploads SET pdq = NULL, pdq_quality = NULL, md5 = NULL, sha256 = NULL, frames = NULL
+                    WHERE id IN (\(unsafeRaw: chunk.map(String.init).joined(separator: ",")))
+                    """).run()
+            }
+            return expired
+        }
+    }
+
     public func upload(_ id: Int) async throws -> PlatformUpload? {
         try await hub.sql.raw("SELECT * FROM platform_uploads WHERE id = \(bind: id)").first(decoding: UploadRow.self)?.upload
     }

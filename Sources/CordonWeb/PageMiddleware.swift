@@ -9,7 +9,7 @@ import Hummingbird
 /// other origin, no framing, no referrer.
 struct PageHeaders: RouterMiddleware {
     typealias Context = HubRequestContext
-    static let policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    static let policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     static let csp = HTTPField.Name("Content-Security-Policy")!

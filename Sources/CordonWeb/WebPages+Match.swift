@@ -91,12 +91,7 @@ extension WebPages {
     static func preview(_ file: MultipartForm.Part) -> String? {
         let bytes = file.body
         guard bytes.count <= 8 << 20 else { return nil }
-        let type: String
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { type = "image/jpeg" }
-        else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { type = "image/png" }
-        else if bytes.starts(with: Array("GIF8".utf8)) { type = "image/gif" }
-        else if bytes.count > 12, bytes[8..<12].elementsEqual("WEBP".utf8) { type = "image/webp" }
-        else { return nil }
+        guard let type = BrowserMedia.contentType(of: bytes), type.hasPrefix("image/") else { return nil }
         return "data:\(type);base64," + Data(bytes).base64EncodedString()
     }
 }

@@ -16,6 +16,16 @@ extension WebPages {
         router.get("review/:id") { _, context in
             try await reviewCasePage(try Hub.intParameter(context, "id", field: "case"), desk: desk, context: context)
         }
+        router.get("review/:id/media") { _, context in
+            // The preserved file, for the blurred preview: never cached, shown only as what its bytes are.
+            let id = try Hub.intParameter(context, "id", field: "case")
+            guard let media = try await desk.keptMedia(ofCase: id, by: try Self.session(context).caller), let type = media.contentType,
+                  let bytes = FileManager.default.contents(atPath: media.path) else {
+                throw ServiceError.notFound("case", "case \(id)'s upload has no kept file a browser can show")
+            }
+            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store", .contentDisposition: "inline"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.post("review/:id/decision") { request, context in
             let id = try Hub.intParameter(context, "id", field: "case")
             return try await submit(request, context) { form, caller in
@@ -91,6 +101,9 @@ extension WebPages {
             }
             return row
         }
+        let media = try await desk.keptMedia(ofCase: id, by: caller)
+        data["preview"] = media?.contentType == nil ? false : ["src": "/review/\(id)/media", "isVideo": media?.isVideo == true]
+        data["mediaKept"] = desk.options.mediaFolder != nil
         data["decision"] = item.reviewCase.decision ?? false
         data["reason"] = item.reviewCase.reason ?? ""
         data["decidedAt"] = PageValues.time(item.reviewCase.decidedAt)

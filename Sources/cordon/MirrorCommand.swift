@@ -64,7 +64,14 @@ struct MirrorRun: AsyncParsableCommand {
                                valueName: "rule"))
     var autoRemove: [String] = []
 
+    @Flag(help: "Keep uploaded files (in DATA/media) so moderators see them, blurred until revealed; by default only hashes, ids and times are kept.")
+    var preserveMedia = false
+
+    @Option(help: "Days an upload is kept and re-checked before its hashes (and any preserved file) are forgotten.")
+    var retentionDays: Int = 183
+
     func validate() throws {
+        guard (1...3650).contains(retentionDays) else { throw ValidationError("--retention-days must be 1 to 3,650; got \(retentionDays)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (0...3600).contains(undoWindow) else { throw ValidationError("--undo-window must be 0 to 3,600 seconds; got \(undoWindow)") }
         guard let url = URL(string: hub), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -79,9 +86,11 @@ struct MirrorRun: AsyncParsableCommand {
         let wanted = (collections ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
         let mirror: Mirror, newKey: String?
         do {
-            let settings = Mirror.Settings(
+            var settings = Mirror.Settings(
                 feedback: (feedback ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                 automaticRemovals: autoRemove, undoWindow: undoWindow)
+            settings.retention = TimeInterval(retentionDays) * 86_400
+            if preserveMedia { settings.mediaFolder = URL(fileURLWithPath: data).appendingPathComponent("media") }
             (mirror, newKey) = try await Mirror.open(in: URL(fileURLWithPath: data), upstream: upstream, wanted: wanted,
                                                      settings: settings, logger: logger)
         } catch let error as MirrorError {

@@ -16,7 +16,8 @@ extension MirrorTests {
     /// the hub shares a hash; a decision undone, taken again and published after the undo
     /// window as a signed verdict at the platform's receiver (and as feedback at the hub);
     /// a retraction's "reinstatement may be due"; bulk decisions, all or none; priority;
-    /// an automatic removal; repeat uploaders; statements of reasons; bad input refused.
+    /// an automatic removal; repeat uploaders; statements of reasons; bad input refused;
+    /// preserved files, and the retention that forgets uploads.
     static func reviewDesk(_ up: UpstreamFixture, _ mirror: Mirror, base: String, key: String, clock: AdjustableWallClock,
                            receiver: String, site: LoopbackSite) async throws {
         let local = try await mirror.hub.services.caller(secret: key)
@@ -209,6 +210,33 @@ extension MirrorTests {
             #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
         }
         #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
+
+        // Preserved files (the platform keeps media here): the photo's is kept with its case, a hashes-only upload has none.
+        let open = try await call(.GET, base + "/v1/review?state=open&limit=100", key: key).body["cases"] as? [[String: Any]] ?? []
+        let photoCase = try #require((open.first { ($0["upload"] as? [String: Any])?["contentID"] as? String == "photo-7" }?["reviewCase"]
+            as? [String: Any])?["id"] as? Int)
+        #expect(try await mirror.desk.keptMedia(ofCase: photoCase, by: local)?.contentType == "image/png")
+        #expect(try await mirror.desk.keptMedia(ofCase: knownCase, by: local) == nil)
+
+        // Past the retention window hashes and files are forgotten, and no later hash finds them.
+        let forgotten = Self.hashes(1, seed: 777)[0].value
+        #expect(try await call(.POST, base + "/v1/uploads", key: key, json: ["contentID": "late", "hashes": [["type": "pdq", "value": forgotten]]]).status == 201)
+        clock.advance(by: 31 * 86_400)
+        #expect(try await mirror.desk.purgeExpired() >= 4)
+        #expect(try await mirror.desk.keptMedia(ofCase: photoCase, by: local) == nil)
+        let media = try FileManager.default.contentsOfDirectory(atPath: try #require(mirror.desk.options.mediaFolder).path)
+        #expect(!media.contains { $0.hasPrefix("upload-") }, "\(media)")
+        let photo = try await call(.GET, base + "/v1/review/\(photoCase)", key: key).body
+        #expect((photo["upload"] as? [String: Any])?["contentID"] as? String == "photo-7" && (photo["upload"] as? [String: Any])?["pdq"] == nil)
+        let sharedLate = try await up.hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: forgotten,
+            labels: SignalLabels(categories: [.incitement]))]), to: up.collection, by: up.platform).results[0].id
+        #expect(try await eventually {
+            let found = try await call(.POST, base + "/v1/match", key: key, json: ["type": "pdq", "value": forgotten]).body
+            return ((found["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.contains {
+                ($0["signal"] as? [String: Any])?["id"] as? Int == sharedLate } == true
+        }, "the mirror has the new hash (and re-checked its page)")
+        let all = try await call(.GET, base + "/v1/review?state=all&limit=100", key: key).body["cases"] as? [[String: Any]] ?? []
+        #expect(!all.contains { ($0["upload"] as? [String: Any])?["contentID"] as? String == "late" }, "a forgotten upload is never re-checked")
     }
 
     /// One POST of raw bytes.

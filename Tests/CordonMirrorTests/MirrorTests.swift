@@ -80,6 +80,8 @@ import Testing
         let clock = AdjustableWallClock()
         var settings = Mirror.Settings(feedback: ["shared"], automaticRemovals: ["shared=md5"])
         settings.clock = clock
+        settings.mediaFolder = folder.appendingPathComponent("mirror/media")
+        settings.retention = 30 * 86_400
         do {
             // A first start refused for a bad rule makes no key: the next start shows one.
             let refused = folder.appendingPathComponent("refused")

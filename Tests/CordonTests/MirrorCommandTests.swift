@@ -58,6 +58,8 @@ import Testing
                                                 "--data", folder.appendingPathComponent("elsewhere").path, "--port", "0"])
         #expect(unreachable.status != 0 && unreachable.stderr.contains("there is no copy yet"), "\(unreachable.stderr)")
         #expect(try CordonRunner.run(["mirror", "--hub", "ftp://x", "--key", "k"]).status != 0)
+        let noRetention = try CordonRunner.run(["mirror", "--hub", "http://127.0.0.1:1", "--key", "k", "--retention-days", "0"])
+        #expect(noRetention.status != 0 && noRetention.stderr.contains("--retention-days must be 1 to 3,650"), "\(noRetention.stderr)")
 
         // Five kills at random moments while the copy catches up.
         let arguments = ["--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey), "--collections", "mirror-test", "--data", data]

@@ -8,7 +8,8 @@ import Testing
 extension BrowserTests {
     /// A mirror's review queue in the browser: the graver case first, a decision undone
     /// within its window and taken again, a bulk decision (refused when nothing is
-    /// selected), the decision sent once the window has passed, repeat uploaders.
+    /// selected), the decision sent once the window has passed, repeat uploaders; a
+    /// preserved image shown blurred until revealed.
     @Test func aModeratorWorksTheReviewQueueUndoesADecisionAndDecidesInBulk() async throws {
         let clock = AdjustableWallClock()
         try await withBrowser(clock: clock, review: true) { f, base, driver in
@@ -73,7 +74,28 @@ extension BrowserTests {
             try await driver.go(base + "/review/\(first)")
             #expect(try await driver.findAll("#published").count == 1)
             #expect(try await driver.findAll("#undo").isEmpty)
+            #expect(try await driver.text("#no-media").contains("No file is kept"), "it came as hashes")
             try await shoot(driver, "review-case-published")
+
+            // A preserved image: blurred and grey with its warning, revealed by a click, blurred again.
+            let file = f.folder.appendingPathComponent("photo.png")
+            try Data(TestImages.png(width: 320, height: 240, seed: 5)).write(to: file)
+            let pdq = try #require(try await desk.record(fileAt: file.path, contentID: "photo-0", accountID: "acct-3", clientContext: nil,
+                                                         by: f.platform).upload.pdq)
+            _ = try await f.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: pdq,
+                labels: SignalLabels(categories: [.incitement]))]), to: f.collection, by: f.platform)
+            let photo = try #require(try await desk.record(fileAt: file.path, contentID: "photo-1", accountID: "acct-3", clientContext: nil,
+                                                           by: f.platform).case?.id)
+            try await driver.go(base + "/review/\(photo)")
+            let preview = try await driver.find("#preview")
+            #expect(try await driver.text("#preview-warning").contains("violent or terrorist content"))
+            #expect(try await driver.run("return document.getElementById('preview').naturalWidth") as? Int == 320, "the kept file is served")
+            #expect(try await driver.run("return getComputedStyle(document.getElementById('preview')).filter") as? String ?? "none" != "none")
+            try await preview.click()
+            try await driver.wait("the revealed preview") { try await preview.attribute("class")?.contains("revealed") == true }
+            try await driver.wait("blurred again after 10 s", timeout: .seconds(30)) {
+                try await preview.attribute("class")?.contains("revealed") == false
+            }
         }
     }
 }

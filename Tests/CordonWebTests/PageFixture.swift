@@ -30,7 +30,7 @@ struct PageFixture {
                          analyst: "analyst@unit.test", operator_: "operator@hub.test")
 
     /// With `review`, the pages are a mirror's: its review queue over a ``MirrorDesk``
-    /// whose platform is the moderator's.
+    /// whose platform is the moderator's, preserving uploaded files.
     static func make(clock: any WallClock = SystemWallClock(), review: Bool = false) async throws -> PageFixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-pages-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -67,6 +67,7 @@ struct PageFixture {
             try API.command(API.NewCollection.self, ["name": "terrorist-content", "description": "shared"]), by: platform)
         var options = MirrorOptions()
         options.platform = platform.organisationID
+        options.mediaFolder = folder.appendingPathComponent("media")
         let desk = review ? MirrorDesk(services: services, options: options) : nil
         return PageFixture(folder: folder, database: database, hub: hub, pages: try WebPages(services: services, review: desk), desk: desk,
                            platform: platform, authority: authority, unit: unit, operator_: operator_, collection: collection.id)

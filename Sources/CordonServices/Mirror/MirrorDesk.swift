@@ -8,7 +8,8 @@ import VideoFeatures
 /// The mirror's review desk: each upload is matched when it arrives and again whenever
 /// the hub shares a hash (Altitude never re-checks past uploads); a match opens one case
 /// per upload; moderators decide; the platform reads the verdicts back. Only hashes, the
-/// platform's ids and times are kept, for ``MirrorOptions/retention``.
+/// platform's ids and times are kept, for ``MirrorOptions/retention``, and the files
+/// themselves only where the platform preserves them (``MirrorOptions/mediaFolder``).
 public struct MirrorDesk: Sendable {
     public let services: HubServices
     public let options: MirrorOptions
@@ -42,7 +43,8 @@ public struct MirrorDesk: Sendable {
     }
 
     /// Keeps an upload's hashes and ids and matches it now; a match opens its case. The
-    /// file itself (`content_bytes`) is hashed like a file upload and not kept.
+    /// file itself (`content_bytes`) is hashed like a file upload, and kept only where the
+    /// platform preserves media.
     public func record(_ upload: UploadIn, by caller: Caller) async throws -> UploadOut {
         try services.mayAttempt(.recordUpload, caller)
         let contentID = try Self.contentID(upload.contentID, upload.clientContext)
@@ -71,7 +73,8 @@ public struct MirrorDesk: Sendable {
     }
 
     /// Keeps an uploaded file's hashes (an image's PDQ and digests; a video's digests, its
-    /// frames matched now) and matches it; the file is the caller's to delete.
+    /// frames matched now) and matches it; the file is the caller's to delete (a preserved
+    /// copy is the desk's).
     public func record(fileAt path: String, contentID: String?, accountID: String?, clientContext: String?,
                        by caller: Caller) async throws -> UploadOut {
         try services.mayAttempt(.recordUpload, caller)
@@ -83,10 +86,10 @@ public struct MirrorDesk: Sendable {
             if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
             if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
             return try await keep(hashes, quality: record.pdq.quality, frames: nil, contentID: contentID, accountID: accountID,
-                                  clientContext: clientContext, by: caller)
+                                  clientContext: clientContext, file: path, by: caller)
         case .video(let features, let md5, let sha256):
             return try await keep([.init(type: .md5, value: md5), .init(type: .sha256, value: sha256)], quality: nil, frames: features,
-                                  contentID: contentID, accountID: accountID, clientContext: clientContext, by: caller)
+                                  contentID: contentID, accountID: accountID, clientContext: clientContext, file: path, by: caller)
         case .tmk:
             throw ServiceError.invalid("body", "a .tmk file is already a video's hash; send the video itself, or its digests as hashes")
         }
@@ -102,9 +105,10 @@ public struct MirrorDesk: Sendable {
     }
 
     /// Matches and keeps, taking turns with the pages of the hub's changes. A video's
-    /// `frames` are matched now, and kept with its digests for the re-checks.
+    /// `frames` are matched now, and kept with its digests for the re-checks; the `file`,
+    /// where media is preserved, under the upload's id.
     private func keep(_ hashes: [API.MatchQuery.Hash], quality: Int?, frames: [VPDQFeature]?, contentID: String, accountID: String?,
-                      clientContext: String?, by caller: Caller) async throws -> UploadOut {
+                      clientContext: String?, file: String? = nil, by caller: Caller) async throws -> UploadOut {
         var query = hashes
         var binary: [UInt8]?
         if let frames {
@@ -115,6 +119,8 @@ public struct MirrorDesk: Sendable {
                 throw ServiceError.invalid("body", "the video's frames cannot be kept: \(error.message)")
             }
         }
+        let preserved = try file.flatMap(preserve)
+        defer { if let preserved { try? FileManager.default.removeItem(at: preserved) } }
         return try await turnstile.run { [query, binary] in
             let result = try await services.match(API.MatchQuery(hashes: query), by: caller)
             var values: [SignalType: String] = [:]
@@ -128,6 +134,7 @@ public struct MirrorDesk: Sendable {
                                                frames: binary, receivedAt: now, expiresAt: now.addingTimeInterval(options.retention))
             let (stored, opened) = try await services.store.recordUpload(kept, matches: matches, now: now)
             index.insert(id: stored.id, pdq: stored.pdq, md5: stored.md5, sha256: stored.sha256, frames: frames)
+            if let preserved, let kept = mediaFile(ofUpload: stored.id) { try? FileManager.default.moveItem(at: preserved, to: kept) }
             let all = result.results.flatMap(\.matches)
             var outcome = opened
             if let opened, let decided = try await automaticallyDecide(opened, matched: all.map(\.signal)) { outcome = decided }

@@ -13,6 +13,10 @@ public struct MirrorOptions: Sendable {
     public var feedback: Set<UUID> = []
     /// Matches that remove at once, recorded as automated.
     public var automaticRemovals: [AutomaticRemoval] = []
+    /// Where uploaded files are kept, when the platform preserves them
+    /// (`cordon mirror --preserve-media`): moderators then see a blurred preview. Nil keeps
+    /// none, only hashes, ids and times.
+    public var mediaFolder: URL?
     /// The window for repeat uploaders, shown with each case.
     public var repeatWindow: TimeInterval = 30 * 86_400
 

@@ -1,3 +1,4 @@
+import CordonStore
 import Foundation
 import HashIndex
 import Synchronization
@@ -20,6 +21,18 @@ final class UploadIndex: Sendable {
         }
         digests.withLock { table in
             for digest in [md5, sha256].compactMap({ $0 }) { table[digest, default: []].append(id) }
+        }
+    }
+
+    /// Forgets an upload (past its retention).
+    func remove(_ upload: HubStore.PlatformUpload) {
+        videos.remove(String(upload.id))
+        if upload.pdq != nil { pdq.remove(id: UInt64(upload.id)) }
+        digests.withLock { table in
+            for digest in [upload.md5, upload.sha256].compactMap({ $0 }) {
+                table[digest]?.removeAll { $0 == upload.id }
+                if table[digest]?.isEmpty == true { table[digest] = nil }
+            }
         }
     }
 

@@ -68,7 +68,11 @@
       img.classList.toggle("revealed", show);
       img.setAttribute("aria-pressed", String(show));
       clearTimeout(timer);
-      if (show) timer = setTimeout(function () { img.classList.remove("revealed"); img.setAttribute("aria-pressed", "false"); }, 10000);
+      if (img.tagName === "VIDEO") { if (show) img.play().catch(function () {}); else img.pause(); }
+      if (show) timer = setTimeout(function () {
+        img.classList.remove("revealed"); img.setAttribute("aria-pressed", "false");
+        if (img.tagName === "VIDEO") img.pause();
+      }, 10000);
     }
     img.addEventListener("click", toggle);
     img.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggle(); } });
@@ -137,7 +141,7 @@
     tick(); setInterval(tick, 1000);
     document.querySelectorAll("[data-stream][data-fragment]").forEach(live);
     document.querySelectorAll("[data-poll]").forEach(poll);
-    document.querySelectorAll("img.sensitive").forEach(sensitive);
+    document.querySelectorAll(".sensitive").forEach(sensitive);
     document.querySelectorAll("form[data-sign]").forEach(signing);
     document.querySelectorAll("[data-confirm]").forEach(function (b) {
       b.addEventListener("click", function (e) { if (!confirm(b.dataset.confirm)) e.preventDefault(); });
