@@ -36,7 +36,7 @@ public final class TestPostgres: Sendable {
             server.arguments = ["-c", "exec " + Self.asServerUser(
                 "exec '\(binaries)/postgres' -D '\(root)/data' -p \(port) -c listen_addresses=127.0.0.1 -k '\(root)' -c fsync=off -c max_connections=300 >>'\(root)/server.log' 2>&1")]
             server.standardInput = FileHandle.nullDevice
-            try server.run()
+            try server.runUnmasked()
             serverProcess = server.processIdentifier
             try Self.waitUntilReady(port: port, root: root)
         } catch {
@@ -92,7 +92,7 @@ public final class TestPostgres: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        try process.run()
+        try process.runUnmasked()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw TestPostgresError("`\(command)` exited with \(process.terminationStatus)")

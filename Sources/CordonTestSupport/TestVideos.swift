@@ -11,7 +11,7 @@ public enum TestVideos {
         process.arguments = ["ffmpeg", "-nostdin", "-v", "error", "-y"] + input + [path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.runUnmasked()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestVideoError(name: name) }
         return path

@@ -54,7 +54,7 @@ public final class WebDriver: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runUnmasked()
         let base = "http://127.0.0.1:\(port)"
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-chromium-\(UUID().uuidString)")
         do {

@@ -24,7 +24,7 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runUnmasked()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let chunk = output.fileHandleForReading.availableData

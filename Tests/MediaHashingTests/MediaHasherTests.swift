@@ -50,7 +50,7 @@ import Testing
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        guard (try? process.run()) != nil else { return nil }
+        guard (try? process.runUnmasked()) != nil else { return nil }
         input.fileHandleForWriting.write(Data(bytes))
         try? input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
