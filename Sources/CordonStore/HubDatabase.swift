@@ -35,7 +35,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
-            databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+            // Connections per event loop: with the driver's one, four requests writing at once
+            // waited for two connections and, on a busy machine, gave up after 10 s (HTTP 500).
+            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace), as: .psql)
         }
         let migrations = Migrations()
         migrations.add(CreateSchema())

@@ -1,4 +1,5 @@
 import CPrefetch
+import Dispatch
 
 /// An immutable set of (id, hash) entries with multi-index hashing tables over them.
 ///
@@ -49,26 +50,37 @@ final class MultiIndexTables: Sendable {
             return
         }
         let sketched = hashes.count * layout.count <= sketchBudget
-        var allOffsets: [[UInt32]] = [], allEntries: [[UInt32]] = [], allSketches: [[SIMD2<UInt64>]] = []
+        // The tables are independent: each is sorted on a core of its own (a million
+        // hashes' tables took a second on one, and start-up waits for them).
+        var tables = [Table](repeating: Table(), count: layout.count)
         hashes.withUnsafeBufferPointer { hashes in
-            for t in 0..<layout.count {
-                let (offsets, entries) = Self.countingSort(
-                    hashes, start: layout.starts[t], length: layout.lengths[t])
-                allOffsets.append(offsets)
-                if sketched {
-                    let words = Self.sketchWords(start: layout.starts[t])
-                    var sketches = LargeArray.make(count: entries.count, repeating: SIMD2<UInt64>())
-                    for (e, position) in entries.enumerated() {
-                        sketches[e] = Self.sketch(hashes[Int(position)], words)
+            tables.withUnsafeMutableBufferPointer { tables in
+                // Each worker reads the hashes and writes only its own table.
+                nonisolated(unsafe) let (hashes, tables) = (hashes, tables)
+                DispatchQueue.concurrentPerform(iterations: layout.count) { t in
+                    let (offsets, entries) = Self.countingSort(hashes, start: layout.starts[t], length: layout.lengths[t])
+                    var sketches: [SIMD2<UInt64>] = []
+                    if sketched {
+                        let words = Self.sketchWords(start: layout.starts[t])
+                        sketches = LargeArray.make(count: entries.count, repeating: SIMD2<UInt64>())
+                        for (e, position) in entries.enumerated() {
+                            sketches[e] = Self.sketch(hashes[Int(position)], words)
+                        }
                     }
-                    allSketches.append(sketches)
+                    tables[t] = Table(offsets: offsets, entries: entries, sketches: sketches)
                 }
-                allEntries.append(entries)
             }
         }
-        offsets = allOffsets
-        entries = allEntries
-        sketches = allSketches
+        offsets = tables.map(\.offsets)
+        entries = tables.map(\.entries)
+        sketches = sketched ? tables.map(\.sketches) : []
+    }
+
+    /// One table while it is built.
+    private struct Table {
+        var offsets: [UInt32] = []
+        var entries: [UInt32] = []
+        var sketches: [SIMD2<UInt64>] = []
     }
 
     /// Which half of the hash a table's sketch holds: the half its own substring is not

@@ -259,7 +259,7 @@ import Testing
                                 ["type": "md5", "value": String(format: "%08x", writer * 10_000 + request * 10 + n) + String(repeating: "0", count: 24)]
                             }
                             let reply = try await c.slowCall(.post, uri, key: f.adminKey, json: ["signals": signals], seconds: 60)
-                            #expect(reply.status == 201)
+                            #expect(reply.status == 201, "\(reply.object)")
                         }
                     }
                 }

@@ -217,7 +217,9 @@ import Testing
         ]), by: f.unit)
         try await f.withServer { _, http in
             let browser = PageClient(http)
-            try await browser.signIn(PageFixture.emails.moderator)
+            // (Once, under every suite at once on two cores, each page below sent this to sign in.)
+            let signedIn = try await browser.signIn(PageFixture.emails.moderator)
+            #expect(signedIn.status == .seeOther, "sign-in answered \(signedIn.status): \(signedIn.body.prefix(2000))")
             for path in ["/", "/lists", "/lists/\(collection.id)", "/signals/\(signal)", "/desk", "/desk/cases/\(referral.id)",
                          "/match?type=pdq&value=\(hash)"] {
                 let page = try await browser.get(path)

@@ -44,7 +44,10 @@ public struct HubServices: Sendable {
         try await access.reload()
         let catalog = catalog
         catalog.reserve(try await store.signalCount())
+        // Rows are read on the database's thread while the catalog takes them, 20,000 at a
+        // time, on another: start-up with a million took the sum of both.
         let pending = Mutex<[StoredSignal]>([])
+        let loading = DispatchQueue(label: "cordon.catalog-load")
         let cursor = try await store.loadMatchableSignals { signal in
             let full = pending.withLock { pending -> [StoredSignal]? in
                 pending.append(signal)
@@ -52,9 +55,15 @@ public struct HubServices: Sendable {
                 defer { pending.removeAll(keepingCapacity: true) }
                 return pending
             }
-            if let full { catalog.load(full) }
+            if let full { loading.async { catalog.load(full) } }
         }
-        catalog.load(pending.withLock { $0 })
+        let rest = pending.withLock { $0 }
+        await withCheckedContinuation { (loaded: CheckedContinuation<Void, Never>) in
+            loading.async {
+                catalog.load(rest)
+                loaded.resume()
+            }
+        }
         catalog.compact()
         follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
         try await follower.catchUp()
