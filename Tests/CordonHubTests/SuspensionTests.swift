@@ -55,13 +55,16 @@ extension SuspensionTests {
             let replica = HubClient(client: b)
             try await f.withServer { a in
                 let (beta, key) = try await HubAPITests.member(f, a, name: "Beta", role: .consumer, access: .read)
-                // The other replica learns of the new key (NOTIFY, or its once-a-second reload);
-                // a minute at most: with every suite starting beside it on two cores, 5 s was once too short.
+                // The other replica learns of the new key and its membership (NOTIFY, or its
+                // once-a-second reload), which are written one after the other: it may know the
+                // key before the membership, so wait until it lets the key read the feed. A minute
+                // at most: with every suite starting beside it on two cores, 5 s was once too short.
+                let feed = "/v1/feed?collection=\(f.collection)&limit=1"
                 let start = ContinuousClock.now
-                while try await replica.call(.get, "/v1/me", key: key).status != 200, ContinuousClock.now - start < .seconds(60) {
+                while try await replica.call(.get, feed, key: key).status != 200, ContinuousClock.now - start < .seconds(60) {
                     try await Task.sleep(for: .milliseconds(50))
                 }
-                try #require(try await replica.call(.get, "/v1/me", key: key).status == 200, "the other replica never learnt the new key")
+                try #require(try await replica.call(.get, feed, key: key).status == 200, "the other replica never let the new key read the feed")
                 let url = "http://127.0.0.1:\(b.port!)/v1/feed/stream?collection=\(f.collection)"
                 async let streamed = EventStreamClient.collect(url: url, headers: [("Authorization", "Bearer \(key)")], timeout: .seconds(60)) {
                     $0.contains { $0.event == "revoked" }
