@@ -33,8 +33,8 @@ public struct Mirror: Sendable {
         /// Where uploaded files are preserved for moderators (`--preserve-media`); nil keeps
         /// only their hashes, ids and times.
         public var mediaFolder: URL?
-        /// How long an upload is kept and re-checked (six months).
-        public var retention: TimeInterval = 183 * 86_400
+        /// How long an upload is kept and re-checked (the desk's six months).
+        public var retention: TimeInterval = MirrorOptions().retention
         /// The mirror's clock (tests move it).
         public var clock: any WallClock = SystemWallClock()
 

@@ -101,7 +101,7 @@ extension WebPages {
             }
             return row
         }
-        let media = try await desk.keptMedia(ofCase: id, by: caller)
+        let media = desk.keptMedia(of: item)
         data["preview"] = media?.contentType == nil ? false : ["src": "/review/\(id)/media", "isVideo": media?.isVideo == true]
         data["mediaKept"] = desk.options.mediaFolder != nil
         data["decision"] = item.reviewCase.decision ?? false

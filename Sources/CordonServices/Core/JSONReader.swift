@@ -157,13 +157,11 @@ struct JSONReader {
     private mutating func numberText() throws -> String {
         skipSpace()
         let start = offset
-        while offset < bytes.count {
+        scan: while offset < bytes.count {
             switch bytes[offset] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
                  UInt8(ascii: "e"), UInt8(ascii: "E"): offset += 1
-            default:
-                guard offset > start else { throw failure("expected a value") }
-                return String(decoding: bytes[start..<offset], as: UTF8.self)
+            default: break scan
             }
         }
         guard offset > start else { throw failure("expected a value") }

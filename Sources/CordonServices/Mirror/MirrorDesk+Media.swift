@@ -18,7 +18,16 @@ extension MirrorDesk {
     public func keptMedia(ofCase id: Int, by caller: Caller) async throws -> KeptMedia? {
         try services.mayAttempt(.listReviewCases, caller)
         guard let item = try await services.store.reviewCase(id) else { throw ServiceError.notFound("case", "no review case \(id)") }
-        guard let file = mediaFile(ofUpload: item.uploadID), let handle = FileHandle(forReadingAtPath: file.path) else { return nil }
+        return keptMedia(ofUpload: item.uploadID)
+    }
+
+    /// The preserved file of a case already read (``reviewCase(_:by:)``).
+    public func keptMedia(of item: CaseOut) -> KeptMedia? {
+        keptMedia(ofUpload: item.reviewCase.uploadID)
+    }
+
+    private func keptMedia(ofUpload id: Int) -> KeptMedia? {
+        guard let file = mediaFile(ofUpload: id), let handle = FileHandle(forReadingAtPath: file.path) else { return nil }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
         return KeptMedia(path: file.path, contentType: BrowserMedia.contentType(of: head))
