@@ -2,7 +2,6 @@ import CordonDomain
 import CordonStore
 import Foundation
 import HashIndex
-import NIOPosix
 import Synchronization
 import VideoFeatures
 
@@ -32,15 +31,16 @@ final class SignalCatalog: Sendable {
     private static let epoch = clock.now
 
     fileprivate struct State {
-        var signals: [Int: StoredSignal] = [:]
-        /// Labels and contributor lists repeat across millions of signals: one copy each.
-        var labels: Set<SignalLabels> = []
-        var contributors: Set<[UUID]> = []
+        var signals = CatalogEntries()
         /// Matchable signals of each type in each collection, for the pages' figures.
         var counts: [UUID: [SignalType: Int]] = [:]
 
         mutating func count(_ signal: StoredSignal, _ change: Int) {
-            counts[signal.collectionID, default: [:]][signal.type, default: 0] += change
+            count(signal.collectionID, signal.type, change)
+        }
+
+        mutating func count(_ collection: UUID, _ type: SignalType, _ change: Int) {
+            counts[collection, default: [:]][type, default: 0] += change
         }
     }
 
@@ -49,7 +49,7 @@ final class SignalCatalog: Sendable {
 
     /// Makes room for `count` signals (start-up), so loading never regrows the table.
     func reserve(_ count: Int) {
-        state.withLock { $0.signals.reserveCapacity(count) }
+        state.withLock { $0.signals.reserve(count) }
     }
 
     /// Index entries (image hashes, video frames) not yet folded into the search tables.
@@ -63,15 +63,25 @@ final class SignalCatalog: Sendable {
         var entries: [(UInt64, Hash256)] = []
         entries.reserveCapacity(signals.count)
         state.withLock { state in
-            for signal in signals where signal.status != .retracted && state.signals[signal.id] == nil {
+            // Signals come in runs of one collection and type: counted a run at a time.
+            var run: (collection: UUID, type: SignalType, count: Int)?
+            defer { if let run { state.count(run.collection, run.type, run.count) } }
+            for signal in signals where signal.status != .retracted && !state.signals.contains(signal.id) {
+                var hash: Hash256?
                 if signal.type == .pdq {
-                    guard let hash = Hash256(hex: signal.value) else { continue }
+                    hash = Hash256(hex: signal.value)
+                    guard let hash else { continue }
                     entries.append((UInt64(signal.id), hash))
                 } else {
                     guard index(signal) else { continue }
                 }
-                state.signals[signal.id] = state.interned(signal)
-                state.count(signal, 1)
+                state.signals.add(signal, hash: hash)
+                if let current = run, current.collection == signal.collectionID, current.type == signal.type {
+                    run?.count += 1
+                } else {
+                    if let run { state.count(run.collection, run.type, run.count) }
+                    run = (signal.collectionID, signal.type, 1)
+                }
             }
         }
         pdq.insert(contentsOf: entries)
@@ -124,15 +134,16 @@ final class SignalCatalog: Sendable {
         state.withLock { state in
             for signal in signals {
                 let id = UInt64(signal.id)
-                let wasIndexed = state.signals[signal.id] != nil
+                let wasIndexed = state.signals.contains(signal.id)
                 let isIndexed = signal.status != .retracted
-                state.signals[signal.id] = isIndexed ? state.interned(signal) : nil
+                let hash = signal.type == .pdq ? Hash256(hex: signal.value) : nil
+                if isIndexed { state.signals.put(signal, hash: hash) } else { state.signals.remove(signal.id) }
                 guard wasIndexed != isIndexed else { continue }
                 state.count(signal, isIndexed ? 1 : -1)
                 if signal.type != .pdq {
                     if isIndexed { _ = index(signal) } else { unindex(signal) }
                 } else if isIndexed {
-                    if let hash = Hash256(hex: signal.value) { inserts.append((id, hash)) }
+                    if let hash { inserts.append((id, hash)) }
                 } else {
                     pdq.insert(contentsOf: inserts)
                     inserts.removeAll()
@@ -178,7 +189,7 @@ final class SignalCatalog: Sendable {
         guard imagesDue || videosDue,
               compacting.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
-        NIOThreadPool.singleton.submit { [self] _ in
+        Self.compactions.async { [self] in
             let started = Self.nanoseconds()
             if imagesDue { pdq.compact() }
             if videosDue { videos.compact() }
@@ -187,6 +198,10 @@ final class SignalCatalog: Sendable {
             compacting.store(false, ordering: .releasing)
         }
     }
+
+    /// Where compactions run: not on NIO's shared thread pool, whose few threads also carry
+    /// blocking work that requests wait for.
+    private static let compactions = DispatchQueue(label: "cordon.catalog-compaction")
 
     /// The fewest pending changes that start a compaction (or a sixteenth of the index, if
     /// more): every search scans them, and every compaction rebuilds all the tables.
@@ -213,7 +228,8 @@ final class SignalCatalog: Sendable {
     func signals<Score: Sendable>(_ found: [(Int, Score)], in collections: Set<UUID>) -> [(signal: StoredSignal, score: Score)] {
         state.withLock { state in
             found.compactMap { id, score in
-                guard let signal = state.signals[id], collections.contains(signal.collectionID) else { return nil }
+                guard let collection = state.signals.collection(of: id), collections.contains(collection),
+                      let signal = state.signals.signal(id) else { return nil }
                 return (signal, score)
             }
         }
@@ -267,24 +283,5 @@ final class SignalCatalog: Sendable {
         case 65...70: c - 55
         default: nil
         }
-    }
-}
-
-extension SignalCatalog.State {
-    /// `signal` with its labels and contributors sharing storage with equal ones.
-    mutating func interned(_ signal: StoredSignal) -> StoredSignal {
-        var copy = signal
-        copy.payload = nil
-        if let existing = labels.firstIndex(of: signal.labels) {
-            copy.labels = labels[existing]
-        } else if labels.count < 100_000 {
-            labels.insert(signal.labels)
-        }
-        if let existing = contributors.firstIndex(of: signal.contributors) {
-            copy.contributors = contributors[existing]
-        } else if contributors.count < 100_000 {
-            contributors.insert(signal.contributors)
-        }
-        return copy
     }
 }
