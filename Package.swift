@@ -216,7 +216,8 @@ let package = Package(
             name: "CordonStoreTests",
             dependencies: [
                 "CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -2,6 +2,7 @@ import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Logging
+import NIOCore
 import NIOPosix
 import PostgresNIO
 import SQLKit
@@ -14,6 +15,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
     private let databases: Databases
     private let logger: Logger
     private let gate = WriteGate()
+    /// SQLite's blocking calls run on threads of their own: on the process's shared pool
+    /// a video decode, a DNS lookup or the catalog's compaction held up every query.
+    let threads: NIOThreadPool?
     /// On SQLite, what stands in for the unique index on signals (see ``SignalDirectory``).
     let signalDirectory: SignalDirectory?
 
@@ -30,7 +34,14 @@ public final class HubDatabase: Service, @unchecked Sendable {
         self.location = location
         self.logger = logger
         if case .sqlite = location { signalDirectory = SignalDirectory() } else { signalDirectory = nil }
-        databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        if case .sqlite = location {
+            let threads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+            threads.start()
+            self.threads = threads
+        } else {
+            threads = nil
+        }
+        databases = Databases(threadPool: threads ?? NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch location {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
@@ -63,7 +74,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
             }
             try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
         } catch {
-            await databases.shutdownAsync()
+            await close()
             throw error
         }
     }
@@ -76,6 +87,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
 
     public func close() async {
         await databases.shutdownAsync()
+        try? await threads?.shutdownGracefully()
     }
 
     /// Whether this is PostgreSQL (several hub replicas may share it).
