@@ -73,6 +73,10 @@ public struct HubServices: Sendable {
     /// How many signals can match now.
     public var matchableCount: Int { catalog.count }
 
+    /// Hashes and frames not yet folded into the search tables: after a burst of writes they
+    /// are, once writes pause for a second (benchmarks wait for that before timing).
+    public var pendingIndexChanges: Int { catalog.pendingChanges }
+
     /// The background work every replica runs beside its surfaces: keeping in step with the
     /// other replicas, the desk's alerts, deliveries, checks and purges, and sealing the audit chain.
     public func backgroundServices(logger: Logger) -> [any Service] {
