@@ -109,6 +109,7 @@ public struct Mirror: Sendable {
         options.platform = platform
         let desk = MirrorDesk(services: hub.services, options: options, incidentCollections: incidents)
         try await desk.load()
+        desk.sweepIncoming()
         try await desk.purgeExpired()
         return (Mirror(hub: hub, upstream: upstream, collections: names, platform: platform, desk: desk), newKey)
     }

@@ -218,6 +218,13 @@ extension MirrorTests {
         #expect(try await mirror.desk.keptMedia(ofCase: photoCase, by: local)?.contentType == "image/png")
         #expect(try await mirror.desk.keptMedia(ofCase: knownCase, by: local) == nil)
 
+        // A file a crash left between preserving and storing is swept; kept files stay.
+        let folder = try #require(mirror.desk.options.mediaFolder)
+        try Data("left by a crash".utf8).write(to: folder.appendingPathComponent("incoming-\(UUID())"))
+        #expect(mirror.desk.sweepIncoming() == 1)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix("incoming-") })
+        #expect(try await mirror.desk.keptMedia(ofCase: photoCase, by: local)?.contentType == "image/png")
+
         // Past the retention window hashes and files are forgotten, and no later hash finds them.
         let forgotten = Self.hashes(1, seed: 777)[0].value
         #expect(try await call(.POST, base + "/v1/uploads", key: key, json: ["contentID": "late", "hashes": [["type": "pdq", "value": forgotten]]]).status == 201)

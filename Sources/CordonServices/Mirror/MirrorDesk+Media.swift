@@ -47,6 +47,17 @@ extension MirrorDesk {
         return expired.count
     }
 
+    /// Removes the files a crash left between preserving an upload and storing it. Call it
+    /// at start, when no upload is in flight: every `incoming-…` file then is one of those.
+    @discardableResult
+    public func sweepIncoming() -> Int {
+        guard let folder = options.mediaFolder,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+        let orphans = names.filter { $0.hasPrefix("incoming-") }
+        for name in orphans { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        return orphans.count
+    }
+
     /// Where upload `id`'s file is kept, when media is preserved.
     func mediaFile(ofUpload id: Int) -> URL? {
         options.mediaFolder?.appendingPathComponent("upload-\(id)")
