@@ -38,9 +38,10 @@ import Testing
             var expected = signal
             expected.payload = nil
             #expect(entries.signal(signal.id) == expected)
-            #expect(entries.collection(of: signal.id) == signal.collectionID)
+            #expect(entries.signal(signal.id, in: [signal.collectionID]) == expected)
+            #expect(entries.signal(signal.id, in: [signal.collectionID == first ? second : first]) == nil)
         }
-        #expect(entries.signal(3) == nil && entries.collection(of: 3) == nil && !entries.contains(3))
+        #expect(entries.signal(3) == nil && entries.signal(3, in: [first, second]) == nil && !entries.contains(3))
     }
 
     @Test func replacementsAndRemovalsLeaveTheOthersAlone() {

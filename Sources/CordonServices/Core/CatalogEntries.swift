@@ -54,15 +54,12 @@ struct CatalogEntries {
 
     func contains(_ id: Int) -> Bool { slots[id] != nil }
 
-    /// The collection a signal is in, without building the signal.
-    func collection(of id: Int) -> UUID? {
-        slots[id].map { collections.values[Int(entries[Int($0)].collection)] }
-    }
-
-    /// The signal as it was put in (without its payload).
-    func signal(_ id: Int) -> StoredSignal? {
+    /// The signal as it was put in (without its payload), if it is in one of `only`
+    /// (checked before the signal is built: most hits of a search are elsewhere).
+    func signal(_ id: Int, in only: Set<UUID>? = nil) -> StoredSignal? {
         guard let slot = slots[id] else { return nil }
         let entry = entries[Int(slot)]
+        if let only, !only.contains(collections.values[Int(entry.collection)]) { return nil }
         let more = entry.hasExtras ? extras[id] : nil
         return StoredSignal(
             id: id, collectionID: collections.values[Int(entry.collection)], type: entry.type,

@@ -228,8 +228,7 @@ final class SignalCatalog: Sendable {
     func signals<Score: Sendable>(_ found: [(Int, Score)], in collections: Set<UUID>) -> [(signal: StoredSignal, score: Score)] {
         state.withLock { state in
             found.compactMap { id, score in
-                guard let collection = state.signals.collection(of: id), collections.contains(collection),
-                      let signal = state.signals.signal(id) else { return nil }
+                guard let signal = state.signals.signal(id, in: collections) else { return nil }
                 return (signal, score)
             }
         }
