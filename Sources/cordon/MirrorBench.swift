@@ -31,6 +31,12 @@ struct MirrorBench: AsyncParsableCommand {
     @Option(help: "bench/hub's wrk script for the match load (bench/match.lua).")
     var wrkScript = "bench/match.lua"
 
+    func validate() throws {
+        for (name, value) in [("--hashes", hashes), ("--trials", trials), ("--restart-runs", restartRuns)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1; got \(value)")
+        }
+    }
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-bench-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -74,15 +80,10 @@ struct MirrorBench: AsyncParsableCommand {
         // (b) Restarts with all of them, as a platform restarts it: the program, started anew,
         // until it answers. The in-process open that the trials below use is timed too.
         let mirrorPort = 18_742
-        var restarts: [Double] = []
-        for _ in 0..<restartRuns {
-            restarts.append(try await ProgramStart.time(
-                ["mirror", "--hub", "http://127.0.0.1:\(hubPort)", "--key", secret, "--data", data.path, "--port", "\(mirrorPort)"],
-                answeringAt: "http://127.0.0.1:\(mirrorPort)"))
-        }
+        let restarts = try await ProgramStart.times(
+            ["mirror", "--hub", "http://127.0.0.1:\(hubPort)", "--key", secret, "--data", data.path, "--port", "\(mirrorPort)"],
+            answeringAt: "http://127.0.0.1:\(mirrorPort)", runs: restartRuns, label: "restart of cordon mirror with \(hashes) hashes")
         let restartSeconds = restarts.percentile(0.5)
-        print("restart of cordon mirror with \(hashes) hashes, until it answers: median \(String(format: "%.2f", restartSeconds)) s of "
-              + restarts.map { String(format: "%.2f", $0) }.joined(separator: ", "))
         started = clock.now
         (mirror, _) = try await Mirror.open(in: data, upstream: upstream, wanted: [], logger: logger)
         let openSeconds = (clock.now - started).seconds
@@ -131,15 +132,10 @@ struct MirrorBench: AsyncParsableCommand {
         await database.close()
 
         // The anchor for the restart: the hub's own start on its file of the same hashes, timed the same way.
-        var hubStarts: [Double] = []
-        let hubFile = folder.appendingPathComponent("hub.sqlite").path
-        for _ in 0..<restartRuns {
-            hubStarts.append(try await ProgramStart.time(["serve", "--database", "sqlite:" + hubFile, "--port", "\(hubPort)"],
-                                                         answeringAt: "http://127.0.0.1:\(hubPort)"))
-        }
+        let hubStarts = try await ProgramStart.times(
+            ["serve", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path, "--port", "\(hubPort)"],
+            answeringAt: "http://127.0.0.1:\(hubPort)", runs: restartRuns, label: "start of cordon serve on the hub's file of the same hashes")
         let hubStartSeconds = hubStarts.percentile(0.5)
-        print("start of cordon serve on the hub's file of the same hashes, until it answers: median \(String(format: "%.2f", hubStartSeconds)) s of "
-              + hubStarts.map { String(format: "%.2f", $0) }.joined(separator: ", "))
 
         let figures: [String: Any] = [
             "hashes": hashes, "trials": trials,
@@ -216,6 +212,15 @@ enum MatchLoad {
 /// Starts `cordon` (this program) with `arguments` and times it until `GET /health` at
 /// `base` answers; then kills it, as a crash would (the mirror is built to survive one).
 enum ProgramStart {
+    /// `runs` starts, each timed; prints them under `label` with their median.
+    static func times(_ arguments: [String], answeringAt base: String, runs: Int, label: String) async throws -> [Double] {
+        var seconds: [Double] = []
+        for _ in 0..<runs { seconds.append(try await time(arguments, answeringAt: base)) }
+        print("\(label), until it answers: median \(String(format: "%.2f", seconds.percentile(0.5))) s of "
+              + seconds.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        return seconds
+    }
+
     static func time(_ arguments: [String], answeringAt base: String) async throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))

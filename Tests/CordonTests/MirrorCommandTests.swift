@@ -60,6 +60,10 @@ import Testing
         #expect(try CordonRunner.run(["mirror", "--hub", "ftp://x", "--key", "k"]).status != 0)
         let noRetention = try CordonRunner.run(["mirror", "--hub", "http://127.0.0.1:1", "--key", "k", "--retention-days", "0"])
         #expect(noRetention.status != 0 && noRetention.stderr.contains("--retention-days must be 1 to 3,650"), "\(noRetention.stderr)")
+        for option in ["--hashes", "--trials", "--restart-runs"] {
+            let bench = try CordonRunner.run(["bench", "mirror", option, "0"])
+            #expect(bench.status != 0 && bench.stderr.contains("\(option) must be at least 1; got 0"), "\(bench.stderr)")
+        }
 
         // Five kills at random moments while the copy catches up.
         let arguments = ["--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey), "--collections", "mirror-test", "--data", data]
