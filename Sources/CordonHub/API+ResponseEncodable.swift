@@ -41,3 +41,4 @@ extension API.MatchCounts: ResponseEncodable {}
 extension API.MatchResult: HandWrittenJSONResponse {}
 extension API.SubmissionResult: HandWrittenJSONResponse {}
 extension API.FeedPage: HandWrittenJSONResponse {}
+extension API.SignalSnapshot: HandWrittenJSONResponse {}

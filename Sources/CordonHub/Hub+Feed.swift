@@ -12,6 +12,13 @@ extension Hub {
                 since: try Self.intQuery(request, "since", default: 0, range: 0...Int.max),
                 limit: try Self.intQuery(request, "limit", default: 1000, range: 1...10_000), by: caller)
         }
+        v1.get("feed/snapshot") { request, context in
+            let caller = try context.requireCaller()
+            return try await services.feedSnapshot(
+                of: try Self.feedCollection(request),
+                after: try Self.intQuery(request, "after", default: 0, range: 0...Int.max),
+                limit: try Self.intQuery(request, "limit", default: 1000, range: 1...10_000), by: caller)
+        }
         v1.get("feed/stream") { request, context in
             let caller = try context.requireCaller()
             let stream = try services.feedStream(of: try Self.feedCollection(request), by: caller)

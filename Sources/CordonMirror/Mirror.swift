@@ -76,7 +76,7 @@ public struct Mirror: Sendable {
         } catch let error as MirrorError {
             throw error
         } catch {
-            guard try await !store.upstreamCursors().isEmpty else {
+            guard try await !store.upstreamPositions().isEmpty else {
                 throw MirrorError("cannot reach the hub at \(upstream.base) (\(error)), and there is no copy yet to start from")
             }
             logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")
@@ -87,7 +87,7 @@ public struct Mirror: Sendable {
             for collection in chosen { names[collection.id] = collection.name }
             incidents = Set(chosen.filter { $0.incident != nil }.map(\.id))
         } else {
-            for record in try await store.collections(ids: Set(try await store.upstreamCursors().keys)) {
+            for record in try await store.collections(ids: Set(try await store.upstreamPositions().keys)) {
                 names[record.id!] = record.name
                 if record.incidentID != nil { incidents.insert(record.id!) }
             }
@@ -158,11 +158,15 @@ public struct Mirror: Sendable {
     /// Where the copy stands: each collection's cursor, and whether its live feed is open.
     public func status(by caller: Caller) async throws -> MirrorStatus {
         try hub.services.mayAttempt(.readMirrorStatus, caller)
-        let cursors = try await hub.services.upstreamCursors()
+        let positions = try await hub.services.upstreamPositions()
         let live = state.snapshot
         var out: [MirrorStatus.Collection] = []
         for (id, name) in collections.sorted(by: { $0.value < $1.value }) {
-            out.append(.init(id: id, name: name, cursor: cursors[id] ?? 0, changes: try await hub.services.upstreamChangeCount(in: id),
+            let position = positions[id] ?? .init(cursor: 0)
+            out.append(.init(id: id, name: name, cursor: position.cursor, changes: try await hub.services.upstreamChangeCount(in: id),
+                             signals: try await hub.services.upstreamSignalCount(in: id),
+                             firstCopy: .init(asOf: position.snapshotAsOf, copiedThrough: position.snapshotAfter,
+                                              complete: position.snapshotAfter == nil),
                              following: live[id]?.connected ?? false, lastChangeAt: live[id]?.lastChangeAt))
         }
         let feedback = try await hub.store.upstreamFeedbackCounts()
@@ -176,13 +180,25 @@ public struct MirrorStatus: Codable, Sendable, ResponseEncodable {
     public struct Collection: Codable, Sendable {
         public var id: UUID
         public var name: String
-        /// The hub's feed cursor the copy has reached.
+        /// The hub's feed cursor the copy has reached (0 until the first copy is complete).
         public var cursor: Int
-        /// Upstream changes applied, one each.
+        /// Upstream changes applied since the first copy, one each.
         public var changes: Int
+        /// The hub's signals of the collection held here, retracted ones too.
+        public var signals: Int
+        public var firstCopy: FirstCopy
         /// Whether the live feed is open now.
         public var following: Bool
         public var lastChangeAt: Date?
+    }
+    /// The first copy: the hub's signals as they were, page by page; the feed after it.
+    public struct FirstCopy: Codable, Sendable {
+        /// The hub's cursor the copy was taken at (nil: not begun, or a copy made change by
+        /// change by an earlier version).
+        public var asOf: Int?
+        /// The last upstream signal id copied while it is under way.
+        public var copiedThrough: Int?
+        public var complete: Bool
     }
     /// Feedback for the hub: waiting (the hub unreachable), sent, refused by the hub.
     public struct Feedback: Codable, Sendable {

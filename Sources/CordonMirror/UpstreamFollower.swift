@@ -1,4 +1,5 @@
 import CordonServices
+import CordonStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -40,7 +41,14 @@ public struct UpstreamFollower: Service {
         var delay = Duration.seconds(1)
         while !Task.isCancelled {
             do {
-                var cursor = try await desk.services.upstreamCursors()[collection] ?? 0
+                var position = try await desk.services.upstreamPositions()[collection] ?? .init(cursor: 0)
+                if let after = position.snapshotAfter {
+                    state.copying(collection, after: after)
+                    try await copy(collection, after: after)
+                    position = try await desk.services.upstreamPositions()[collection] ?? .init(cursor: 0)
+                    state.reached(collection, position.cursor)
+                }
+                var cursor = position.cursor
                 // Catch up page by page, the hub writing the next while this one is applied:
                 // memory stays at two pages, whatever the backlog.
                 var page = try await upstream.feed(of: collection, since: cursor, limit: pageSize)
@@ -68,6 +76,31 @@ public struct UpstreamFollower: Service {
             }
         }
     }
+
+    /// The first copy of `collection`, from the signal after `after`: the hub's signals as
+    /// they are, page by page (the next fetched while one is stored), each page with its
+    /// progress in one transaction. A hub without snapshots (older than this mirror) is
+    /// followed change by change from the start instead.
+    private func copy(_ collection: UUID, after start: Int) async throws {
+        var after = start
+        var page: API.SignalSnapshot
+        do {
+            page = try await upstream.snapshot(of: collection, after: after, limit: pageSize)
+        } catch let error as UpstreamError where error.status == 404 && start == 0 {
+            logger.notice("collection \(collection): the hub gives no snapshot (\(error)); copying its feed change by change")
+            try await desk.services.abandonUpstreamSnapshot(of: collection)
+            return
+        }
+        while true {
+            let (next, complete) = (page.next, page.complete)
+            async let following: API.SignalSnapshot? = complete ? nil : try await upstream.snapshot(of: collection, after: next, limit: pageSize)
+            try await desk.apply(page, after: after, in: collection)
+            after = next
+            state.copying(collection, after: after)
+            guard let more = try await following else { return }
+            page = more
+        }
+    }
 }
 
 /// What the mirror knows about its link to the hub, for its status answer.
@@ -76,6 +109,8 @@ public final class MirrorState: Sendable {
         public var cursor: Int
         public var connected: Bool
         public var lastChangeAt: Date?
+        /// While the first copy is under way: the last upstream signal id copied.
+        public var copiedThrough: Int?
     }
 
     private let collections = Mutex<[UUID: Collection]>([:])
@@ -83,7 +118,18 @@ public final class MirrorState: Sendable {
     public init() {}
 
     func reached(_ collection: UUID, _ cursor: Int) {
-        collections.withLock { $0[collection, default: .init(cursor: 0, connected: false)].cursor = cursor; $0[collection]?.lastChangeAt = Date() }
+        collections.withLock {
+            $0[collection, default: .init(cursor: 0, connected: false)].cursor = cursor
+            $0[collection]?.copiedThrough = nil
+            $0[collection]?.lastChangeAt = Date()
+        }
+    }
+
+    func copying(_ collection: UUID, after: Int) {
+        collections.withLock {
+            $0[collection, default: .init(cursor: 0, connected: false)].copiedThrough = after
+            $0[collection]?.lastChangeAt = Date()
+        }
     }
 
     func connected(_ collection: UUID, _ connected: Bool) {

@@ -27,8 +27,25 @@ public struct UpstreamHub: Sendable {
     /// Up to `limit` changes of `collection` after `since`.
     public func feed(of collection: UUID, since: Int, limit: Int) async throws -> API.FeedPage {
         let body = try await get("/v1/feed?collection=\(collection)&since=\(since)&limit=\(limit)")
-        return try API.FeedPage(json: Array(body.readableBytesView))
+        return try await Self.decoded { try API.FeedPage(json: Array(body.readableBytesView)) }
     }
+
+    /// A page of the first copy of `collection`: up to `limit` signals after id `after`.
+    public func snapshot(of collection: UUID, after: Int, limit: Int) async throws -> API.SignalSnapshot {
+        let body = try await get("/v1/feed/snapshot?collection=\(collection)&after=\(after)&limit=\(limit)")
+        return try await Self.decoded { try API.SignalSnapshot(json: Array(body.readableBytesView)) }
+    }
+
+    /// Reads a page on a thread of its own. Tasks stay on the event loop they started on
+    /// (the loops are the concurrency executor), so a page read in the task that fetches
+    /// it would share one core with the one being stored instead of using the other.
+    private static func decoded<T: Sendable>(_ read: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            decoding.async { continuation.resume(with: Result(catching: read)) }
+        }
+    }
+
+    private static let decoding = DispatchQueue(label: "cordon.upstream-decoding")
 
     /// Follows the live feed of `collection` from `since`, handing over the changes as they
     /// arrive, a network read's worth at a time; returns when the hub ends the stream.

@@ -7,6 +7,7 @@ import NIOPosix
 import PostgresNIO
 import SQLKit
 import ServiceLifecycle
+import Synchronization
 
 /// The hub's database connection: opens SQLite or PostgreSQL through FluentKit, runs the
 /// migrations, and closes the pools on graceful shutdown (it is a lifecycle `Service`).
@@ -15,6 +16,8 @@ public final class HubDatabase: Service, @unchecked Sendable {
     private let databases: Databases
     private let logger: Logger
     private let gate = WriteGate()
+    /// On SQLite, what copies the write-ahead log into the file (``WALCheckpointer``).
+    private let checkpointer = Mutex<WALCheckpointer?>(nil)
     /// SQLite's blocking calls run on threads of their own: on the process's shared pool
     /// a video decode, a DNS lookup or the catalog's compaction held up every query.
     let threads: NIOThreadPool?
@@ -64,6 +67,8 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(UpstreamSchema())
         migrations.add(ReviewSchema())
         migrations.add(ReviewPublishingSchema())
+        migrations.add(UpstreamSnapshotSchema())
+        migrations.add(SignalFileIndexSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
@@ -73,6 +78,14 @@ public final class HubDatabase: Service, @unchecked Sendable {
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
             }
             try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
+            if case .sqlite(let path) = location, let threads {
+                // One connection per event loop, each kept open: each leaves checkpoints to the checkpointer.
+                for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                    try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
+                }
+                let opened = try await WALCheckpointer(path: path, threads: threads, logger: logger)
+                checkpointer.withLock { $0 = opened }
+            }
         } catch {
             await close()
             throw error
@@ -86,6 +99,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     public func close() async {
+        await checkpointer.withLock { $0 }?.close()
         await databases.shutdownAsync()
         try? await threads?.shutdownGracefully()
     }
@@ -110,6 +124,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
                 return result
             }
         }
+        defer { checkpointer.withLock { $0 }?.wrote() }
         return try await gate.run { try await database.transaction(body) }
     }
 

@@ -309,8 +309,52 @@ extension HubStore {
     }
 
     /// ISO 8601 with milliseconds: how the hub writes every time (API, events, receipts).
+    /// Times from 1970 to 9999 are written by hand, as Foundation writes them (milliseconds
+    /// truncated): a mirror's first copy writes two per signal, and Foundation's formatter
+    /// was a large part of the hub's side of it. Others go through Foundation (its calendar
+    /// turns Julian before 1582).
     public static func iso(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        let time = date.timeIntervalSince1970
+        guard time >= 0, time < 253_402_300_800 else {
+            return Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        }
+        let whole = time.rounded(.down)
+        let millis = min(999, Int(((time - whole) * 1000).rounded(.down)))
+        let seconds = Int(whole)
+        let (year, month, day) = civil(days: seconds / 86_400)
+        let second = seconds % 86_400
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var rest = value
+                for index in (offset..<offset + width).reversed() {
+                    text[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, at: 0, width: 4)
+            put(month, at: 5, width: 2)
+            put(day, at: 8, width: 2)
+            put(second / 3600, at: 11, width: 2)
+            put(second / 60 % 60, at: 14, width: 2)
+            put(second % 60, at: 17, width: 2)
+            put(millis, at: 20, width: 3)
+            for (offset, mark) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+                text[offset] = UInt8(ascii: mark)
+            }
+            return 24
+        }
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
+    private static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, doy - (153 * mp + 2) / 5 + 1)
     }
 
     /// A time as ``iso(_:)`` writes it (milliseconds optional). The form the hub writes

@@ -9,8 +9,9 @@ import Logging
 import NIOHTTP1
 import ServiceLifecycle
 
-/// `cordon bench mirror`: a hub and a mirror in one process, over loopback HTTP. (b) the
-/// first copy of N hashes and a restart with them (beside the hub's own start on the same
+/// `cordon bench mirror`: a hub (`cordon serve`, its own process, as a mirror meets it:
+/// across the network) and a mirror in this process, over loopback HTTP. (b) the first
+/// copy of N hashes and a restart with them (beside the hub's own start on the same
 /// hashes); (a) from a hash shared at the hub to the retro-match case at the mirror; (c)
 /// local matching under bench/hub's wrk load, at the hub and at the mirror in turn. Altitude, the system the mirror replaces, rebuilds its
 /// index every 15 minutes and never re-checks past uploads, so the goals are absolute:
@@ -56,11 +57,12 @@ struct MirrorBench: AsyncParsableCommand {
             let batch = (0..<10_000).map { _ in SignalSubmission(type: .pdq, value: hash(), labels: SignalLabels(categories: [.incitement])) }
             _ = try await hub.services.submit(API.Submission(signals: batch, isBulk: true), to: collection, minimal: true, by: platform)
         }
-        let hubPort = 18_741
-        let hubGroup = ServiceGroup(services: [hub.application(host: "127.0.0.1", port: hubPort, logger: logger)],
-                                    gracefulShutdownSignals: [], logger: logger)
-        let hubTask = Task { try await hubGroup.run() }
-        try await OwnHub.waitForHealth("http://127.0.0.1:\(hubPort)")
+        await database.close()
+        let hubPort = 18_741, hubFile = folder.appendingPathComponent("hub.sqlite").path
+        let hubProgram = try await ProgramStart.start(["serve", "--database", "sqlite:" + hubFile, "--port", "\(hubPort)"],
+                                                      answeringAt: "http://127.0.0.1:\(hubPort)")
+        defer { ProgramStart.stop(hubProgram) }
+        let hubAPI = HubAPI(base: "http://127.0.0.1:\(hubPort)", key: secret)
         let upstream = UpstreamHub(base: "http://127.0.0.1:\(hubPort)", key: secret)
         let data = folder.appendingPathComponent("mirror")
 
@@ -105,7 +107,7 @@ struct MirrorBench: AsyncParsableCommand {
         for upload in uploads {
             let near = String(upload.hash.dropLast(2)) + (upload.hash.hasSuffix("00") ? "ff" : "00")
             let shared = clock.now
-            _ = try await hub.services.submit(API.Submission(signals: [SignalSubmission(type: .pdq, value: near)]), to: collection, by: platform)
+            _ = try await hubAPI.text(.POST, "/v1/collections/\(collection)/signals", json: ["type": "pdq", "value": near])
             while try await mirror.desk.cases(state: "open", order: .newest, cursor: nil, limit: 1, by: local).cases.first?.reviewCase.uploadID != upload.id {
                 try await Task.sleep(for: .milliseconds(1))
             }
@@ -126,14 +128,12 @@ struct MirrorBench: AsyncParsableCommand {
               + "(p99 \(String(format: "%.2f", hubLoad.p99)) ms), mirror \(Int(mirrorLoad.requestsPerSecond)) req/s (p99 \(String(format: "%.2f", mirrorLoad.p99)) ms)")
         await group.triggerGracefulShutdown()
         _ = await task.result
-        await hubGroup.triggerGracefulShutdown()
-        _ = await hubTask.result
         await mirror.hub.store.hub.close()
-        await database.close()
+        ProgramStart.stop(hubProgram)
 
         // The anchor for the restart: the hub's own start on its file of the same hashes, timed the same way.
         let hubStarts = try await ProgramStart.times(
-            ["serve", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path, "--port", "\(hubPort)"],
+            ["serve", "--database", "sqlite:" + hubFile, "--port", "\(hubPort)"],
             answeringAt: "http://127.0.0.1:\(hubPort)", runs: restartRuns, label: "start of cordon serve on the hub's file of the same hashes")
         let hubStartSeconds = hubStarts.percentile(0.5)
 
@@ -147,7 +147,8 @@ struct MirrorBench: AsyncParsableCommand {
             "hub_start": "cordon serve started on the hub's file until GET /health answers, median of \(restartRuns)",
             "hub_start_seconds": hubStartSeconds, "hub_start_runs_seconds": hubStarts,
             "restart_ratio_to_hub_start": restartSeconds / hubStartSeconds,
-            "match_load": "wrk -t1 -c\(MatchLoad.connections) -d\(MatchLoad.seconds)s, POST /v1/match, the same \(queries.count) queries (half near copies), hub and mirror in one process, in turn",
+            "match_load": "wrk -t1 -c\(MatchLoad.connections) -d\(MatchLoad.seconds)s, POST /v1/match, the same \(queries.count) queries (half near copies), the hub (its own process) and the mirror, in turn",
+            "hub": "cordon serve on the SQLite file the bench filled, its own process on loopback",
             "hub_match_requests_per_second": hubLoad.requestsPerSecond, "hub_match_p99_ms": hubLoad.p99,
             "mirror_match_requests_per_second": mirrorLoad.requestsPerSecond, "mirror_match_p99_ms": mirrorLoad.p99,
             "mirror_to_hub_match_ratio": mirrorLoad.requestsPerSecond / hubLoad.requestsPerSecond,
@@ -222,24 +223,37 @@ enum ProgramStart {
     }
 
     static func time(_ arguments: [String], answeringAt base: String) async throws -> Double {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let process = try await start(arguments, answeringAt: base)
+        let seconds = (clock.now - started).seconds
+        stop(process)
+        return seconds
+    }
+
+    /// Starts `cordon` with `arguments` and returns it once `GET /health` at `base` answers.
+    static func start(_ arguments: [String], answeringAt base: String) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let clock = ContinuousClock()
-        let started = clock.now
+        let deadline = clock.now + .seconds(300)
         try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        let deadline = started + .seconds(300)
         while clock.now < deadline {
-            if (try? await HubAPI(base: base, key: "").text(.GET, "/health")) != nil { return (clock.now - started).seconds }
+            if (try? await HubAPI(base: base, key: "").text(.GET, "/health")) != nil { return process }
             guard process.isRunning else { throw ValidationError("cordon \(arguments[0]) exited (\(process.terminationStatus)) before it answered") }
             try await Task.sleep(for: .milliseconds(5))
         }
+        stop(process)
         throw ValidationError("cordon \(arguments[0]) did not answer at \(base) within 300 s")
+    }
+
+    /// Kills a started program, as a crash would.
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }

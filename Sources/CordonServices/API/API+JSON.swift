@@ -122,3 +122,23 @@ extension API.FeedPage {
         return json.bytes
     }
 }
+
+extension API.SignalSnapshot {
+    /// The page as JSON text, by hand like the feed's.
+    public func json() -> [UInt8] {
+        var json = JSONText(capacity: 560 * signals.count + 64)
+        json.raw("{\"asOf\":")
+        json.int(asOf)
+        json.raw(",\"complete\":")
+        json.raw(complete ? "true" : "false")
+        json.raw(",\"next\":")
+        json.int(next)
+        json.raw(",\"signals\":[")
+        for (index, signal) in signals.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.signal(signal)
+        }
+        json.raw("]}")
+        return json.bytes
+    }
+}

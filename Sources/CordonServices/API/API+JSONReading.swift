@@ -25,6 +25,26 @@ extension API.FeedPage {
     }
 }
 
+extension API.SignalSnapshot {
+    /// A page of the hub's `/v1/feed/snapshot`.
+    public init(json bytes: [UInt8]) throws {
+        var reader = JSONReader(bytes)
+        var signals: [API.SignalOut] = [], asOf: Int?, next: Int?, complete: Bool?
+        try reader.object { reader, key in
+            switch key {
+            case "signals": try reader.array { signals.append(try API.SignalOut(reading: &$0)) }
+            case "asOf": asOf = try reader.int()
+            case "next": next = try reader.int()
+            case "complete": complete = try reader.bool()
+            default: try reader.skipValue()
+            }
+        }
+        try reader.end()
+        guard let asOf, let next, let complete else { throw reader.failure("a snapshot page needs its asOf, next and complete") }
+        self.init(asOf: asOf, signals: signals, next: next, complete: complete)
+    }
+}
+
 extension API.FeedPage.Change {
     /// One change, as the live feed's events carry it.
     public init(json bytes: [UInt8]) throws {

@@ -321,6 +321,25 @@ public enum API {
         public var next: Int
     }
 
+    /// A page of a mirror's first copy: a collection's signals as they are, in id order.
+    public struct SignalSnapshot: Codable, Sendable {
+        /// The collection's newest feed cursor when the page was read: every change up to it
+        /// shows in the signals. A mirror follows the feed from its first page's.
+        public var asOf: Int
+        public var signals: [SignalOut]
+        /// Pass as `after` for the next page.
+        public var next: Int
+        /// Whether this is the last page.
+        public var complete: Bool
+
+        public init(asOf: Int, signals: [SignalOut], next: Int, complete: Bool) {
+            self.asOf = asOf
+            self.signals = signals
+            self.next = next
+            self.complete = complete
+        }
+    }
+
     public struct AuditPage: Codable, Sendable {
         public struct Entry: Codable, Sendable {
             public var id: Int

@@ -103,6 +103,17 @@ struct JSONReader {
         return value
     }
 
+    mutating func bool() throws -> Bool {
+        skipSpace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "t") {
+            try literal("true")
+            return true
+        }
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "f") else { throw failure("true or false is expected") }
+        try literal("false")
+        return false
+    }
+
     mutating func double() throws -> Double {
         let number = try numberText()
         guard let value = Double(number) else { throw failure("\(number) is not a number") }

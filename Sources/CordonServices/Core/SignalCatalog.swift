@@ -23,6 +23,8 @@ final class SignalCatalog: Sendable {
     private let tmk = Mutex<[Int: TMKFeatures]>([:])
     private let state = Mutex(State())
     private let compacting = Atomic(false)
+    /// The last page of a first copy being added (``addCopied(_:)``).
+    private let copying = Mutex<Task<Void, Never>?>(nil)
     /// When changes were last applied (``ContinuousClock`` nanoseconds since start-up).
     private let lastApplied = Atomic<Int64>(0)
     /// When the last compaction may be followed by another (its end plus its duration).
@@ -85,6 +87,31 @@ final class SignalCatalog: Sendable {
             }
         }
         pdq.insert(contentsOf: entries)
+    }
+
+    /// Adds a page of a mirror's first copy (signals new here, retracted ones left out)
+    /// without waiting for it: it is added while the caller stores the next page, after
+    /// the page before it (``copiesAdded()`` waits for the last). Like ``load(_:)``, but
+    /// folded into the search tables as the copy grows, each time what is pending reaches
+    /// what is folded: matching meanwhile scans at most half the index unfolded, and a copy
+    /// of a million rebuilds the tables about twice over, not the seventeen times of
+    /// ``apply(_:)``'s sixteenths.
+    func addCopied(_ signals: [StoredSignal]) {
+        copying.withLock { last in
+            let before = last
+            last = Task { [self] in
+                await before?.value
+                load(signals)
+                lastApplied.store(Self.nanoseconds(), ordering: .relaxed)
+                startCompaction(images: pdq.pendingChanges > max(Self.compactionThreshold, pdq.storedEntries),
+                                videos: videos.pendingChanges > max(Self.compactionThreshold, videos.storedFrames))
+            }
+        }
+    }
+
+    /// Waits until every page given to ``addCopied(_:)`` is in.
+    func copiesAdded() async {
+        await copying.withLock { $0 }?.value
     }
 
     /// Puts a signal other than PDQ in its index; false if its value or payload is unusable.

@@ -8,9 +8,9 @@ import VideoFeatures
 /// hub's own matching uses. These are the mirror's own steps, not a caller's use cases:
 /// no key can reach them.
 extension HubServices {
-    /// The copied collections and the upstream cursor each has reached.
-    public func upstreamCursors() async throws -> [UUID: Int] {
-        try await storeCall { try await store.upstreamCursors() }
+    /// The copied collections and where each stands against the hub.
+    public func upstreamPositions() async throws -> [UUID: HubStore.UpstreamPosition] {
+        try await storeCall { try await store.upstreamPositions() }
     }
 
     /// After a mirror queued webhook deliveries (published verdicts): the sender looks.
@@ -18,9 +18,15 @@ extension HubServices {
         deliveries.wake()
     }
 
-    /// How many upstream changes the copy of `collection` has applied.
+    /// How many upstream changes the copy of `collection` has applied (one each; the first
+    /// copy's signals are not changes).
     public func upstreamChangeCount(in collection: UUID) async throws -> Int {
         try await storeCall { try await store.changeCount(in: collection) }
+    }
+
+    /// How many of the hub's signals of `collection` are copied here, retracted ones too.
+    public func upstreamSignalCount(in collection: UUID) async throws -> Int {
+        try await storeCall { try await store.signalCount(in: collection) }
     }
 
     /// Starts (or keeps) copying `collection`, readable here by `reader`.
@@ -44,6 +50,33 @@ extension HubServices {
         let recorded = try await storeCall { try await store.applyUpstream(upstream, in: collection, recheck: recheck) }
         try await signalsChanged(recorded)
         return recorded.count
+    }
+
+    /// Applies one page of the first copy of `collection` (``HubStore/applyUpstreamSnapshot(_:in:after:through:asOf:complete:recheck:)``);
+    /// the catalog has it by the time the next page is stored, and every page once the last
+    /// one's call returns. Returns whether it was applied (false: the
+    /// copy stands elsewhere, the page was applied before a crash).
+    @discardableResult
+    public func applyUpstreamSnapshot(_ page: API.SignalSnapshot, after: Int, in collection: UUID,
+                                      recheck: HubStore.Recheck = HubStore.Recheck()) async throws -> Bool {
+        let signals = try page.signals.map(StoredSignal.init(upstream:))
+        let applied = try await storeCall {
+            try await store.applyUpstreamSnapshot(signals, in: collection, after: after, through: page.next, asOf: page.asOf,
+                                                  complete: page.complete, recheck: recheck)
+        }
+        // Not a change of the local log: the catalog takes the signals as they are stored,
+        // each page while the next is stored, one page at a time; all of them before the
+        // last page's call returns.
+        await catalog.copiesAdded()
+        if applied { catalog.addCopied(signals.filter { $0.collectionID == collection }) }
+        if page.complete { await catalog.copiesAdded() }
+        return applied
+    }
+
+    /// Follows the feed from the start instead of taking a first copy (an older hub has
+    /// no snapshot to give).
+    public func abandonUpstreamSnapshot(of collection: UUID) async throws {
+        try await storeCall { try await store.abandonUpstreamSnapshot(of: collection) }
     }
 }
 

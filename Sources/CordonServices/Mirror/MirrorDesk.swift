@@ -164,11 +164,25 @@ public struct MirrorDesk: Sendable {
     /// Applies a page of the hub's changes with what it means for the kept uploads, never
     /// while an upload is being matched and kept.
     public func apply(_ changes: [API.FeedPage.Change], in collection: UUID) async throws {
-        try await turnstile.run {
-            let recheck = recheck(changes)
+        let signals = changes.map(\.signal)
+        try await applying(signals) { recheck in
             _ = try await services.applyUpstream(changes, in: collection, recheck: recheck)
+        }
+    }
+
+    /// Applies a page of the first copy of `collection` (``HubServices/applyUpstreamSnapshot(_:after:in:recheck:)``)
+    /// the same way: uploads kept before it are searched against its signals.
+    public func apply(_ page: API.SignalSnapshot, after: Int, in collection: UUID) async throws {
+        try await applying(page.signals) { recheck in
+            _ = try await services.applyUpstreamSnapshot(page, after: after, in: collection, recheck: recheck)
+        }
+    }
+
+    private func applying(_ signals: [API.SignalOut], _ store: @Sendable (HubStore.Recheck) async throws -> Void) async throws {
+        try await turnstile.run {
+            let recheck = recheck(signals)
+            try await store(recheck)
             guard !options.automaticRemovals.isEmpty, !recheck.found.isEmpty else { return }
-            let signals = changes.map(\.signal)
             for upload in recheck.found.keys.sorted() {
                 if let item = try await services.store.reviewCase(forUpload: upload) {
                     _ = try await automaticallyDecide(item, matched: signals)
@@ -177,13 +191,12 @@ public struct MirrorDesk: Sendable {
         }
     }
 
-    /// What a page of changes from the hub means for the kept uploads: each new or changed
-    /// signal searched against all of them (a case opens or grows), each retraction to
+    /// What a page of signals from the hub (changes, or a first copy) means for the kept
+    /// uploads: each new or changed signal searched against all of them (a case opens or grows), each retraction to
     /// close the cases that rested only on it. Applied with the page (``apply(_:in:)``).
-    func recheck(_ changes: [API.FeedPage.Change]) -> HubStore.Recheck {
+    func recheck(_ signals: [API.SignalOut]) -> HubStore.Recheck {
         var recheck = HubStore.Recheck()
-        for change in changes {
-            let signal = change.signal
+        for signal in signals {
             guard signal.status != .retracted else {
                 recheck.retracted.append(signal.id)
                 continue

@@ -10,6 +10,15 @@ extension HubServices {
         return API.FeedPage(changes: changes.map(API.FeedPage.Change.init), next: changes.last?.cursor ?? since)
     }
 
+    /// A page of a mirror's first copy: the collection's signals as they are, in id order,
+    /// and the feed cursor they reflect (the mirror follows the feed from it).
+    public func feedSnapshot(of collection: UUID, after: Int, limit: Int, by caller: Caller) async throws -> API.SignalSnapshot {
+        try authoriseCollection(.readFeed, collection, caller)
+        let (asOf, signals) = try await store.signalSnapshot(of: collection, after: after, limit: limit)
+        return API.SignalSnapshot(asOf: asOf, signals: signals.map(API.SignalOut.init), next: signals.last?.id ?? after,
+                                  complete: signals.count < limit)
+    }
+
     /// The feed live; it ends when the key is revoked, the organisation suspended or its
     /// membership ended.
     public func feedStream(of collection: UUID, by caller: Caller) throws -> LiveStream<API.FeedPage.Change> {
