@@ -72,4 +72,18 @@ import Testing
         let empty = API.FeedPage(changes: [], next: 7)
         #expect(try Self.sameDocument(empty.json(), empty))
     }
+
+    @Test func handWrittenSnapshotPageJSONEqualsTheEncodersAndReadsBack() throws {
+        let signals = [Self.full, Self.bare, Self.video, Self.tmk].map(API.SignalOut.init)
+        let page = API.SignalSnapshot(asOf: 1234, signals: signals, next: 10, complete: false)
+        #expect(try Self.sameDocument(page.json(), page))
+        let read = try API.SignalSnapshot(json: page.json())
+        #expect(read.asOf == 1234 && read.next == 10 && !read.complete && read.signals.map(\.id) == [42, 7, 9, 10])
+        #expect(abs((read.signals[0].createdAt?.timeIntervalSince1970 ?? 0) - 1_700_000_000.123) < 0.001, "times to the millisecond")
+        #expect(read.signals[0].item == Self.full.item && read.signals[2].features?.count == 2) 
+        let last = API.SignalSnapshot(asOf: 0, signals: [], next: 0, complete: true)
+        #expect(try Self.sameDocument(last.json(), last) && API.SignalSnapshot(json: last.json()).complete)
+        #expect(throws: (any Error).self) { try API.SignalSnapshot(json: Array(#"{"signals":[],"next":0,"complete":"yes","asOf":1}"#.utf8)) }
+        #expect(throws: (any Error).self) { try API.SignalSnapshot(json: Array(#"{"signals":[],"next":0}"#.utf8)) }
+    }
 }

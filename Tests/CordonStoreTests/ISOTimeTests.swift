@@ -1,4 +1,5 @@
 import CordonStore
+import CordonTestSupport
 import Foundation
 import Testing
 
@@ -22,5 +23,21 @@ import Testing
                 #expect(abs(read.timeIntervalSince1970 - (time * 1000).rounded(.down) / 1000) < 0.0015, "\(time) read back as \(read)")
             }
         }
+    }
+
+    @Test func theHandReaderAgreesWithFoundation() throws {
+        var random = SplitMix(seed: 3)
+        for _ in 0..<2000 {
+            let date = Date(timeIntervalSince1970: Double(random.next() % 6_000_000_000) / 1000 - 1_000_000)
+            let text = HubStore.iso(date)
+            let foundation = try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+            let mine = try #require(HubStore.date(iso: text))
+            #expect(abs(mine.timeIntervalSince(foundation)) < 0.0005, "\(text)")
+            #expect(HubStore.iso(mine) == HubStore.iso(foundation), "\(text) → \(HubStore.iso(foundation))")
+        }
+        #expect(HubStore.date(iso: "2024-02-29T23:59:59Z") == ISO8601DateFormatter().date(from: "2024-02-29T23:59:59Z"))
+        #expect(HubStore.date(iso: "2026-13-01T00:00:00.000Z") == nil)
+        #expect(HubStore.date(iso: "2026-12-01T10:00:00+01:00") == ISO8601DateFormatter().date(from: "2026-12-01T09:00:00Z"))
+        #expect(HubStore.date(iso: "yesterday") == nil)
     }
 }

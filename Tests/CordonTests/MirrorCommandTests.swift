@@ -36,18 +36,20 @@ import Testing
             retracted.append(id)
         }
 
-        // The hub's feed, read to its end: every change and the last cursor.
-        var hubChanges = 0, hubCursor = 0
-        var latest: [Int: [String: Any]] = [:]
-        while true {
-            let page = try #require(try await hub.call("GET", "/v1/feed?collection=\(collection)&since=\(hubCursor)&limit=10000", key: String(hubKey), timeout: 60).body as? [String: Any])
-            let changes = page["changes"] as? [[String: Any]] ?? []
-            if changes.isEmpty { break }
-            hubChanges += changes.count
-            for change in changes { if let signal = change["signal"] as? [String: Any], let id = signal["id"] as? Int { latest[id] = signal } }
-            hubCursor = page["next"] as? Int ?? hubCursor
+        /// The hub's feed, read to its end: the changes after `since` and the last cursor.
+        @Sendable func hubFeed(after since: Int = 0) async throws -> (changes: Int, cursor: Int, latest: [Int: [String: Any]]) {
+            var count = 0, cursor = since
+            var latest: [Int: [String: Any]] = [:]
+            while true {
+                let page = try #require(try await hub.call("GET", "/v1/feed?collection=\(collection)&since=\(cursor)&limit=10000", key: String(hubKey), timeout: 60).body as? [String: Any])
+                let changes = page["changes"] as? [[String: Any]] ?? []
+                if changes.isEmpty { return (count, cursor, latest) }
+                count += changes.count
+                for change in changes { if let signal = change["signal"] as? [String: Any], let id = signal["id"] as? Int { latest[id] = signal } }
+                cursor = page["next"] as? Int ?? cursor
+            }
         }
-        #expect(hubChanges == 100_003)
+        #expect(try await hubFeed().changes == 100_003)
 
         // Refusals: a collection the hub does not offer; a hub that cannot be reached before any copy exists.
         let data = folder.appendingPathComponent("mirror").path
@@ -65,30 +67,63 @@ import Testing
             #expect(bench.status != 0 && bench.stderr.contains("\(option) must be at least 1; got 0"), "\(bench.stderr)")
         }
 
-        // Five kills at random moments while the copy catches up.
+        // Kills at random moments: three while the first copy is taken (the hub's signals
+        // as they are, page by page), then, with 30,000 more hashes and a retraction at the
+        // hub, two while the feed is caught up with (change by change).
         let arguments = ["--hub", "http://127.0.0.1:\(hub.port)", "--key", String(hubKey), "--collections", "mirror-test", "--data", data]
         var localKey: String?
-        var cursorsAtKill: [Int] = []
         var generator = SystemRandomNumberGenerator()
-        @Sendable func cursor(_ mirror: ServerProcess, _ key: String?) async -> Int? {
+        @Sendable func copied(_ mirror: ServerProcess, _ key: String?) async -> [String: Any]? {
             let status = try? await mirror.call("GET", "/v1/mirror/status", key: key)
-            return ((status?.body as? [String: Any])?["collections"] as? [[String: Any]])?.first?["cursor"] as? Int
+            return ((status?.body as? [String: Any])?["collections"] as? [[String: Any]])?.first
         }
-        for _ in 0..<5 {
-            let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
-            if localKey == nil { localKey = mirror.banner.firstMatch(of: /Local admin key \(shown once\): (cdn_[0-9a-f]+)/).map { String($0.output.1) } }
-            // Once this start has copied a page (however slow the machine), at a random moment.
-            let start = await cursor(mirror, localKey) ?? 0
-            let waitUntil = Date().addingTimeInterval(60)
-            while Date() < waitUntil, let now = await cursor(mirror, localKey), now == start, now < hubCursor {
-                try await Task.sleep(for: .milliseconds(20))
+        /// Where a copy stands: the first copy's last signal while it is taken, then the feed cursor.
+        @Sendable func progress(_ collection: [String: Any]?) -> [Int] {
+            [(collection?["firstCopy"] as? [String: Any])?["copiedThrough"] as? Int ?? -1, collection?["cursor"] as? Int ?? -1]
+        }
+        func kill(times: Int, until done: Int) async throws -> [[String: Any]] {
+            var atKills: [[String: Any]] = []
+            for _ in 0..<times {
+                let mirror = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
+                if localKey == nil { localKey = mirror.banner.firstMatch(of: /Local admin key \(shown once\): (cdn_[0-9a-f]+)/).map { String($0.output.1) } }
+                // Once this start has copied a page (however slow the machine), at a random moment.
+                let start = progress(await copied(mirror, localKey))
+                let waitUntil = Date().addingTimeInterval(60)
+                while Date() < waitUntil, let now = await copied(mirror, localKey), progress(now) == start, now["cursor"] as? Int != done {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...300, using: &generator)))
+                if let now = await copied(mirror, localKey) { atKills.append(now) }
+                mirror.kill()
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &generator)))
-            if let now = await cursor(mirror, localKey) { cursorsAtKill.append(now) }
-            mirror.kill()
+            return atKills
         }
+        let firstCopyCursor = try await hubFeed().cursor
+        let duringCopy = try await kill(times: 3, until: firstCopyCursor)
         let key = try #require(localKey, "the first start prints the local key")
-        #expect(cursorsAtKill.contains { $0 > 0 && $0 < hubCursor }, "at least one kill came mid-copy: \(cursorsAtKill)")
+        #expect(duringCopy.contains { ($0["firstCopy"] as? [String: Any])?["copiedThrough"] as? Int ?? 0 > 0 },
+                "at least one kill came mid-copy: \(duringCopy.map(progress))")
+        // The first copy ends (the mirror started once more until it has), then the hub moves on.
+        let finishing = try ServerProcess(arguments, command: "mirror", ready: "Cordon mirror of")
+        let copyDeadline = Date().addingTimeInterval(120)
+        while Date() < copyDeadline, await copied(finishing, key)?["cursor"] as? Int != firstCopyCursor {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        finishing.kill()
+        for _ in 0..<3 {
+            let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
+            values += batch
+            let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
+                                           json: ["signals": batch.map { ["type": "pdq", "value": $0] }], timeout: 120)
+            #expect(reply.status == 201)
+        }
+        let laterRetraction = try #require(((((try await hub.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[110_000], "maxDistance": 0]).body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int)
+        #expect(try await hub.call("POST", "/v1/signals/\(laterRetraction)/retract", key: String(hubKey)).status == 200)
+        retracted.append(laterRetraction)
+        let (_, hubCursor, latest) = try await hubFeed()
+        let duringCatchUp = try await kill(times: 2, until: hubCursor)
+        #expect(duringCatchUp.contains { ($0["cursor"] as? Int ?? 0) > firstCopyCursor && ($0["cursor"] as? Int ?? 0) < hubCursor },
+                "at least one kill came while catching up: \(duringCatchUp.map(progress))")
 
         // The last start: decisions reach the platform a second after they are taken.
         let badRule = try CordonRunner.run(["mirror"] + arguments + ["--port", "0", "--auto-remove", "nope=md5"])
@@ -103,10 +138,15 @@ import Testing
             if ((status["collections"] as? [[String: Any]])?.first?["cursor"] as? Int) == hubCursor { break }
             try await Task.sleep(for: .milliseconds(200))
         }
-        let copied = try #require((status["collections"] as? [[String: Any]])?.first)
-        #expect(copied["cursor"] as? Int == hubCursor)
-        #expect(copied["changes"] as? Int == hubChanges, "every change applied once: nothing skipped, nothing repeated")
-        #expect(status["matchable"] as? Int == 100_000 - retracted.count)
+        let copy = try #require((status["collections"] as? [[String: Any]])?.first)
+        let firstCopy = try #require(copy["firstCopy"] as? [String: Any])
+        let asOf = try #require(firstCopy["asOf"] as? Int, "the first copy names the hub's cursor it was taken at")
+        #expect(firstCopy["complete"] as? Bool == true && asOf <= firstCopyCursor)
+        #expect(copy["cursor"] as? Int == hubCursor)
+        #expect(copy["changes"] as? Int == (try await hubFeed(after: asOf)).changes,
+                "every change after the first copy applied once: nothing skipped, nothing repeated")
+        #expect(copy["signals"] as? Int == latest.count, "every signal of the hub's is here once")
+        #expect(status["matchable"] as? Int == 130_000 - retracted.count)
         // Signals read back the same from both, the retracted ones as retracted.
         for id in Array(latest.keys.shuffled().prefix(100)) + retracted {
             let there = try #require(try await hub.call("GET", "/v1/signals/\(id)", key: String(hubKey)).body as? [String: Any])
