@@ -30,6 +30,7 @@ extension Hub {
         "POST /v1/match": .match,
         "GET /v1/match/counts": .match,
         "GET /v1/feed": .readFeed,
+        "GET /v1/feed/snapshot": .readFeed,
         "GET /v1/feed/stream": .readFeed,
 
         "POST /v1/referrals": .issueReferral,

@@ -65,8 +65,10 @@ public struct Mirror: Sendable {
                              logger: Logger) async throws -> (Mirror, String?) {
         // Which collections, before anything is made: a refusal leaves no key unshown.
         var chosen: [API.CollectionOut]?
+        let hasCopy = try await !store.upstreamPositions().isEmpty
         do {
-            let offered = try await upstream.collections()
+            // With a copy to start from, a hub that does not answer at once is not waited for.
+            let offered = try await upstream.collections(timeout: hasCopy ? .seconds(1) : .seconds(60))
             let picked = wanted.isEmpty ? offered : offered.filter { wanted.contains($0.id.uuidString.lowercased()) || wanted.contains($0.name) }
             let missing = wanted.filter { name in !picked.contains { $0.id.uuidString.lowercased() == name || $0.name == name } }
             guard missing.isEmpty else {
@@ -76,7 +78,7 @@ public struct Mirror: Sendable {
         } catch let error as MirrorError {
             throw error
         } catch {
-            guard try await !store.upstreamPositions().isEmpty else {
+            guard hasCopy else {
                 throw MirrorError("cannot reach the hub at \(upstream.base) (\(error)), and there is no copy yet to start from")
             }
             logger.warning("cannot reach the hub (\(error)); starting from the copy, which follows the hub when it is back")

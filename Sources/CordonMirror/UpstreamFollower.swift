@@ -43,7 +43,6 @@ public struct UpstreamFollower: Service {
             do {
                 var position = try await desk.services.upstreamPositions()[collection] ?? .init(cursor: 0)
                 if let after = position.snapshotAfter {
-                    state.copying(collection, after: after)
                     try await copy(collection, after: after)
                     position = try await desk.services.upstreamPositions()[collection] ?? .init(cursor: 0)
                     state.reached(collection, position.cursor)
@@ -96,7 +95,7 @@ public struct UpstreamFollower: Service {
             async let following: API.SignalSnapshot? = complete ? nil : try await upstream.snapshot(of: collection, after: next, limit: pageSize)
             try await desk.apply(page, after: after, in: collection)
             after = next
-            state.copying(collection, after: after)
+            state.copied(collection)
             guard let more = try await following else { return }
             page = more
         }
@@ -109,8 +108,6 @@ public final class MirrorState: Sendable {
         public var cursor: Int
         public var connected: Bool
         public var lastChangeAt: Date?
-        /// While the first copy is under way: the last upstream signal id copied.
-        public var copiedThrough: Int?
     }
 
     private let collections = Mutex<[UUID: Collection]>([:])
@@ -120,16 +117,13 @@ public final class MirrorState: Sendable {
     func reached(_ collection: UUID, _ cursor: Int) {
         collections.withLock {
             $0[collection, default: .init(cursor: 0, connected: false)].cursor = cursor
-            $0[collection]?.copiedThrough = nil
             $0[collection]?.lastChangeAt = Date()
         }
     }
 
-    func copying(_ collection: UUID, after: Int) {
-        collections.withLock {
-            $0[collection, default: .init(cursor: 0, connected: false)].copiedThrough = after
-            $0[collection]?.lastChangeAt = Date()
-        }
+    /// A page of the first copy is in (its progress is in the store).
+    func copied(_ collection: UUID) {
+        collections.withLock { $0[collection, default: .init(cursor: 0, connected: false)].lastChangeAt = Date() }
     }
 
     func connected(_ collection: UUID, _ connected: Bool) {

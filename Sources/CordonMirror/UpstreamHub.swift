@@ -19,9 +19,10 @@ public struct UpstreamHub: Sendable {
         self.client = client
     }
 
-    /// Every collection the key may read at the hub.
-    public func collections() async throws -> [API.CollectionOut] {
-        try await get("/v1/collections", as: [API.CollectionOut].self)
+    /// Every collection the key may read at the hub, asked for at most `timeout`: the HTTP
+    /// client keeps trying to connect to a hub that refuses until then.
+    public func collections(timeout: Duration = .seconds(60)) async throws -> [API.CollectionOut] {
+        try Self.decoder.decode([API.CollectionOut].self, from: Data(try await get("/v1/collections", timeout: timeout).readableBytesView))
     }
 
     /// Up to `limit` changes of `collection` after `since`.
@@ -81,14 +82,10 @@ public struct UpstreamHub: Sendable {
         _ = try await response.body.collect(upTo: 1 << 20)
     }
 
-    private func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
-        try Self.decoder.decode(T.self, from: Data(try await get(path).readableBytesView))
-    }
-
-    private func get(_ path: String) async throws -> ByteBuffer {
+    private func get(_ path: String, timeout: Duration = .seconds(60)) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .init(timeout))
         guard response.status == .ok else { throw try await UpstreamError(response, request.url) }
         return try await response.body.collect(upTo: 256 << 20)
     }

@@ -3,6 +3,7 @@ import FluentKit
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
+import Synchronization
 import SQLiteNIO
 
 /// What happened to one submitted signal.
@@ -289,10 +290,12 @@ extension HubStore {
     public func loadMatchableSignals(_ body: @escaping @Sendable (StoredSignal) -> Void) async throws -> Int {
         let cursor = try await latestChange()
         if let sqlite = db as? any SQLiteDatabase {
+            // Rows come one after another on the connection's thread: the memo is never contended.
+            let memo = Mutex(StoredSignal.RowMemo())
             try await sqlite.forEachRow(
                 "SELECT * FROM \(SignalRecord.schema) WHERE status <> ?", [.text(SignalStatus.retracted.rawValue)]
             ) { row in
-                if let signal = StoredSignal(sqlite: row) { body(signal) }
+                if let signal = memo.withLock({ StoredSignal(sqlite: row, memo: &$0) }) { body(signal) }
             }
             return cursor
         }

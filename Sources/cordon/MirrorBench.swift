@@ -32,6 +32,9 @@ struct MirrorBench: AsyncParsableCommand {
     @Option(help: "bench/hub's wrk script for the match load (bench/match.lua).")
     var wrkScript = "bench/match.lua"
 
+    @Option(help: "Where the hub's file and the mirror's copy go, kept afterwards (to profile a start on them); a temporary folder, removed, when not given.")
+    var folder: String?
+
     func validate() throws {
         for (name, value) in [("--hashes", hashes), ("--trials", trials), ("--restart-runs", restartRuns)] where value < 1 {
             throw ValidationError("\(name) must be at least 1; got \(value)")
@@ -39,8 +42,9 @@ struct MirrorBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-bench-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = self.folder.map { URL(fileURLWithPath: $0).appendingPathComponent("cordon-mirror-bench-\(UUID())") }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cordon-mirror-bench-\(UUID())")
+        defer { if self.folder == nil { try? FileManager.default.removeItem(at: folder) } }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical

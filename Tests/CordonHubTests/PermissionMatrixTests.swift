@@ -91,6 +91,8 @@ import Testing
         "POST /v1/match": Scenario(uri: { _ in "/v1/match" }, body: submission),
         "GET /v1/match/counts": Scenario(uri: { _ in "/v1/match/counts" }),
         "GET /v1/feed": Scenario(uri: { "/v1/feed?collection=\($0.ids["collection"]!)" }, field: "collection", relations: collection),
+        "GET /v1/feed/snapshot": Scenario(uri: { "/v1/feed/snapshot?collection=\($0.ids["collection"]!)" }, field: "collection",
+                                          relations: collection),
         "GET /v1/feed/stream": Scenario(uri: { "/v1/feed/stream?collection=\($0.ids["collection"]!)" }, field: "collection",
                                         relations: collection),
 

@@ -21,13 +21,17 @@ import Testing
         // 100,000 hashes (ten pages), then a few retractions (changes to signals already copied).
         var random = SplitMix(seed: 18)
         var values: [String] = []
-        for _ in 0..<10 {
-            let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
-            values += batch
-            let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
-                                           json: ["signals": batch.map { ["type": "pdq", "value": $0] }], timeout: 120)
-            #expect(reply.status == 201)
+        /// Shares `pages` pages of 10,000 random hashes at the hub.
+        func share(pages: Int) async throws {
+            for _ in 0..<pages {
+                let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
+                values += batch
+                let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
+                                               json: ["signals": batch.map { ["type": "pdq", "value": $0] }], timeout: 120)
+                #expect(reply.status == 201)
+            }
         }
+        try await share(pages: 10)
         var retracted: [Int] = []
         for index in [7, 60_000, 99_999] {
             let found = try await hub.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[index], "maxDistance": 0])
@@ -110,13 +114,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         finishing.kill()
-        for _ in 0..<3 {
-            let batch = (0..<10_000).map { _ in (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined() }
-            values += batch
-            let reply = try await hub.call("POST", "/v1/collections/\(collection)/signals", key: String(hubKey),
-                                           json: ["signals": batch.map { ["type": "pdq", "value": $0] }], timeout: 120)
-            #expect(reply.status == 201)
-        }
+        try await share(pages: 3)
         let laterRetraction = try #require(((((try await hub.call("POST", "/v1/match", key: String(hubKey), json: ["type": "pdq", "value": values[110_000], "maxDistance": 0]).body as? [String: Any])?["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["signal"] as? [String: Any])?["id"] as? Int)
         #expect(try await hub.call("POST", "/v1/signals/\(laterRetraction)/retract", key: String(hubKey)).status == 200)
         retracted.append(laterRetraction)

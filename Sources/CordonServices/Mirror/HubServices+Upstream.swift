@@ -54,8 +54,8 @@ extension HubServices {
 
     /// Applies one page of the first copy of `collection` (``HubStore/applyUpstreamSnapshot(_:in:after:through:asOf:complete:recheck:)``);
     /// the catalog has it by the time the next page is stored, and every page once the last
-    /// one's call returns. Returns whether it was applied (false: the
-    /// copy stands elsewhere, the page was applied before a crash).
+    /// one's call returns. Returns whether it was applied (false: the copy stands
+    /// elsewhere, as when the page was applied before a crash).
     @discardableResult
     public func applyUpstreamSnapshot(_ page: API.SignalSnapshot, after: Int, in collection: UUID,
                                       recheck: HubStore.Recheck = HubStore.Recheck()) async throws -> Bool {
