@@ -32,6 +32,14 @@ public final class HubDatabase: Service, @unchecked Sendable {
     /// The same handle, for SQL the query builder does not cover (bulk writes, streaming reads).
     var sql: any SQLDatabase { database as! any SQLDatabase }
 
+    /// On SQLite, one handle per event loop, each on a connection of its own: a read split
+    /// between them runs on as many threads at once (start-up reads every signal).
+    var sqliteConnections: [any SQLiteDatabase] {
+        MultiThreadedEventLoopGroup.singleton.makeIterator().compactMap {
+            databases.database(logger: logger, on: $0) as? any SQLiteDatabase
+        }
+    }
+
     /// Connects and brings the schema up to date.
     public init(_ location: DatabaseLocation, logger: Logger) async throws {
         self.location = location

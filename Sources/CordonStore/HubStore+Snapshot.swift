@@ -26,8 +26,9 @@ extension HubStore {
             let rows = try await sqlite.rows("""
                 SELECT * FROM \(SignalRecord.schema) WHERE id > ? AND +collection_id = ? ORDER BY id LIMIT ?
                 """, [.integer(after), .text(collection.uuidString), .integer(limit)])
+            var memo = StoredSignal.RowMemo()
             return (asOf, try rows.map { row in
-                guard let signal = StoredSignal(sqlite: row) else {
+                guard let signal = StoredSignal(sqlite: row, memo: &memo) else {
                     throw StoreError.invalid(field: "signal", message: "a signal after \(after) has a row this version cannot read")
                 }
                 return signal

@@ -14,14 +14,9 @@ extension StoredSignal {
         init() {}
     }
 
-    /// Reads a `signals` row straight from SQLite's values. Start-up reads a million of
-    /// these, and SQLKit's generic column decoding was a fifth of its time.
-    init?(sqlite row: SQLiteRow) {
-        var memo = RowMemo()
-        self.init(sqlite: row, memo: &memo)
-    }
-
-    /// The same, with the texts the previous row of a run had.
+    /// Reads a `signals` row straight from SQLite's values (start-up reads a million of
+    /// these, and SQLKit's generic column decoding was a fifth of its time), with the texts
+    /// the previous row of a run had in `memo`.
     init?(sqlite row: SQLiteRow, memo: inout RowMemo) {
         guard case .integer(let id) = row.column("id"),
               case .text(let collection) = row.column("collection_id"),

@@ -17,6 +17,17 @@ enum LargeArray {
         }
     }
 
+    /// The `i`-th element is `element(i)`, written once (no zeroing first).
+    static func make<T>(count: Int, _ element: (Int) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<T>.stride)
+                for index in 0..<count { (base + index).initialize(to: element(index)) }
+            }
+            initialized = count
+        }
+    }
+
     static func copy<T>(_ source: [T]) -> [T] {
         source.withUnsafeBufferPointer { source in
             [T](unsafeUninitializedCapacity: source.count) { buffer, initialized in

@@ -62,9 +62,8 @@ final class MultiIndexTables: Sendable {
                     var sketches: [SIMD2<UInt64>] = []
                     if sketched {
                         let words = Self.sketchWords(start: layout.starts[t])
-                        sketches = LargeArray.make(count: entries.count, repeating: SIMD2<UInt64>())
-                        for (e, position) in entries.enumerated() {
-                            sketches[e] = Self.sketch(hashes[Int(position)], words)
+                        sketches = entries.withUnsafeBufferPointer { entries in
+                            LargeArray.make(count: entries.count) { Self.sketch(hashes[Int(entries[$0])], words) }
                         }
                     }
                     tables[t] = Table(offsets: offsets, entries: entries, sketches: sketches)

@@ -44,25 +44,14 @@ public struct HubServices: Sendable {
         try await access.reload()
         let catalog = catalog
         catalog.reserve(try await store.signalCount())
-        // Rows are read on the database's thread while the catalog takes them, 20,000 at a
-        // time, on another: start-up with a million took the sum of both.
-        let pending = Mutex<[StoredSignal]>([])
+        // Rows are read on the database's threads while the catalog takes them, a batch at
+        // a time, on another: start-up with a million took the sum of both.
         let loading = DispatchQueue(label: "cordon.catalog-load")
-        let cursor = try await store.loadMatchableSignals { signal in
-            let full = pending.withLock { pending -> [StoredSignal]? in
-                pending.append(signal)
-                guard pending.count >= 20_000 else { return nil }
-                defer { pending.removeAll(keepingCapacity: true) }
-                return pending
-            }
-            if let full { loading.async { catalog.load(full) } }
+        let cursor = try await store.loadMatchableSignals { batch in
+            loading.async { catalog.load(batch) }
         }
-        let rest = pending.withLock { $0 }
         await withCheckedContinuation { (loaded: CheckedContinuation<Void, Never>) in
-            loading.async {
-                catalog.load(rest)
-                loaded.resume()
-            }
+            loading.async { loaded.resume() }
         }
         catalog.compact()
         follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)

@@ -68,16 +68,14 @@ final class SignalCatalog: Sendable {
             // Signals come in runs of one collection and type: counted a run at a time.
             var run: (collection: UUID, type: SignalType, count: Int)?
             defer { if let run { state.count(run.collection, run.type, run.count) } }
-            for signal in signals where signal.status != .retracted && !state.signals.contains(signal.id) {
-                var hash: Hash256?
+            for signal in signals where signal.status != .retracted {
                 if signal.type == .pdq {
-                    hash = Hash256(hex: signal.value)
-                    guard let hash else { continue }
+                    guard let hash = Hash256(hex: signal.value), state.signals.add(signal, hash: hash) else { continue }
                     entries.append((UInt64(signal.id), hash))
                 } else {
-                    guard index(signal) else { continue }
+                    guard !state.signals.contains(signal.id), index(signal) else { continue }
+                    state.signals.add(signal, hash: nil)
                 }
-                state.signals.add(signal, hash: hash)
                 if let current = run, current.collection == signal.collectionID, current.type == signal.type {
                     run?.count += 1
                 } else {
