@@ -10,6 +10,9 @@ struct JSONText {
     /// Identifiers written so far: a feed page names the same few thousands of times,
     /// and Foundation formats each with `snprintf`.
     private var identifiers: [UUID: String] = [:]
+    /// The last few identifiers written: a signal's collection and contributors repeat from
+    /// one signal to the next, and comparing is cheaper than hashing.
+    private var recentIdentifiers: [(id: UUID, text: String)] = []
 
     init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -30,6 +33,17 @@ struct JSONText {
     /// A string literal, escaped as RFC 8259 requires.
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        var value = value
+        // Most strings (hashes, times, labels) need no escape: copied whole, not byte by byte.
+        let plain = value.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        guard !plain else {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")
@@ -59,11 +73,17 @@ struct JSONText {
     /// A UUID as a string literal, upper case as `JSONEncoder` writes it.
     mutating func uuid(_ id: UUID) {
         let text: String
-        if let known = identifiers[id] {
-            text = known
+        if let recent = recentIdentifiers.first(where: { $0.id == id }) {
+            text = recent.text
         } else {
-            text = id.uuidString
-            if identifiers.count < 10_000 { identifiers[id] = text }
+            if let known = identifiers[id] {
+                text = known
+            } else {
+                text = id.uuidString
+                if identifiers.count < 10_000 { identifiers[id] = text }
+            }
+            if recentIdentifiers.count == 4 { recentIdentifiers.removeFirst() }
+            recentIdentifiers.append((id, text))
         }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: text.utf8)
