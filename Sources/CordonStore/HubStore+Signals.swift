@@ -3,7 +3,6 @@ import FluentKit
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
-import Synchronization
 import SQLiteNIO
 
 /// What happened to one submitted signal.
@@ -283,69 +282,6 @@ extension HubStore {
 
     public func signal(_ id: Int) async throws -> StoredSignal? {
         try await SignalRecord.find(id, on: db).map(StoredSignal.init)
-    }
-
-    /// Every signal that can match (not retracted), in batches of up to `batchSize`, for
-    /// building the in-memory index at start-up; and the feed cursor they are current as
-    /// of. Batches come in no particular order, and on SQLite from several threads at once.
-    public func loadMatchableSignals(batchSize: Int = 20_000,
-                                     _ body: @escaping @Sendable ([StoredSignal]) -> Void) async throws -> Int {
-        let cursor = try await latestChange()
-        let retracted = SignalStatus.retracted.rawValue
-        if let sqlite = db as? any SQLiteDatabase {
-            // The ids are cut into one range per connection, each read on its own thread: one
-            // reader building a million rows was most of a start (2.4 s of 3).
-            struct Bounds: Decodable { var low: Int?, high: Int? }
-            let bounds = try await hub.sql.raw("SELECT min(id) AS low, max(id) AS high FROM \(unsafeRaw: SignalRecord.schema)")
-                .first(decoding: Bounds.self)
-            guard let low = bounds?.low, let high = bounds?.high else { return cursor }
-            let readers = hub.sqliteConnections
-            let share = (high - low) / readers.count + 1
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (index, reader) in readers.enumerated() {
-                    let first = low + index * share
-                    group.addTask {
-                        // A reader's rows come one after another on its connection's thread:
-                        // its memo and batch are never contended.
-                        let read = Mutex((memo: StoredSignal.RowMemo(), batch: [StoredSignal]()))
-                        try await reader.forEachRow(
-                            "SELECT * FROM \(SignalRecord.schema) WHERE id >= ? AND id < ? AND status <> ?",
-                            [.integer(first), .integer(first + share), .text(retracted)]
-                        ) { row in
-                            let full = read.withLock { read -> [StoredSignal]? in
-                                guard let signal = StoredSignal(sqlite: row, memo: &read.memo) else { return nil }
-                                if read.batch.isEmpty { read.batch.reserveCapacity(batchSize) }
-                                read.batch.append(signal)
-                                guard read.batch.count >= batchSize else { return nil }
-                                defer { read.batch = [] }
-                                return read.batch
-                            }
-                            if let full { body(full) }
-                        }
-                        let rest = read.withLock { $0.batch }
-                        if !rest.isEmpty { body(rest) }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            return cursor
-        }
-        let batch = Mutex([StoredSignal]())
-        try await hub.sql.select().column(SQLLiteral.all).from(SignalRecord.schema)
-            .where("status", .notEqual, retracted)
-            .run { row in
-                guard let signal = try? StoredSignal(row: row) else { return }
-                let full = batch.withLock { batch -> [StoredSignal]? in
-                    batch.append(signal)
-                    guard batch.count >= batchSize else { return nil }
-                    defer { batch = [] }
-                    return batch
-                }
-                if let full { body(full) }
-            }
-        let rest = batch.withLock { $0 }
-        if !rest.isEmpty { body(rest) }
-        return cursor
     }
 
     /// How many signals are stored, retracted ones included.
