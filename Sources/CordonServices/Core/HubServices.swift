@@ -3,7 +3,6 @@ import CordonStore
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// Every use case of the hub, in one place, for every surface: the JSON API, the pages,
 /// the mirror and the compatibility routes call these methods and add nothing but their
