@@ -10,6 +10,10 @@ public enum OrganisationKind: String, Codable, Sendable, CaseIterable {
     case trustedFlagger = "trusted-flagger"
     /// Oversight: reads the audit log and reports, changes nothing.
     case auditor
+    /// A civil-society partner: keeps alternative- and counter-narrative campaigns and
+    /// reads their reach; shares no hashes and sees no cases. Platforms see the
+    /// organisation's name, never its staff.
+    case partner
     /// The hub operator: creates organisations, sets their kind and member state, seats
     /// the board, suspends and reinstates. Created only from the shell (`cordon admin
     /// create-operator`) and by `serve --demo`; it is party to no case or incident.

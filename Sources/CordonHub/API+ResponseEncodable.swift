@@ -36,6 +36,9 @@ extension API.StatementPage: ResponseEncodable {}
 extension API.AuditVerification: ResponseEncodable {}
 extension API.AuditChainExport: ResponseEncodable {}
 extension API.MatchCounts: ResponseEncodable {}
+extension API.SignalLedger: ResponseEncodable {}
+extension API.LedgerReport: ResponseEncodable {}
+extension API.DesignationChangeOut: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

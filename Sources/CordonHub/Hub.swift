@@ -37,6 +37,7 @@ public struct Hub: Sendable {
         addOrganisationRoutes(to: v1)
         addCollectionRoutes(to: v1)
         addSignalRoutes(to: v1)
+        addSafeguardRoutes(to: v1)
         addMatchRoutes(to: v1)
         addFeedRoutes(to: v1)
         addCaseRoutes(to: v1)

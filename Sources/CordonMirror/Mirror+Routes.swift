@@ -66,6 +66,10 @@ extension Mirror {
             let command = try await request.decodeJSON(DecisionIn.self, context: context)
             return try await desk.decide(try Hub.intParameter(context, "id", field: "case"), command, by: try context.requireCaller())
         }
+        v1.post("review/:id/appeal") { request, context in
+            let command = try await request.decodeJSON(AppealIn.self, context: context)
+            return try await desk.appeal(try Hub.intParameter(context, "id", field: "case"), command, by: try context.requireCaller())
+        }
         v1.post("review/:id/undo") { _, context in
             try await desk.undo(try Hub.intParameter(context, "id", field: "case"), by: try context.requireCaller())
         }

@@ -54,7 +54,7 @@ struct FeedbackSender: Service {
         let store = desk.services.store
         for item in try await store.upstreamFeedback(state: "pending", limit: 100) {
             do {
-                try await upstream.giveFeedback(item.kind, on: item.signalID)
+                try await upstream.giveFeedback(item.kind, on: item.signalID, distance: item.distance)
                 try await store.recordFeedbackAttempt(item.id, sent: true, refused: false, error: nil, now: Date())
             } catch let error as UpstreamError where (400..<500).contains(error.status) && error.status != 429 {
                 logger.warning("the hub refused feedback on signal \(item.signalID): \(error)")

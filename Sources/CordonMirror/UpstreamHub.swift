@@ -70,13 +70,20 @@ public struct UpstreamHub: Sendable {
         }
     }
 
-    /// Gives the hub `kind` of feedback on signal `id`, as this mirror's platform.
-    public func giveFeedback(_ kind: FeedbackKind, on id: Int) async throws {
+    /// Gives the hub `kind` of feedback on signal `id`, as this mirror's platform, with
+    /// the match's distance where the case had one.
+    public func giveFeedback(_ kind: FeedbackKind, on id: Int, distance: Int? = nil) async throws {
         var request = HTTPClientRequest(url: base + "/v1/signals/\(id)/feedback")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"kind":"\#(kind.rawValue)","comment":"decided on a mirror's review queue"}"#))
+        let comment = switch kind {
+        case .appealed: "a user appealed the removal"
+        case .reinstated: "reinstated after the user's appeal"
+        default: "decided on a mirror's review queue"
+        }
+        let distanceField = distance.map { #","distance":\#($0)"# } ?? ""
+        request.body = .bytes(ByteBuffer(string: #"{"kind":"\#(kind.rawValue)","comment":"\#(comment)"\#(distanceField)}"#))
         let response = try await client.execute(request, timeout: .seconds(30))
         guard (200..<300).contains(Int(response.status.code)) else { throw try await UpstreamError(response, request.url) }
         _ = try await response.body.collect(upTo: 1 << 20)

@@ -77,6 +77,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(ReviewPublishingSchema())
         migrations.add(UpstreamSnapshotSchema())
         migrations.add(SignalFileIndexSchema())
+        migrations.add(SafeguardSchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

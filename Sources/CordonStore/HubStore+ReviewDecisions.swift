@@ -114,3 +114,49 @@ extension HubStore {
         }
     }
 }
+
+extension HubStore {
+    /// Records how a user's appeal against a published removal ended. For signals of the
+    /// `feedback` collections the hub hears that an appeal was made and, when the content
+    /// was reinstated, that the removal was wrong; never who appealed.
+    public func recordAppeal(_ id: Int, outcome: AppealOutcome, feedback: Set<UUID>, by caller: Caller, now: Date) async throws -> ReviewCase {
+        try await hub.write([]) { db in
+            let sql = db as! any SQLDatabase
+            guard let item = try await Self.reviewCase(id: id, on: sql) else {
+                throw StoreError.notFound(field: "case", message: "no review case \(id)")
+            }
+            guard item.decision == ReviewDecision.remove.rawValue, item.publishedAt != nil else {
+                throw StoreError.conflict(field: "case", message: "case \(id) has no published removal; an appeal is against a removal the platform carried out")
+            }
+            struct Count: Decodable { var n: Int }
+            let earlier = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM review_events WHERE case_id = \(bind: id) AND kind = \(bind: ReviewEventKind.appealDecided.rawValue)
+                """).first(decoding: Count.self)?.n ?? 0
+            guard earlier == 0 else {
+                throw StoreError.conflict(field: "case", message: "case \(id)'s appeal was decided already")
+            }
+            try await Self.event(case: id, .appealDecided, ["outcome": outcome.rawValue], now: now, on: db)
+            try await Self.audit(caller, "review.appeal", target: String(id), detail: ["outcome": outcome.rawValue], on: db)
+            try await Self.queueFeedback(.appealed, on: item, collections: feedback, now: now, on: sql)
+            if outcome == .reinstated {
+                try await Self.queueFeedback(.reinstated, on: item, collections: feedback, now: now, on: sql)
+            }
+            return item
+        }
+    }
+
+    /// How each case's appeal ended, for the cases with one.
+    public func appealOutcomes(ofCases ids: [Int]) async throws -> [Int: AppealOutcome] {
+        guard !ids.isEmpty else { return [:] }
+        struct Row: Decodable { var case_id: Int, body: String }
+        let list = ids.map(String.init).joined(separator: ",")
+        var found: [Int: AppealOutcome] = [:]
+        for row in try await hub.sql.raw("""
+            SELECT case_id, body FROM review_events WHERE kind = \(bind: ReviewEventKind.appealDecided.rawValue) AND case_id IN (\(unsafeRaw: list))
+            """).all(decoding: Row.self) {
+            let verdict = try? JSONDecoder().decode(Verdict.self, from: Data(row.body.utf8))
+            found[row.case_id] = verdict?.detail["outcome"].flatMap(AppealOutcome.init(rawValue:))
+        }
+        return found
+    }
+}

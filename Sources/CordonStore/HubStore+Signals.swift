@@ -254,32 +254,6 @@ extension HubStore {
         }
     }
 
-    /// Records feedback and applies the dispute rule.
-    public func addFeedback(signalID: Int, kind: FeedbackKind, comment: String, rule: DisputeRule, by caller: Caller) async throws -> StoredSignal {
-        let postgres = hub.isPostgres
-        return try await hub.write([.signals]) { db in
-            guard let record = try await SignalRecord.find(signalID, on: db) else {
-                throw StoreError.notFound(field: "signal", message: "no signal \(signalID)")
-            }
-            try await FeedbackRecord(signalID: signalID, organisationID: caller.organisationID, kind: kind.rawValue, comment: comment).create(on: db)
-            let dissent = Set(try await FeedbackRecord.query(on: db).filter(\.$signalID == signalID).all()
-                .filter { FeedbackKind(rawValue: $0.kind)?.isDissent == true }.map(\.organisationID))
-                .subtracting(StoredSignal.sources(record.sources))
-            let current = SignalStatus(rawValue: record.status) ?? .active
-            let next = rule.status(current: current, dissentingOrganisations: dissent.count)
-            // Every feedback is a change on the feed, whether or not the status moved: the
-            // exchange formats (ThreatExchange reactions, StopNCII feedbacks) carry it.
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
-            if next != current {
-                record.status = next.rawValue
-                try await record.save(on: db)
-            }
-            try await Self.recordChanges([(StoredSignal(record), .updated)], in: record.collectionID, at: Date(), on: db as! any SQLDatabase)
-            try await Self.audit(caller, "signal.feedback", target: String(signalID), detail: ["kind": kind.rawValue], on: db)
-            return StoredSignal(record)
-        }
-    }
-
     public func signal(_ id: Int) async throws -> StoredSignal? {
         try await SignalRecord.find(id, on: db).map(StoredSignal.init)
     }

@@ -16,6 +16,8 @@ extension HubStore {
         public var state: String
         public var attempts: Int
         public var lastError: String?
+        /// How far the case's upload was from the signal (for the hub's ledger by threshold).
+        public var distance: Int?
     }
 
     /// Queues `kind` for each of the case's signals in the `collections` fed back.
@@ -35,15 +37,19 @@ extension HubStore {
 
     /// Feedback in `state` (all when nil), oldest first.
     public func upstreamFeedback(state: String?, limit: Int) async throws -> [UpstreamFeedback] {
-        struct Row: Decodable { var id: Int, signal_id: Int, kind: String, case_id: Int, state: String, attempts: Int, last_error: String? }
-        let only: SQLQueryString = state.map { "WHERE state = \(bind: $0)" } ?? ""
+        struct Row: Decodable {
+            var id: Int, signal_id: Int, kind: String, case_id: Int, state: String, attempts: Int, last_error: String?, distance: Int?
+        }
+        let only: SQLQueryString = state.map { "WHERE f.state = \(bind: $0)" } ?? ""
         return try await hub.sql.raw("""
-            SELECT id, signal_id, kind, case_id, state, attempts, last_error FROM upstream_feedback \(only)
-            ORDER BY id LIMIT \(unsafeRaw: String(limit))
+            SELECT f.id, f.signal_id, f.kind, f.case_id, f.state, f.attempts, f.last_error,
+                   (SELECT MIN(m.distance) FROM review_matches m WHERE m.case_id = f.case_id AND m.signal_id = f.signal_id) AS distance
+            FROM upstream_feedback f \(only)
+            ORDER BY f.id LIMIT \(unsafeRaw: String(limit))
             """).all(decoding: Row.self).compactMap { row in
             FeedbackKind(rawValue: row.kind).map {
                 UpstreamFeedback(id: row.id, signalID: row.signal_id, kind: $0, caseID: row.case_id, state: row.state,
-                                 attempts: row.attempts, lastError: row.last_error)
+                                 attempts: row.attempts, lastError: row.last_error, distance: row.distance)
             }
         }
     }

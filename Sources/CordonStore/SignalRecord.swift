@@ -49,15 +49,18 @@ public final class FeedbackRecord: Model, @unchecked Sendable {
     @Field(key: "organisation_id") public var organisationID: UUID
     @Field(key: "kind") public var kind: String
     @Field(key: "comment") public var comment: String
+    /// How far the matched content's hash was from the signal's, where the platform said.
+    @OptionalField(key: "distance") public var distance: Int?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
 
-    public init(signalID: Int, organisationID: UUID, kind: String, comment: String) {
+    public init(signalID: Int, organisationID: UUID, kind: String, comment: String, distance: Int? = nil) {
         self.signalID = signalID
         self.organisationID = organisationID
         self.kind = kind
         self.comment = comment
+        self.distance = distance
     }
 }
 

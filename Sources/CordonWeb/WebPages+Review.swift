@@ -36,6 +36,15 @@ extension WebPages {
                                          errors: Self.errors(error, fields: ["decision", "reason"]), status: error.status)
             }
         }
+        router.post("review/:id/appeal") { request, context in
+            let id = try Hub.intParameter(context, "id", field: "case")
+            return try await submit(request, context) { form, caller in
+                _ = try await desk.appeal(id, AppealIn(outcome: form["outcome"] ?? ""), by: caller)
+                return Self.redirect("/review/\(id)")
+            } refused: { error, _ in
+                try await reviewCasePage(id, desk: desk, context: context, errors: ["outcome": error.message], status: error.status)
+            }
+        }
         router.post("review/:id/undo") { request, context in
             let id = try Hub.intParameter(context, "id", field: "case")
             return try await submit(request, context) { _, caller in
@@ -111,6 +120,10 @@ extension WebPages {
         data["undoUntil"] = item.undoUntil.map(PageValues.time) ?? false
         data["undoLeft"] = item.undoUntil.map { PageValues.timeLeft($0, now: desk.services.now()) } ?? ""
         data["mayDecide"] = item.reviewCase.state == "open" && may(.decideReviewCase, caller)
+        data["appeal"] = item.appeal?.rawValue ?? false
+        data["mayAppeal"] = item.reviewCase.decision == ReviewDecision.remove.rawValue && item.reviewCase.publishedAt != nil
+            && item.appeal == nil && may(.decideReviewCase, caller)
+        data["outcomes"] = AppealOutcome.allCases.map(\.rawValue)
         data["decisions"] = ReviewDecision.allCases.map(\.rawValue)
         data["reasons"] = ReviewDecision.reasons
         data["errors"] = errors

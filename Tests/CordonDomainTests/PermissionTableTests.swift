@@ -22,7 +22,7 @@ import Testing
         #expect(PermissionTable.decide(.createKey, kind: .platform, role: .admin, relation: .own).isAllowed)
         #expect(PermissionTable.decide(.createKey, kind: .platform, role: .admin, relation: .unrelated)
             == .refused(Refusal(field: "object", hidden: false,
-                                reason: "creating API keys needs an admin key of the operator; or an admin key of any member (own); your organisation is unrelated to it")))
+                                reason: "creating API keys needs an admin key of the operator; or an admin key of any member or partner (own); your organisation is unrelated to it")))
     }
 
     @Test func aWriterRetractsOnlyItsOwnContributionAndAuditorsObserve() {
@@ -40,6 +40,16 @@ import Testing
         for useCase in UseCase.allCases {
             #expect(!PermissionTable.grants(useCase).isEmpty, "\(useCase)")
             #expect(PermissionTable.relations(useCase).first == .unrelated)
+        }
+    }
+}
+
+@Suite struct PartnerPermissionTests {
+    /// A campaign partner manages its own keys and nothing of the hash-sharing network.
+    @Test func aPartnerSharesNoHashesAndSeesNoCases() {
+        #expect(PermissionTable.decide(.createKey, kind: .partner, role: .admin, relation: .own).isAllowed)
+        for useCase: UseCase in [.match, .submitSignals, .listCases, .listCollections, .readFeed, .listIncidents] {
+            #expect(!PermissionTable.decide(useCase, kind: .partner, role: .admin).isAllowed, "\(useCase)")
         }
     }
 }

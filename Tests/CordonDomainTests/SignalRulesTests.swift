@@ -40,10 +40,16 @@ import Testing
     }
 
     @Test func disputeRuleCountsDistinctDissentersAndKeepsRetractions() {
-        let rule = DisputeRule(minimumOrganisations: 2)
-        #expect(rule.status(current: .active, dissentingOrganisations: 1) == .active)
-        #expect(rule.status(current: .active, dissentingOrganisations: 2) == .disputed)
-        #expect(rule.status(current: .retracted, dissentingOrganisations: 5) == .retracted)
+        let rules = SafeguardRules(dispute: DisputeRule(minimumOrganisations: 2), quarantineAfter: 10)
+        let (a, b, contributor) = (UUID(), UUID(), UUID())
+        func status(_ events: [(UUID, FeedbackKind)], current: SignalStatus = .active) -> SignalStatus {
+            rules.status(current: current, events: events.map { .init(organisation: $0.0, kind: $0.1) }, contributors: [contributor], reviewDue: false)
+        }
+        #expect(status([(a, .falsePositive), (a, .disagreeLabels)]) == .active)
+        #expect(status([(a, .falsePositive), (b, .disagreeLabels)]) == .disputed)
+        // The contributor's own dissent does not count.
+        #expect(status([(a, .falsePositive), (contributor, .falsePositive)]) == .active)
+        #expect(status([(a, .falsePositive), (b, .falsePositive)], current: .retracted) == .retracted)
         #expect(DisputeRule(minimumOrganisations: 0).minimumOrganisations == 1)
         #expect(FeedbackKind.falsePositive.isDissent && !FeedbackKind.seenToo.isDissent)
     }

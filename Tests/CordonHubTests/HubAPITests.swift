@@ -188,7 +188,7 @@ import Testing
 
     @Test(arguments: Backend.allCases)
     func matchingFindsNearDuplicatesAndNeverRetractedOnes(_ backend: Backend) async throws {
-        let f = try await HubFixture.make(backend, configuration: HubConfiguration(disputeRule: DisputeRule(minimumOrganisations: 2)))
+        let f = try await HubFixture.make(backend, configuration: HubConfiguration(safeguards: SafeguardRules(dispute: DisputeRule(minimumOrganisations: 2))))
         try await f.withServer { c in
             let uri = "/v1/collections/\(f.collection)/signals"
             let submitted = try await c.call(.post, uri, key: f.adminKey, json: ["signals": [
@@ -228,6 +228,7 @@ import Testing
             let disputed = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["type": "pdq", "value": Self.nearA])
             let marked = ((disputed.object["results"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first
             #expect((marked?["signal"] as? [String: Any])?["status"] as? String == "disputed")
+            #expect(marked?["reviewOnly"] as? Bool == true)
 
             // Retracted: gone from every match.
             #expect(try await c.call(.post, "/v1/signals/\(ids[0])/retract", key: f.adminKey).status == 200)

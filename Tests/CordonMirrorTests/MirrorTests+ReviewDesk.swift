@@ -84,13 +84,37 @@ extension MirrorTests {
                 "the removal went back to the hub as feedback")
         #expect(try await call(.POST, base + "/v1/review/\(caseID)/undo", key: key).status == 409, "a published decision stays")
 
+        // The user appeals; the platform reinstates. The hub hears of both on the signal, with
+        // the match's distance and no user data; the signal is quarantined, and the mirror's
+        // next match on it says review-only.
+        let noOutcome = try await call(.POST, base + "/v1/review/\(caseID)/appeal", key: key, json: ["outcome": "maybe"])
+        #expect(noOutcome.status == 400 && (noOutcome.body["error"] as? [String: Any])?["field"] as? String == "outcome")
+        #expect(try await call(.POST, base + "/v1/review/\(knownCase)/appeal", key: key, json: ["outcome": "reinstated"]).status == 409,
+                "an open case has no removal to appeal")
+        let appealed = try await call(.POST, base + "/v1/review/\(caseID)/appeal", key: key, json: ["outcome": "reinstated"])
+        #expect(appealed.status == 200 && appealed.body["appeal"] as? String == "reinstated", "\(appealed.body)")
+        #expect(try await call(.POST, base + "/v1/review/\(caseID)/appeal", key: key, json: ["outcome": "upheld"]).status == 409,
+                "an appeal is decided once")
+        #expect(try await eventually { try await up.hub.services.feedbackCounts(on: shared, by: up.platform)[.reinstated] == 1 },
+                "the reinstatement went back to the hub")
+        let ledger = try await up.hub.services.ledger(of: shared, by: up.platform)
+        #expect(ledger.ledger.appeals == 1 && ledger.ledger.reinstatements == 1 && ledger.ledger.actions == 1)
+        #expect(ledger.signal.status == .quarantined && ledger.reason == "false-positives" && !ledger.actionable)
+        #expect(try await up.hub.services.ledgerReport(by: "algorithm", caller: up.platform).rows.contains { $0.key.hasPrefix("pdq at distance") },
+                "the mirror sent the match's distance")
+        #expect(try await eventually { (try? await mirror.hub.services.signal(shared, by: local).status) == .quarantined },
+                "the mirror follows the quarantine")
+        let again = try await call(.POST, base + "/v1/uploads", key: key, json: ["contentID": "video-1-copy", "hashes": [["type": "pdq", "value": near]]])
+        let againMatch = (again.body["matches"] as? [[String: Any]])?.first { ($0["signal"] as? [String: Any])?["id"] as? Int == shared }
+        #expect(againMatch?["reviewOnly"] as? Bool == true, "\(again.body)")
+
         // The hub retracts the hash: the case closes, reinstatement is due, pulled and pushed alike.
         _ = try await up.hub.services.retract(shared, by: up.platform)
         #expect(try await eventually { delivered("reinstatement-due", case: caseID) != nil },
                 "a retraction of what a removal rested on says reinstatement may be due")
         let verdicts = try await call(.GET, base + "/v1/verdicts?since=0", key: key).body["events"] as? [[String: Any]] ?? []
         let kinds = verdicts.filter { $0["case_id"] as? Int == caseID }.compactMap { $0["event"] as? String }
-        #expect(kinds == ["case-opened", "decision", "case-closed", "reinstatement-due"])
+        #expect(kinds == ["case-opened", "decision", "appeal-decided", "case-closed", "reinstatement-due"])
         #expect(verdicts.first { $0["case_id"] as? Int == caseID }?["content_id"] as? String == "video-1")
 
         // Priority: a graver label goes first, whatever its age; the cursor pages on.

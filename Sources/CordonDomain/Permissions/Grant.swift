@@ -28,6 +28,7 @@ public struct Grant: Sendable, Hashable {
         switch kinds {
         case OrganisationKind.everyone: kindText = "any organisation"
         case OrganisationKind.members: kindText = "any member"
+        case OrganisationKind.selfManaged: kindText = "any member or partner"
         case [.operator]: kindText = "the operator"
         default:
             let names = OrganisationKind.allCases.filter(kinds.contains).map(\.rawValue)
@@ -51,8 +52,11 @@ extension Role {
 }
 
 extension OrganisationKind {
-    /// Every kind of member organisation (all but the operator).
-    public static let members = Set(OrganisationKind.allCases).subtracting([.operator])
+    /// Every kind of member organisation of the hash-sharing network (all but the operator
+    /// and the campaign partners, who share no hashes).
+    public static let members = Set(OrganisationKind.allCases).subtracting([.operator, .partner])
+    /// Organisations that manage their own keys and users.
+    public static let selfManaged = members.union([.partner])
     /// Members that act (all but the auditors, who observe).
     public static let actors = members.subtracting([.auditor])
     /// Organisations that refer content.

@@ -29,7 +29,7 @@ public enum PermissionTable {
         case .createOrganisation, .updateOrganisation, .suspendOrganisation, .seatBoard:
             return [operatorAdmin]
         case .createKey, .listKeys, .revokeKey, .createUser, .listUsers, .disableUser:
-            return [operatorAdmin, Grant(OrganisationKind.members, Role.admins, own)]
+            return [operatorAdmin, Grant(OrganisationKind.selfManaged, Role.admins, own)]
         case .readAudit:
             // `unrelated`: the whole hub's log; `own`: the organisation's own entries.
             return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.members, [.admin, .auditor], own)]
@@ -56,6 +56,14 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.actors, Role.writers, [.owner, .contributor])]
         case .giveFeedback:
             return [Grant(OrganisationKind.actors, Role.writers, collectionMember.union([.contributor]))]
+        case .confirmSignal:
+            // Who stands behind the signal: its contributors and its collection's owner.
+            return [Grant(OrganisationKind.actors, Role.writers, [.owner, .contributor])]
+        case .readLedger:
+            // Error rates are for everyone at the hub to see, overseers included.
+            return [Grant(OrganisationKind.everyone, Role.any)]
+        case .recordDesignationChange:
+            return [operatorAdmin]
         case .match:
             return [Grant(OrganisationKind.members, Role.readers)]
         case .issueReferral:

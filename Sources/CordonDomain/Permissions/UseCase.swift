@@ -26,6 +26,9 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case readSignal = "read-signal"
     case retractSignal = "retract-signal"
     case giveFeedback = "give-feedback"
+    case confirmSignal = "confirm-signal"
+    case readLedger = "read-ledger"
+    case recordDesignationChange = "record-designation-change"
     case match
     case readFeed = "read-feed"
 
@@ -103,6 +106,9 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .readSignal: "reading a signal"
         case .retractSignal: "retracting a signal"
         case .giveFeedback: "giving feedback on a signal"
+        case .confirmSignal: "confirming a signal after review, so matches on it may be acted on again"
+        case .readLedger: "reading the error ledger's figures by label, contributor, algorithm or origin"
+        case .recordDesignationChange: "recording a change to an entity's designation (its signals become due for review)"
         case .match: "matching"
         case .readFeed: "reading a collection's feed"
         case .issueReferral: "issuing referrals"

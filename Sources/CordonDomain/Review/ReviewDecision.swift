@@ -34,4 +34,15 @@ public enum ReviewEventKind: String, Codable, Sendable, CaseIterable {
     case caseClosed = "case-closed"
     /// The content was removed on signals all since retracted at the hub.
     case reinstatementDue = "reinstatement-due"
+    /// The user's appeal against a removal was decided (its outcome in the detail).
+    case appealDecided = "appeal-decided"
+}
+
+/// How a user's appeal against a removal ended (DSA Art. 20, TCO Art. 10). A
+/// reinstatement is fed back to the hub on the matched signals, without user data.
+public enum AppealOutcome: String, Codable, Sendable, CaseIterable {
+    /// The content is back up: the removal was wrong.
+    case reinstated
+    /// The removal stands.
+    case upheld
 }

@@ -104,7 +104,10 @@ public struct ThreatUpdatesPage: Encodable, Sendable {
             case .helpful: reactions["HELPFUL", default: []].append(app)
             case .seenToo: reactions["SAW_THIS_TOO", default: []].append(app)
             case .disagreeLabels: reactions["DISAGREE_WITH_TAGS", default: []].append(app)
-            case .falsePositive:
+            case .appealed, .confirmed:
+                // ThreatExchange has no word for these; the signal's status says what they did.
+                break
+            case .falsePositive, .reinstated:
                 if !signal.contributors.contains(feedback.organisationID), !dissenters.contains(feedback.organisationID) {
                     dissenters.append(feedback.organisationID)
                 }

@@ -50,6 +50,9 @@ extension API.MatchResult {
                     json.double(percent)
                     json.raw(",")
                 }
+                if let reviewOnly = match.reviewOnly {
+                    json.raw(reviewOnly ? "\"reviewOnly\":true," : "\"reviewOnly\":false,")
+                }
                 json.raw("\"signal\":")
                 json.signal(match.signal)
                 json.raw("}")

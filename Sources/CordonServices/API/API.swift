@@ -173,6 +173,27 @@ public enum API {
     public struct NewFeedback: Decodable, Sendable {
         public var kind: FeedbackKind
         public var comment: String?
+        /// How far the content the feedback is about was from the signal (PDQ bits), for
+        /// the ledger by threshold.
+        public var distance: Int?
+
+        public init(kind: FeedbackKind, comment: String? = nil, distance: Int? = nil) {
+            self.kind = kind
+            self.comment = comment
+            self.distance = distance
+        }
+    }
+
+    /// A contributor's confirmation of a disputed, quarantined or due signal.
+    public struct Confirmation: Decodable, Sendable {
+        public var comment: String?
+        /// When the signal must be looked at again (ISO 8601); none when left out.
+        public var reviewBy: String?
+
+        public init(comment: String? = nil, reviewBy: String? = nil) {
+            self.comment = comment
+            self.reviewBy = reviewBy
+        }
     }
 
     /// What to match: hashes, URLs, videos (frames or reference text), TMK files, and how.
@@ -267,10 +288,14 @@ public enum API {
             /// A TMK match's two scores.
             public var level1: Double?
             public var level2: Double?
+            /// True when the signal is disputed or quarantined: look before acting. Left
+            /// out when the match may be acted on.
+            public var reviewOnly: Bool?
 
             public init(signal: SignalOut, distance: Int? = nil, queryMatchPercent: Double? = nil, comparedMatchPercent: Double? = nil,
                         frame: Frame? = nil, level1: Double? = nil, level2: Double? = nil) {
                 self.signal = signal
+                reviewOnly = signal.status.isActionable ? nil : true
                 self.distance = distance
                 self.queryMatchPercent = queryMatchPercent
                 self.comparedMatchPercent = comparedMatchPercent

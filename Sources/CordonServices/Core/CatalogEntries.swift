@@ -73,6 +73,13 @@ struct CatalogEntries {
 
     /// Adds `signal`, or replaces the fields of the one with its id. `hash` is its PDQ
     /// value, parsed already by the caller.
+    /// Ids of the signals whose labels satisfy `test`, each label set tested once.
+    func ids(labelled test: (SignalLabels) -> Bool) -> [Int] {
+        let places = Set(labels.values.indices.filter { test(labels.values[$0]) }.map(UInt32.init))
+        guard !places.isEmpty else { return [] }
+        return slots.compactMap { id, slot in places.contains(entries[Int(slot)].labels) ? id : nil }.sorted()
+    }
+
     mutating func put(_ signal: StoredSignal, hash: Hash256?) {
         guard let existing = slots[signal.id] else {
             add(signal, hash: hash)

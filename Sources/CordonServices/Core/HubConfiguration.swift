@@ -40,8 +40,9 @@ public struct SessionPolicy: Sendable {
 }
 
 public struct HubConfiguration: Sendable {
-    /// When dissent marks a signal disputed.
-    public var disputeRule: DisputeRule
+    /// When a signal stops being actionable (disputed, quarantined), and when incident
+    /// material is due for review.
+    public var safeguards: SafeguardRules
     /// The PDQ match threshold when a request names none.
     public var defaultMaxDistance: Int
     /// The largest threshold a request may ask for (wider radii match noise and cost more).
@@ -64,11 +65,11 @@ public struct HubConfiguration: Sendable {
     public var media = MediaLimits()
     public var sessions = SessionPolicy()
 
-    public init(disputeRule: DisputeRule = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
+    public init(safeguards: SafeguardRules = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),
                 outboundPolicy: AddressPolicy = .publicOnly, deskTick: Duration = .milliseconds(200),
                 crisis: CrisisRules = .standard) {
-        self.disputeRule = disputeRule
+        self.safeguards = safeguards
         self.defaultMaxDistance = defaultMaxDistance
         self.maxDistanceCap = maxDistanceCap
         self.maxSignalsPerRequest = maxSignalsPerRequest

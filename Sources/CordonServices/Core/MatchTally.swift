@@ -2,8 +2,9 @@ import CordonStore
 import Foundation
 import Synchronization
 
-/// Match counts per organisation and UTC day, counted in memory on the match path (one
-/// lock, no database) and added to the store by ``MatchCountKeeper`` every few seconds.
+/// Match counts per organisation and UTC day, and per matched signal (the error ledger's
+/// "matches"), counted in memory on the match path (one lock, no database) and added to
+/// the store by ``MatchCountKeeper`` every few seconds.
 final class MatchTally: Sendable {
     private struct Key: Hashable {
         var organisation: UUID
@@ -11,9 +12,29 @@ final class MatchTally: Sendable {
     }
 
     private let pending = Mutex<[Key: (queries: Int, matched: Int)]>([:])
+    private let signals = Mutex<[Int: Int]>([:])
 
     func count(_ organisation: UUID, at date: Date, queries: Int, matched: Int) {
         add(Key(organisation: organisation, day: Self.day(date)), queries: queries, matched: matched)
+    }
+
+    /// Counts one match on each of `ids`.
+    func count(signals ids: some Sequence<Int>) {
+        signals.withLock { signals in
+            for id in ids { signals[id, default: 0] += 1 }
+        }
+    }
+
+    /// Matches per signal not yet stored, emptied; give them back with ``restore(signals:)``.
+    func takeSignals() -> [Int: Int] {
+        signals.withLock { signals in
+            defer { signals.removeAll() }
+            return signals
+        }
+    }
+
+    func restore(signals counts: [Int: Int]) {
+        signals.withLock { signals in signals.merge(counts, uniquingKeysWith: +) }
     }
 
     /// Every count not yet stored, emptied; give them back with ``restore(_:)`` if

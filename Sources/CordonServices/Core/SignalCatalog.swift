@@ -259,6 +259,12 @@ final class SignalCatalog: Sendable {
         }
     }
 
+    /// The matchable signals labelled with `entity` (compared without regard to case).
+    func signalIDs(labelledWithEntity entity: String) -> [Int] {
+        let wanted = entity.lowercased()
+        return state.withLock { $0.signals.ids { $0.entity?.lowercased() == wanted } }
+    }
+
     /// Shared URLs that `url` (a normal form) matches under `mode`.
     func match(url: String, mode: URLMatchMode, in collections: Set<UUID>) -> [StoredSignal] {
         signals(urls.lookup(url, mode: mode).map { ($0, ()) }, in: collections).map(\.signal).sorted { $0.id < $1.id }

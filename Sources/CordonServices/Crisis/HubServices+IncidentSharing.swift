@@ -10,6 +10,7 @@ extension HubServices {
         let valid = try validated(submission)
         let receipt = try await storeCall { try await store.contributeHashes(valid, to: id, by: caller, now: now()) }
         try await signalsChanged(receipt.changes)
+        try await scheduleIncidentReview(receipt.results.filter { $0.outcome == .created }.map(\.signal.id))
         incidentsChanged()
         return API.SubmissionResult(results: receipt.results.map { .init(outcome: $0.outcome, id: $0.signal.id, signal: .init($0.signal)) })
     }

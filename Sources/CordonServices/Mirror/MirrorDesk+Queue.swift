@@ -66,6 +66,20 @@ extension MirrorDesk {
         return try await evidence(decided, by: caller)
     }
 
+    /// Records how a user's appeal against the case's published removal ended. The hub
+    /// hears of the appeal, and of a reinstatement, on the matched signals (feedback
+    /// collections only), with no user data: the signal's error ledger counts it.
+    public func appeal(_ id: Int, _ command: AppealIn, by caller: Caller) async throws -> CaseOut {
+        try services.mayAttempt(.decideReviewCase, caller)
+        guard let outcome = AppealOutcome(rawValue: command.outcome) else {
+            throw ServiceError.invalid("outcome", "outcome is reinstated or upheld; got '\(command.outcome)'")
+        }
+        let item = try await services.storeCall {
+            try await services.store.recordAppeal(id, outcome: outcome, feedback: options.feedback, by: caller, now: services.now())
+        }
+        return try await evidence([item], by: caller)[0]
+    }
+
     /// Takes a decision back within the undo window: the case is open again, and the
     /// platform is never told.
     public func undo(_ id: Int, by caller: Caller) async throws -> CaseOut {
@@ -109,6 +123,7 @@ extension MirrorDesk {
         for account in Set(uploads.values.compactMap(\.accountID)) {
             accounts[account] = try await services.store.repeatUploaders(since: since, account: account, limit: 1).first
         }
+        let appeals = try await services.store.appealOutcomes(ofCases: items.map(\.id))
         var out: [CaseOut] = []
         for item in items {
             var matches: [CaseOut.Evidence] = []
@@ -119,7 +134,7 @@ extension MirrorDesk {
             let upload = uploads[item.uploadID]
             let undoUntil = item.publishedAt == nil && !item.automated ? item.decidedAt?.addingTimeInterval(options.undoWindow) : nil
             out.append(CaseOut(reviewCase: item, upload: upload, matches: matches,
-                               account: upload?.accountID.flatMap { accounts[$0] }, undoUntil: undoUntil))
+                               account: upload?.accountID.flatMap { accounts[$0] }, undoUntil: undoUntil, appeal: appeals[item.id]))
         }
         return out
     }

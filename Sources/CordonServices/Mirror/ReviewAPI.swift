@@ -51,12 +51,22 @@ public struct CaseOut: Codable, Sendable {
     public var account: HubStore.RepeatUploader?
     /// Until when the decision may be undone (unpublished decisions only).
     public var undoUntil: Date?
+    /// How the user's appeal against the removal ended, once recorded.
+    public var appeal: AppealOutcome?
 }
 
 /// `GET /v1/review`: a page of cases; pass `next` as `cursor` for the following one.
 public struct CasePage: Codable, Sendable {
     public var cases: [CaseOut]
     public var next: String?
+}
+
+/// `POST /v1/review/{id}/appeal`: how a user's appeal against the removal ended.
+public struct AppealIn: Codable, Sendable {
+    /// `reinstated` or `upheld`.
+    public var outcome: String
+
+    public init(outcome: String) { self.outcome = outcome }
 }
 
 /// `POST /v1/review/{id}/decision`.

@@ -29,6 +29,7 @@ extension HubServices {
         let result = API.MatchResult(results: queries.map { match($0, options, in: collections) })
         matchTally.count(caller.organisationID, at: now(), queries: result.results.count,
                          matched: result.results.count { !$0.matches.isEmpty })
+        for answer in result.results where !answer.matches.isEmpty { matchTally.count(signals: answer.matches.map(\.signal.id)) }
         return result
     }
 

@@ -37,6 +37,13 @@ extension HubServices {
                 matchTally.restore(counts)
                 throw error
             }
+            let signals = matchTally.takeSignals()
+            do {
+                try await store.addSignalMatches(signals)
+            } catch {
+                matchTally.restore(signals: signals)
+                throw error
+            }
         }
     }
 

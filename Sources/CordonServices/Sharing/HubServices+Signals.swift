@@ -38,17 +38,6 @@ extension HubServices {
         return .init(retracted)
     }
 
-    public func feedback(on id: Int, _ command: API.NewFeedback, by caller: Caller) async throws -> API.SignalOut {
-        let signal = try await authorisedSignal(.giveFeedback, id, caller)
-        let comment = try Validation.note(command.comment, field: "comment")
-        let updated = try await storeCall {
-            try await store.addFeedback(signalID: signal.id, kind: command.kind, comment: comment,
-                                        rule: configuration.disputeRule, by: caller)
-        }
-        try await signalsChanged()
-        return .init(updated)
-    }
-
     /// The signal, if the caller may do `useCase` on it; not found for a caller with no
     /// tie to its collection, so ids reveal nothing.
     func authorisedSignal(_ useCase: UseCase, _ id: Int, _ caller: Caller) async throws -> StoredSignal {
