@@ -1,3 +1,4 @@
+import CordonDomain
 import CordonServices
 import CordonStore
 import Hummingbird
@@ -39,6 +40,13 @@ extension API.MatchCounts: ResponseEncodable {}
 extension API.SignalLedger: ResponseEncodable {}
 extension API.LedgerReport: ResponseEncodable {}
 extension API.DesignationChangeOut: ResponseEncodable {}
+extension Campaign: ResponseEncodable {}
+extension API.CampaignSuggestion: ResponseEncodable {}
+extension API.ReachOut: ResponseEncodable {}
+extension API.NoticeReceipt: ResponseEncodable {}
+extension API.NoticeOut: ResponseEncodable {}
+extension API.TrustedFlaggerOut: ResponseEncodable {}
+extension API.FlaggerReport: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

@@ -38,6 +38,8 @@ public struct Hub: Sendable {
         addCollectionRoutes(to: v1)
         addSignalRoutes(to: v1)
         addSafeguardRoutes(to: v1)
+        addCampaignRoutes(to: v1)
+        addNoticeRoutes(to: v1)
         addMatchRoutes(to: v1)
         addFeedRoutes(to: v1)
         addCaseRoutes(to: v1)

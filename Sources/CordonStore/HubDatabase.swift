@@ -78,6 +78,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
         migrations.add(UpstreamSnapshotSchema())
         migrations.add(SignalFileIndexSchema())
         migrations.add(SafeguardSchema())
+        migrations.add(CivilSocietySchema())
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)

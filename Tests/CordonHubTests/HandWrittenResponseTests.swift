@@ -47,6 +47,18 @@ import Testing
             .init(type: .tmk, value: Self.tmk.value, matches: [.init(signal: .init(Self.tmk), level1: 0.9, level2: 0.812345)]),
         ])
         #expect(try Self.sameDocument(result.json(), result))
+        var suggested = result
+        let partner = UUID()
+        suggested.campaigns = [
+            API.CampaignSuggestion(Campaign(id: UUID(), partnerID: partner, partnerName: "Exit \"Nord\"", name: "Aussteigen", goal: "g", audience: "a",
+                message: "Es gibt einen Weg raus.\n", messenger: "m", media: "video", callToAction: "Ruf an", languages: ["de", "tr"], ideologies: [],
+                labels: SignalLabels(categories: [.incitement]), countries: [], incidents: [], validFrom: Date(), validUntil: nil,
+                landingPage: "https://exit.example/de?a=1&b=2", helpline: "+49 30 1234")),
+            API.CampaignSuggestion(Campaign(id: UUID(), partnerID: partner, partnerName: "P", name: "No helpline", goal: "g", audience: "a",
+                message: "m", messenger: "m", media: "m", callToAction: "c", languages: [], ideologies: [], labels: SignalLabels(),
+                countries: [], incidents: [], validFrom: Date(), validUntil: nil, landingPage: nil, helpline: nil)),
+        ]
+        #expect(try Self.sameDocument(suggested.json(), suggested))
     }
 
     @Test func handWrittenSubmissionJSONEqualsTheEncoders() throws {

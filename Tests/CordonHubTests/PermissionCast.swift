@@ -11,12 +11,12 @@ import Testing
 /// Everyone the permission matrix calls as, and the objects it calls on, made over real
 /// HTTP through a ``HubFixture``: the operator; a platform P (owner of collection C, on
 /// the board with Q), an authority A, a referral unit R (writes C, issued case K to P), a trusted
-/// flagger T (reads C) and an oversight organisation X, each with an admin, a contributor
+/// flagger T (reads C), an oversight organisation X and a campaign partner C, each with an admin, a contributor
 /// and a consumer key; P's auditor-role key; an unrelated platform Q; a suspended
 /// platform S; and a revoked key of P.
 struct PermissionCast {
     enum Member: String, CaseIterable, Sendable {
-        case `operator`, p, a, r, t, x, q, s
+        case `operator`, p, a, r, t, x, q, s, c
     }
 
     struct Caller: Sendable, CustomStringConvertible {
@@ -38,7 +38,7 @@ struct PermissionCast {
     static func make(_ f: HubFixture, _ c: HubClient) async throws -> PermissionCast {
         var cast = PermissionCast(f: f)
         let kinds: [Member: OrganisationKind] = [.p: .platform, .a: .authority, .r: .referralUnit, .t: .trustedFlagger,
-                                                 .x: .auditor, .q: .platform, .s: .platform]
+                                                 .x: .auditor, .q: .platform, .s: .platform, .c: .partner]
         cast.organisations[.operator] = try #require(UUID(uuidString: try await c.call(.get, "/v1/me", key: f.operatorKey)
             .object["organisation"].flatMap { ($0 as? [String: Any])?["id"] as? String } ?? ""))
         cast.callers.append(Caller(name: "operator", member: .operator, kind: .operator, role: .admin, key: f.operatorKey, unauthenticated: false))
@@ -49,7 +49,7 @@ struct PermissionCast {
             #expect(made.status == 201, "\(made.object)")
             let id = try #require(made.object["id"] as? String)
             cast.organisations[member] = UUID(uuidString: id)
-            let roles: [Role] = [.p, .a, .r, .t, .x].contains(member) ? [.admin, .contributor, .consumer] + (member == .p ? [.auditor] : []) : [.admin]
+            let roles: [Role] = [.p, .a, .r, .t, .x, .c].contains(member) ? [.admin, .contributor, .consumer] + (member == .p ? [.auditor] : []) : [.admin]
             for role in roles {
                 let key = try #require(try await c.call(.post, "/v1/organisations/\(id)/keys", key: f.operatorKey,
                                                         json: ["role": role.rawValue]).object["secret"] as? String)
@@ -113,6 +113,12 @@ struct PermissionCast {
         ids["incidentToWithdraw"] = try await object(.post, "/v1/incidents", r, IncidentTests.proposal())
         ids["drill"] = try await object(.post, "/v1/incidents", r, IncidentTests.proposal(drill: true))
         ids["sharedURL"] = try await object(.post, "/v1/incidents/\(ids["incident"]!)/urls", r, ["url": "https://example.org/cast/2"])
+        ids["campaign"] = try await object(.post, "/v1/campaigns", key(.c), Self.campaign)
+        #expect(try await c.call(.put, "/v1/trusted-flaggers/\(id(.t))", key: f.operatorKey,
+                                 json: ["awardingAuthority": "Coimisiún na Meán", "independence": "No platform funding"]).status == 200)
+        let notice = try await c.call(.post, "/v1/notices", key: key(.t), json: notice(to: id(.p)))
+        ids["notice"] = try #require((notice.object["notice"] as? [String: Any])?["id"].map { "\($0)" }, "\(notice.object)")
+        ids["campaignToWithdraw"] = try await object(.post, "/v1/campaigns", key(.c), Self.campaign)
         #expect(try await c.call(.post, "/v1/organisations/\(id(.s))/suspension", key: f.operatorKey, json: ["reason": "cast"]).status == 200)
         let revoked = try await object(.post, "/v1/organisations/\(id(.p))/keys", f.operatorKey, ["role": "admin"], field: "secret")
         let revokedID = try #require(try await c.call(.get, "/v1/me", key: revoked).object["keyID"] as? String)
@@ -120,13 +126,27 @@ struct PermissionCast {
         callers.append(Caller(name: "revoked key", member: .p, key: revoked, unauthenticated: true))
     }
 
+    /// A notice to `platform` with the four elements of DSA Art. 16(2).
+    func notice(to platform: String) -> [String: Any] {
+        ["platform": platform, "explanation": "Recruitment video of a listed group", "urls": ["https://example.org/cast/notice"],
+         "notifierName": "Youth worker", "notifierEmail": "worker@example.org", "bonaFide": true, "categories": ["incitement"]]
+    }
+
+    /// A campaign as a partner describes it.
+    nonisolated(unsafe) static let campaign: [String: Any] = [
+        "name": "Exit", "goal": "Leave", "audience": "Young men", "message": "There is a way out", "messenger": "Former members",
+        "media": "Short video", "callToAction": "Call us", "languages": ["de"], "labels": ["categories": ["incitement"]],
+        "helpline": "+49 30 1234",
+    ]
+
     /// Rows in every table a call could write: equal before and after a refused call.
     func fingerprint() async throws -> [Int] {
         let sql = f.database.database as! any SQLDatabase
         var counts: [Int] = []
         for table in ["audit_log", "organisations", "api_keys", "memberships", "collections", "signals", "changes", "cases",
                       "case_events", "incidents", "incident_events", "webhooks", "holds", "signing_keys", "complaints", "preservations",
-                      "feedback", "incident_votes", "incident_urls", "incident_matches", "webhook_deliveries"] {
+                      "feedback", "incident_votes", "incident_urls", "incident_matches", "webhook_deliveries", "campaigns", "campaign_reach",
+                      "signal_reviews", "notices", "trusted_flaggers"] {
             let row = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()
             counts.append(try row?.decode(column: "n", as: Int.self) ?? -1)
         }

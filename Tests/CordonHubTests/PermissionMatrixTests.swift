@@ -55,6 +55,15 @@ import Testing
         }
     }
 
+    /// T sent the cast's notice to P.
+    nonisolated(unsafe) static let notice: (Member) -> [Relation] = {
+        switch $0 {
+        case .p: [.addressee]
+        case .t: [.issuer]
+        default: [.unrelated]
+        }
+    }
+
     nonisolated(unsafe) static let submission: (PermissionCast) -> Any? = { _ in ["type": "pdq", "value": String(repeating: "c3", count: 32)] }
 
     nonisolated(unsafe) static let scenarios: [String: Scenario] = [
@@ -91,6 +100,30 @@ import Testing
         "GET /v1/signals/{id}/ledger": Scenario(uri: { "/v1/signals/\($0.ids["signal"]!)/ledger" }, field: "signal", relations: signal),
         "GET /v1/ledger": Scenario(uri: { _ in "/v1/ledger?by=origin" }),
         "POST /v1/designation-changes": Scenario(uri: { _ in "/v1/designation-changes" }, body: { _ in ["entity": "Cast entity"] }),
+        "GET /v1/campaigns": Scenario(uri: { _ in "/v1/campaigns" }),
+        "POST /v1/campaigns": Scenario(uri: { _ in "/v1/campaigns" }, body: { _ in PermissionCast.campaign }),
+        "GET /v1/campaigns/{id}": Scenario(uri: { "/v1/campaigns/\($0.ids["campaign"]!)" }, field: "campaign", relations: own(.c)),
+        "PUT /v1/campaigns/{id}": Scenario(uri: { "/v1/campaigns/\($0.ids["campaign"]!)" }, body: { _ in PermissionCast.campaign },
+                                           field: "campaign", relations: own(.c)),
+        "POST /v1/campaigns/{id}/withdraw": Scenario(uri: { "/v1/campaigns/\($0.ids["campaignToWithdraw"]!)/withdraw" }, field: "campaign",
+                                                     relations: own(.c)),
+        "POST /v1/campaigns/{id}/reach": Scenario(uri: { "/v1/campaigns/\($0.ids["campaign"]!)/reach" },
+                                                  body: { _ in ["rows": [["week": "2026-W49", "country": "DE", "impressions": 40, "clicks": 2]]] }),
+        "GET /v1/campaigns/{id}/reach": Scenario(uri: { "/v1/campaigns/\($0.ids["campaign"]!)/reach" }, field: "campaign", relations: own(.c)),
+        "GET /v1/incidents/{id}/campaigns": Scenario(uri: { "/v1/incidents/\($0.ids["incident"]!)/campaigns" }, field: "incident",
+                                                     relations: incident),
+        "POST /v1/notices": Scenario(uri: { _ in "/v1/notices" }, body: { $0.notice(to: $0.id(.p)) }),
+        "GET /v1/notices": Scenario(uri: { _ in "/v1/notices" }),
+        "GET /v1/notices/{id}": Scenario(uri: { "/v1/notices/\($0.ids["notice"]!)" }, field: "notice", relations: notice),
+        "POST /v1/notices/{id}/decision": Scenario(uri: { "/v1/notices/\($0.ids["notice"]!)/decision" },
+                                                   body: { _ in ["action": "removed", "ground": "law", "explanation": "Removed"] },
+                                                   field: "notice", relations: notice),
+        "GET /v1/trusted-flaggers": Scenario(uri: { _ in "/v1/trusted-flaggers" }),
+        "PUT /v1/trusted-flaggers/{id}": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))" },
+                                                  body: { _ in ["awardingAuthority": "Coimisiún na Meán", "independence": "No platform funding"] }),
+        "POST /v1/trusted-flaggers/{id}/suspension": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/suspension" }, body: { _ in ["reason": "matrix"] }),
+        "DELETE /v1/trusted-flaggers/{id}/suspension": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/suspension" }),
+        "GET /v1/trusted-flaggers/{id}/report": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/report" }, field: "organisation", relations: own(.t)),
         "POST /v1/signals/{id}/feedback": Scenario(uri: { "/v1/signals/\($0.ids["signal"]!)/feedback" }, body: { _ in ["kind": "helpful"] },
                                                    field: "signal", relations: signal),
         "POST /v1/match": Scenario(uri: { _ in "/v1/match" }, body: submission),

@@ -108,6 +108,32 @@ public enum PermissionTable {
             return [Grant(OrganisationKind.members, Role.writers, [.proposer, .board])]
         case .purgeDrill:
             return [Grant(OrganisationKind.members, Role.admins, [.proposer, .board])]
+        case .createCampaign:
+            return [Grant([.partner], Role.writers)]
+        case .updateCampaign:
+            return [Grant([.partner], Role.writers, own)]
+        case .listCampaigns:
+            return [Grant(OrganisationKind.everyone, Role.any)]
+        case .reportReach:
+            return [Grant([.platform], Role.writers)]
+        case .readReach:
+            // Partners see their own campaigns' aggregates; overseers any.
+            return [Grant([.operator, .auditor], Role.any), Grant([.partner], Role.any, own)]
+        case .submitNotice:
+            // Anyone acting at the hub may notify a platform (Art. 16 is open to all).
+            return [Grant(OrganisationKind.actors.union([.partner]), Role.writers)]
+        case .listNotices:
+            return [Grant(OrganisationKind.everyone, Role.any)]
+        case .readNotice:
+            return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.actors.union([.partner]), Role.any, [.addressee, .issuer])]
+        case .decideNotice:
+            return [Grant([.platform], Role.writers, [.addressee])]
+        case .registerTrustedFlagger:
+            return [operatorAdmin]
+        case .listTrustedFlaggers:
+            return [Grant(OrganisationKind.everyone, Role.any)]
+        case .readFlaggerReport:
+            return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.selfManaged, Role.any, own)]
         case .recordUpload, .decideReviewCase:
             return [Grant([.platform], Role.writers)]
         case .listReviewCases, .readVerdicts, .readMirrorStatus:

@@ -75,6 +75,22 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case reportIncidentMatches = "report-incident-matches"
     case addIncidentNote = "add-incident-note"
 
+    // Civil society: campaigns and their reach.
+    case createCampaign = "create-campaign"
+    case updateCampaign = "update-campaign"
+    case listCampaigns = "list-campaigns"
+    case reportReach = "report-reach"
+    case readReach = "read-reach"
+
+    // Civil society: notices and the register of trusted flaggers.
+    case submitNotice = "submit-notice"
+    case listNotices = "list-notices"
+    case readNotice = "read-notice"
+    case decideNotice = "decide-notice"
+    case registerTrustedFlagger = "register-trusted-flagger"
+    case listTrustedFlaggers = "list-trusted-flaggers"
+    case readFlaggerReport = "read-flagger-report"
+
     // A mirror's review desk (`cordon mirror`): the platform's own uploads and cases.
     case recordUpload = "record-upload"
     case listReviewCases = "list-review-cases"
@@ -150,6 +166,18 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .referIncidentURL: "referring an incident's URL"
         case .reportIncidentMatches: "reporting an incident's match counts"
         case .addIncidentNote: "adding notes to an incident"
+        case .createCampaign: "registering counter-narrative campaigns"
+        case .updateCampaign: "changing or withdrawing a campaign"
+        case .listCampaigns: "reading the campaign registry"
+        case .reportReach: "reporting a campaign's reach (impressions and clicks)"
+        case .readReach: "reading a campaign's reach, summed over platforms"
+        case .submitNotice: "sending notices of illegal content to a platform (DSA Art. 16)"
+        case .listNotices: "listing notices sent and received"
+        case .readNotice: "reading a notice and its decision"
+        case .decideNotice: "deciding a notice"
+        case .registerTrustedFlagger: "keeping the register of trusted flaggers (award, change, suspend, reinstate)"
+        case .listTrustedFlaggers: "reading the register of trusted flaggers"
+        case .readFlaggerReport: "reading a trusted flagger's yearly report"
         case .recordUpload: "recording an upload at a mirror, to match it now and against hashes shared later"
         case .listReviewCases: "reading a mirror's review cases"
         case .decideReviewCase: "deciding a mirror's review case"

@@ -8,7 +8,38 @@ extension API.MatchResult {
     /// The answer as JSON text.
     public func json() -> [UInt8] {
         var json = JSONText()
-        json.raw("{\"results\":[")
+        json.raw("{")
+        if let campaigns {
+            json.raw("\"campaigns\":[")
+            for (index, campaign) in campaigns.enumerated() {
+                json.raw(index == 0 ? "{\"callToAction\":" : ",{\"callToAction\":")
+                json.string(campaign.callToAction)
+                if let helpline = campaign.helpline {
+                    json.raw(",\"helpline\":")
+                    json.string(helpline)
+                }
+                json.raw(",\"id\":")
+                json.string(campaign.id.uuidString)
+                if let landingPage = campaign.landingPage {
+                    json.raw(",\"landingPage\":")
+                    json.string(landingPage)
+                }
+                json.raw(",\"languages\":[")
+                for (l, language) in campaign.languages.enumerated() {
+                    if l > 0 { json.raw(",") }
+                    json.string(language)
+                }
+                json.raw("],\"message\":")
+                json.string(campaign.message)
+                json.raw(",\"name\":")
+                json.string(campaign.name)
+                json.raw(",\"partner\":")
+                json.string(campaign.partner)
+                json.raw("}")
+            }
+            json.raw("],")
+        }
+        json.raw("\"results\":[")
         for (q, result) in results.enumerated() {
             if q > 0 { json.raw(",") }
             json.raw("{")

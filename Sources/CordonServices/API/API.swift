@@ -239,6 +239,10 @@ public enum API {
         /// TMK's level-1 and level-2 thresholds (0.7 each by default).
         public var tmkLevel1: Double?
         public var tmkLevel2: Double?
+        /// The platform's language (ISO 639-1) and country (ISO 3166; its organisation's
+        /// member state when left out), for the campaigns a match suggests.
+        public var language: String?
+        public var country: String?
 
         public init(hashes: [Hash], maxDistance: Int? = nil, rule: VPDQMatchRule? = nil, queryMatchPercent: Double? = nil,
                     comparedMatchPercent: Double? = nil, acrossMedia: Bool? = nil, urlMatch: URLMatchMode? = nil) {
@@ -261,6 +265,8 @@ public enum API {
             urlMatch = try container.decodeIfPresent(URLMatchMode.self, forKey: .urlMatch)
             tmkLevel1 = try container.decodeIfPresent(Double.self, forKey: .tmkLevel1)
             tmkLevel2 = try container.decodeIfPresent(Double.self, forKey: .tmkLevel2)
+            language = try container.decodeIfPresent(String.self, forKey: .language)
+            country = try container.decodeIfPresent(String.self, forKey: .country)
             if container.contains(.hashes) {
                 hashes = try container.decode([Hash].self, forKey: .hashes)
             } else {
@@ -269,7 +275,7 @@ public enum API {
         }
 
         public enum Keys: String, CodingKey {
-            case hashes, maxDistance, rule, queryMatchPercent, comparedMatchPercent, acrossMedia, urlMatch, tmkLevel1, tmkLevel2
+            case hashes, maxDistance, rule, queryMatchPercent, comparedMatchPercent, acrossMedia, urlMatch, tmkLevel1, tmkLevel2, language, country
         }
     }
 
@@ -325,6 +331,9 @@ public enum API {
             public var quality: Int?
         }
         public var results: [QueryResult]
+        /// Counter-narrative campaigns suited to what matched, for a "get help" notice;
+        /// left out when none is.
+        public var campaigns: [CampaignSuggestion]?
     }
 
     public struct FeedPage: Codable, Sendable {

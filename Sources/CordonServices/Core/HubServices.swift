@@ -31,6 +31,8 @@ public struct HubServices: Sendable {
     /// never misses counts between memory and the store.
     let matchTally = MatchTally()
     let matchCountTurn = Turnstile()
+    /// Running campaigns, for suggestions on the match path.
+    let campaigns: CampaignShelf
 
     /// Opens the services over `store`: loads keys, memberships and every matchable signal.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
@@ -39,6 +41,7 @@ public struct HubServices: Sendable {
         uploads = UploadGate(concurrent: configuration.media.concurrentDecodesPerOrganisation,
                              queued: configuration.media.queuedPerOrganisation)
         access = AccessCache(store: store)
+        campaigns = CampaignShelf(store: store)
         signIns = SignInThrottle(limit: configuration.sessions.failureLimit, window: configuration.sessions.failureWindow)
         try await access.reload()
         let catalog = catalog

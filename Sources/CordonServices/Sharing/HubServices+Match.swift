@@ -26,7 +26,12 @@ extension HubServices {
             }
         }
         let collections = try await matchableCollections(incident: incident, caller)
-        let result = API.MatchResult(results: queries.map { match($0, options, in: collections) })
+        var result = API.MatchResult(results: queries.map { match($0, options, in: collections) })
+        let matched = result.results.flatMap { $0.matches.map(\.signal.labels) }
+        if !matched.isEmpty {
+            let suggested = try await suggestions(for: Array(Set(matched)), language: options.language, country: options.country, by: caller)
+            result.campaigns = suggested.isEmpty ? nil : suggested
+        }
         matchTally.count(caller.organisationID, at: now(), queries: result.results.count,
                          matched: result.results.count { !$0.matches.isEmpty })
         for answer in result.results where !answer.matches.isEmpty { matchTally.count(signals: answer.matches.map(\.signal.id)) }
@@ -126,6 +131,8 @@ struct MatchOptions {
     var urlMatch: URLMatchMode
     var tmkLevel1: Float
     var tmkLevel2: Float
+    var language: String?
+    var country: String?
 
     init(_ query: API.MatchQuery, _ configuration: HubConfiguration) throws {
         maxDistance = query.maxDistance ?? configuration.defaultMaxDistance
@@ -147,6 +154,14 @@ struct MatchOptions {
                 throw ServiceError.invalid(field, "\(field) is a score from -1 to 1; got \(score)")
             }
         }
+        if let language = query.language, language.wholeMatch(of: /[a-zA-Z]{2}/) == nil {
+            throw ServiceError.invalid("language", "language is an ISO 639-1 code such as de; got '\(language)'")
+        }
+        if let country = query.country, country.wholeMatch(of: /[a-zA-Z]{2}/) == nil {
+            throw ServiceError.invalid("country", "country is an ISO 3166 code such as DE; got '\(country)'")
+        }
+        language = query.language?.lowercased()
+        country = query.country?.uppercased()
         tmkLevel1 = Float(query.tmkLevel1 ?? 0.7)
         tmkLevel2 = Float(query.tmkLevel2 ?? 0.7)
     }
