@@ -47,6 +47,7 @@ extension API.NoticeReceipt: ResponseEncodable {}
 extension API.NoticeOut: ResponseEncodable {}
 extension API.TrustedFlaggerOut: ResponseEncodable {}
 extension API.FlaggerReport: ResponseEncodable {}
+extension API.NetworkReport: ResponseEncodable {}
 
 // Written by hand (``HandWrittenJSONResponse``).
 extension API.MatchResult: HandWrittenJSONResponse {}

@@ -17,6 +17,12 @@ extension Hub {
         v1.get("ledger") { request, context in
             try await services.ledgerReport(by: Self.stringQuery(request, "by") ?? "label", caller: try context.requireCaller())
         }
+        v1.get("reports/network") { request, context in
+            let caller = try context.requireCaller()
+            let year = try Self.intQuery(request, "year", default: Calendar(identifier: .gregorian).component(.year, from: services.now()), range: 2000...2100)
+            let report = try await services.networkReport(year: year, by: caller)
+            return try Self.boolQuery(request, "public", default: false) ? report.suppressed() : report
+        }
         v1.post("designation-changes") { request, context in
             let caller = try context.requireCaller(.recordDesignationChange, services)
             let body = try await request.decodeJSON(API.DesignationChange.self, context: context)

@@ -30,6 +30,7 @@ extension Hub {
         "POST /v1/signals/{id}/confirm": .confirmSignal,
         "GET /v1/signals/{id}/ledger": .readSignal,
         "GET /v1/ledger": .readLedger,
+        "GET /v1/reports/network": .readNetworkReport,
         "POST /v1/designation-changes": .recordDesignationChange,
         "GET /v1/campaigns": .listCampaigns,
         "POST /v1/campaigns": .createCampaign,

@@ -23,6 +23,10 @@ struct PageTemplates: Sendable {
         "order-sign": PackageResources.order_sign_mustache, "import": PackageResources.import_mustache,
         "import-progress": PackageResources.import_progress_mustache,
         "review": PackageResources.review_mustache, "review-case": PackageResources.review_case_mustache,
+        "notices": PackageResources.notices_mustache, "notice": PackageResources.notice_mustache,
+        "campaigns": PackageResources.campaigns_mustache, "campaign": PackageResources.campaign_mustache,
+        "safeguards": PackageResources.safeguards_mustache, "network-report": PackageResources.network_report_mustache,
+        "public-transparency": PackageResources.public_transparency_mustache,
     ]
 
     static let stylesheet = PackageResources.cordon_css

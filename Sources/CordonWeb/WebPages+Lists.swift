@@ -111,6 +111,19 @@ extension WebPages {
                 return try await signalPage(id, context: context, errors: Self.errors(error, fields: ["kind", "comment"]), status: error.status)
             }
         }
+        router.post("signals/:id/confirm") { request, context in
+            let id = try Self.int(context, "id")
+            let form = try await form(request, context)
+            do {
+                var fields: [String: Any] = [:]
+                if let comment = form["comment"] { fields["comment"] = comment }
+                if let day = form["reviewBy"], !day.isEmpty { fields["reviewBy"] = day.count == 10 ? day + "T00:00:00Z" : day }
+                _ = try await services.confirm(id, try Self.decode(API.Confirmation.self, fields), by: try Self.session(context).caller)
+                return Self.redirect("/signals/\(id)")
+            } catch let error as ServiceError {
+                return try await signalPage(id, context: context, errors: Self.errors(error, fields: ["reviewBy", "comment"]), status: error.status)
+            }
+        }
         router.post("signals/:id/retract") { request, context in
             let id = try Self.int(context, "id")
             _ = try await form(request, context)
@@ -236,6 +249,7 @@ extension WebPages {
         let names = try await organisationNames(caller)
         let counts = try await services.feedbackCounts(on: id, by: caller)
         let history = try await services.history(of: id, by: caller)
+        let ledger = try await services.ledger(of: id, by: caller)
         let collection = try await services.collections(caller).first { $0.id == signal.collectionID }
         // A source withdraws its own contribution; a writer of the collection (its owner) retracts it.
         let mayRetract = signal.contributors.contains(caller.organisationID) || collection?.access == .readWrite
@@ -248,7 +262,17 @@ extension WebPages {
             "labels": PageValues.labels(signal.labels), "contributors": PageValues.names(signal.contributors, names),
             "feedback": counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { ["kind": $0.key.rawValue, "count": $0.value] as [String: Any] },
             "hasFeedback": !counts.isEmpty,
-            "history": history.map { ["kind": $0.kind, "at": PageValues.time($0.at)] }, "feedbackKinds": FeedbackKind.allCases.map(\.rawValue),
+            "history": history.map { ["kind": $0.kind, "at": PageValues.time($0.at)] },
+            "feedbackKinds": FeedbackKind.allCases.filter { $0 != .confirmed }.map(\.rawValue),
+            "ledger": [
+                "actionable": ledger.actionable, "reason": ledger.reason ?? "", "origin": ledger.origin.rawValue,
+                "matches": ledger.ledger.matches, "actions": ledger.ledger.actions, "falsePositives": ledger.ledger.falsePositives,
+                "appeals": ledger.ledger.appeals, "reinstatements": ledger.ledger.reinstatements,
+                "rate": ledger.falsePositiveRate.map { String(format: "%.1f %%", $0 * 100) } ?? "no decisions yet",
+                "reviewBy": ledger.reviewBy.map(PageValues.time) ?? false, "reviewReason": ledger.reviewReason ?? "",
+            ] as [String: Any],
+            "mayConfirm": may(.confirmSignal, caller) && signal.status != .retracted
+                && (signal.contributors.contains(caller.organisationID) || collection?.owner == caller.organisationID),
             "mayFeedback": may(.giveFeedback, caller),
             "mayRetract": may(.retractSignal, caller) && mayRetract && signal.status != .retracted,
             "errors": errors,

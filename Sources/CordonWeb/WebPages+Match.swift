@@ -76,8 +76,14 @@ extension WebPages {
                 ["id": match.signal.id, "type": match.signal.type.rawValue,
                  "distance": match.distance.map(String.init) ?? match.queryMatchPercent.map { String(format: "%.0f%% of frames", $0) } ?? "exact",
                  "collection": collections[match.signal.collectionID] ?? "", "labels": PageValues.labels(match.signal.labels),
-                 "contributors": PageValues.names(match.signal.contributors, names), "status": match.signal.status.rawValue]
+                 "contributors": PageValues.names(match.signal.contributors, names), "status": match.signal.status.rawValue,
+                 "reviewOnly": match.reviewOnly == true]
             }
+            data["campaigns"] = (result.campaigns ?? []).map { campaign -> [String: Any] in
+                ["name": campaign.name, "partner": campaign.partner, "message": campaign.message, "callToAction": campaign.callToAction,
+                 "landingPage": campaign.landingPage ?? false, "helpline": campaign.helpline ?? false]
+            }
+            data["hasCampaigns"] = result.campaigns?.isEmpty == false
             data["searched"] = true
             data["matches"] = matches
             data["hasMatches"] = !matches.isEmpty

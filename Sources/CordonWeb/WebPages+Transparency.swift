@@ -20,6 +20,7 @@ extension WebPages {
                 "platform": platform.map { ["name": $0.0, "value": $0.1] }, "issuer": issuer.map { ["name": $0.0, "value": $0.1] },
                 "platformChart": SVGChart.bars(platform.prefix(6).map { ($0.0, $0.1) }, title: "Orders and referrals received"),
                 "issuerChart": SVGChart.bars(issuer.prefix(4).map { ($0.0, $0.1) }, title: "Orders and referrals issued"),
+                "network": Self.networkData(try await services.networkReport(year: year, by: caller)),
             ], context: context)
         }
         router.get("transparency.csv") { request, context in

@@ -50,6 +50,7 @@ public struct WebPages: Sendable {
         open.get("assets/cordon.css") { _, _ in Self.asset(PageTemplates.stylesheet, type: "text/css; charset=utf-8") }
         open.get("assets/cordon.js") { _, _ in Self.asset(PageTemplates.script, type: "text/javascript; charset=utf-8") }
         addSignInRoutes(to: open)
+        if review == nil { addPublicRoutes(to: open) }
         // Errors behind the session render with it (the navigation, the sign-out button).
         let signedIn = open.add(middleware: SessionAuthenticator(services: services)).add(middleware: PageErrors(pages: self))
         if let review {
@@ -59,6 +60,9 @@ public struct WebPages: Sendable {
             addDeskRoutes(to: signedIn)
             addCrisisRoutes(to: signedIn)
             addTransparencyRoutes(to: signedIn)
+            addSafeguardRoutes(to: signedIn)
+            addNoticeRoutes(to: signedIn)
+            addCampaignRoutes(to: signedIn)
         }
         addListRoutes(to: signedIn)
         addMatchRoutes(to: signedIn)
@@ -112,6 +116,7 @@ public struct WebPages: Sendable {
         ] : [
             ("Overview", "/", nil), ("Hash lists", "/lists", .listCollections), ("Match", "/match", .match),
             ("Referral desk", "/desk", .listCases), ("Crisis room", "/crisis", .listIncidents),
+            ("Notices", "/notices", .listNotices), ("Campaigns", "/campaigns", .listCampaigns), ("Safeguards", "/safeguards", .readLedger),
             ("Transparency", "/transparency", .readTransparency), ("Administration", "/admin", .listKeys),
             ("Audit", "/audit", .readAudit),
         ]

@@ -9,7 +9,7 @@ struct Cordon: AsyncParsableCommand {
         abstract: "Contain the spread of terrorist and violent-extremist content: hash, share, match.",
         subcommands: [HashCommand.self, ServeCommand.self, AdminCommand.self, OrderCommand.self, InboxCommand.self, DrillCommand.self, ImportCommand.self,
                       ExportCommand.self, ConnectCommand.self, DSACommand.self, AuditCommand.self, SubmitCommand.self, MatchCommand.self, MirrorCommand.self,
-                      BenchCommand.self])
+                      SignalCommand.self, ReportCommand.self, NoticeCommand.self, CampaignCommand.self, BenchCommand.self])
 
     /// Runs the command with SwiftNIO's event loops as Swift Concurrency's executor, so an
     /// HTTP request's handler runs on the thread that read it instead of hopping to

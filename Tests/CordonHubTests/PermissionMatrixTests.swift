@@ -124,6 +124,7 @@ import Testing
         "POST /v1/trusted-flaggers/{id}/suspension": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/suspension" }, body: { _ in ["reason": "matrix"] }),
         "DELETE /v1/trusted-flaggers/{id}/suspension": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/suspension" }),
         "GET /v1/trusted-flaggers/{id}/report": Scenario(uri: { "/v1/trusted-flaggers/\($0.id(.t))/report" }, field: "organisation", relations: own(.t)),
+        "GET /v1/reports/network": Scenario(uri: { _ in "/v1/reports/network?public=true" }),
         "POST /v1/signals/{id}/feedback": Scenario(uri: { "/v1/signals/\($0.ids["signal"]!)/feedback" }, body: { _ in ["kind": "helpful"] },
                                                    field: "signal", relations: signal),
         "POST /v1/match": Scenario(uri: { _ in "/v1/match" }, body: submission),

@@ -12,7 +12,8 @@ import Logging
 /// A hub with its pages on a fresh SQLite file, served over real HTTP on 127.0.0.1, with
 /// people of each kind who sign in with ``password``:
 /// a platform's moderator (admin) and its consumer, an authority's officer, a referral
-/// unit's analyst, and the operator. The platform and the unit sit on the board.
+/// unit's analyst, the operator, a youth worker of a registered trusted flagger and a
+/// campaign partner's staff member. The platform and the unit sit on the board.
 struct PageFixture {
     static let password = "correct horse battery"
 
@@ -23,11 +24,12 @@ struct PageFixture {
     /// A mirror's review desk, when the pages are a mirror's.
     let desk: MirrorDesk?
     var services: HubServices { hub.services }
-    let platform: Caller, authority: Caller, unit: Caller, operator_: Caller
+    let platform: Caller, authority: Caller, unit: Caller, operator_: Caller, flagger: Caller, partner: Caller
     let collection: UUID
 
     static let emails = (moderator: "moderator@alpha.test", consumer: "viewer@alpha.test", officer: "officer@police.test",
-                         analyst: "analyst@unit.test", operator_: "operator@hub.test")
+                         analyst: "analyst@unit.test", operator_: "operator@hub.test", worker: "worker@streetwork.test",
+                         partner: "staff@exit.test")
 
     /// With `review`, the pages are a mirror's: its review queue over a ``MirrorDesk``
     /// whose platform is the moderator's, preserving uploaded files.
@@ -53,9 +55,12 @@ struct PageFixture {
         let platform = try await member("Alpha Video", .platform, state: "DE")
         let authority = try await member("Beta Police", .authority, state: "DE")
         let unit = try await member("Gamma Referral Unit", .referralUnit)
+        let flagger = try await member("Streetwork NGO", .trustedFlagger)
+        let partner = try await member("Exit NGO", .partner)
         for (caller, email, role) in [(platform, emails.moderator, Role.admin), (platform, emails.consumer, .consumer),
                                       (authority, emails.officer, .admin), (unit, emails.analyst, .admin),
-                                      (operator_, emails.operator_, .admin)] {
+                                      (operator_, emails.operator_, .admin), (flagger, emails.worker, .contributor),
+                                      (partner, emails.partner, .admin)] {
             _ = try await services.createUser(in: caller.organisationID, try API.command(API.NewUser.self, [
                 "name": email.split(separator: "@")[0].capitalized, "email": email, "password": password, "role": role.rawValue,
             ]), by: nil)
@@ -63,6 +68,9 @@ struct PageFixture {
         for member in [platform, unit] {
             try await services.seatBoard(member.organisationID, try API.command(API.BoardSeat.self, ["seated": true]), by: operator_)
         }
+        _ = try await services.registerTrustedFlagger(flagger.organisationID, try API.command(API.TrustedFlaggerIn.self, [
+            "awardingAuthority": "Bundesnetzagentur (DE)", "independence": "No platform funding", "responseHours": 24,
+        ]), by: operator_)
         let collection = try await services.createCollection(
             try API.command(API.NewCollection.self, ["name": "terrorist-content", "description": "shared"]), by: platform)
         var options = MirrorOptions()
@@ -70,7 +78,8 @@ struct PageFixture {
         options.mediaFolder = folder.appendingPathComponent("media")
         let desk = review ? MirrorDesk(services: services, options: options) : nil
         return PageFixture(folder: folder, database: database, hub: hub, pages: try WebPages(services: services, review: desk), desk: desk,
-                           platform: platform, authority: authority, unit: unit, operator_: operator_, collection: collection.id)
+                           platform: platform, authority: authority, unit: unit, operator_: operator_, flagger: flagger, partner: partner,
+                           collection: collection.id)
     }
 
     /// Serves the hub and its pages on a free loopback port; `body` gets the base URL.

@@ -39,6 +39,8 @@ public enum PermissionTable {
         case .readTransparency:
             // `unrelated`: another organisation's figures.
             return [Grant([.operator, .auditor], Role.any), Grant(OrganisationKind.members, Role.any, own)]
+        case .readNetworkReport:
+            return [Grant(OrganisationKind.everyone, Role.any)]
         case .exportStatements:
             // A platform's own removal decisions; no one else takes them.
             return [Grant([.platform], Role.any)]

@@ -61,6 +61,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
     case testWebhook = "test-webhook"
     case retryDelivery = "retry-delivery"
     case readTransparency = "read-transparency"
+    case readNetworkReport = "read-network-report"
     case exportStatements = "export-statements"
 
     // The crisis protocol.
@@ -155,6 +156,7 @@ public enum UseCase: String, CaseIterable, Sendable, Hashable {
         case .testWebhook: "sending a webhook a test call"
         case .retryDelivery: "sending a dead-lettered webhook delivery again"
         case .readTransparency: "reading transparency figures"
+        case .readNetworkReport: "reading the hub's transparency report (the public one leaves small counts out)"
         case .exportStatements: "exporting statements of reasons for the DSA Transparency Database"
         case .proposeIncident: "proposing incidents"
         case .listIncidents: "listing incidents"
