@@ -25,6 +25,7 @@ enum DemoHub {
         (.referralUnit, "Demo Referral Unit", "iru@demo.cordon", nil),
         (.trustedFlagger, "Demo Civil Society", "flagger@demo.cordon", nil),
         (.auditor, "Demo Auditor", "auditor@demo.cordon", nil),
+        (.partner, "Demo Exit Programme", "partner@demo.cordon", nil),
     ]
 
     /// Makes what is missing (a second run on the same database adds nothing) and returns
@@ -32,14 +33,14 @@ enum DemoHub {
     static func prepare(_ services: HubServices) async throws -> [Login] {
         let store = services.store
         var organisations: [OrganisationKind: OrganisationRecord] = [:]
-        var fresh = false
+        var fresh: Set<OrganisationKind> = []
         for (kind, name, email, state) in members {
             var organisation = try await store.organisations().first { $0.name == name }
             if organisation == nil { organisation = try await store.createOrganisation(name: name, kind: kind, memberState: state, by: nil) }
             guard let organisation else { continue }
             organisations[kind] = organisation
             if try await store.user(email: email) == nil {
-                fresh = true
+                fresh.insert(kind)
                 _ = try await services.createUser(
                     in: organisation.id!,
                     try API.command(API.NewUser.self, ["name": "Demo \(kind.rawValue)", "email": email, "password": password,
@@ -47,7 +48,8 @@ enum DemoHub {
                     by: nil)
             }
         }
-        if fresh { try await fill(services, organisations) }
+        if fresh.contains(.platform) { try await fill(services, organisations) }
+        if fresh.contains(.partner) { try await fillCivilSociety(services, organisations) }
         return members.map { Login(kind: $0.0, organisation: $0.1, email: $0.2) }
     }
 
@@ -139,6 +141,43 @@ enum DemoHub {
         ]), by: unit)
         for member in [platform, unit] {
             _ = try await services.vote(on: drill.id, try API.command(API.VoteIn.self, ["decision": "activate"]), by: member)
+        }
+    }
+
+    /// The civil-society side: the flagger registered as a trusted flagger with a notice in
+    /// the platform's queue, a partner's campaign with some reach, and a shared hash whose
+    /// removal was appealed and reversed.
+    private static func fillCivilSociety(_ services: HubServices, _ organisations: [OrganisationKind: OrganisationRecord]) async throws {
+        let operator_ = caller(organisations[.operator]!)
+        let platform = caller(organisations[.platform]!)
+        let flagger = caller(organisations[.trustedFlagger]!)
+        let partner = caller(organisations[.partner]!)
+        _ = try await services.registerTrustedFlagger(flagger.organisationID, try API.command(API.TrustedFlaggerIn.self, [
+            "awardingAuthority": "Bundesnetzagentur (DE)", "expertise": ["incitement", "solicitation", "participation"], "responseHours": 24,
+            "independence": "Funded by public grants and foundations; takes no money from platforms; its board has no platform staff.",
+        ]), by: operator_)
+        _ = try await services.submitNotice(try API.command(API.NoticeIn.self, [
+            "platform": platform.organisationID.uuidString, "urls": ["https://video.example/watch/demo-3"],
+            "explanation": "A recruitment video of a designated group, reported by a trained youth worker.",
+            "notifierName": "Demo youth worker", "notifierEmail": "youth.worker@demo.cordon", "bonaFide": true, "categories": ["solicitation"],
+        ]), by: flagger)
+        let campaign = try await services.createCampaign(try API.command(API.CampaignIn.self, [
+            "name": "Exit: there is a way out", "goal": "People drawn to violent groups reach a counsellor",
+            "audience": "Young people who search for or share recruitment material", "message": "Others left; we help you do it safely.",
+            "messenger": "Former members and counsellors", "media": "Short videos and a chat line", "callToAction": "Talk to a counsellor today",
+            "languages": ["de", "en"], "ideologies": ["islamist", "far-right"],
+            "labels": ["categories": ["incitement", "solicitation"], "behaviours": ["recruitment", "glorification"]],
+            "countries": ["DE", "AT"], "landingPage": "https://exit.example/help", "helpline": "+49 30 0000 0000",
+        ]), by: partner)
+        _ = try await services.reportReach(campaign.id, try API.command(API.ReachIn.self, ["rows": [
+            ["week": "2026-W48", "country": "DE", "impressions": 1840, "clicks": 57],
+            ["week": "2026-W48", "country": "AT", "impressions": 6, "clicks": 1],
+        ]]), by: platform)
+        if let list = try await services.collections(platform).first(where: { $0.name == "terrorist-content" }),
+           let signal = try await services.browse(list.id, .init(), limit: 1, by: platform).signals.first {
+            for kind: FeedbackKind in [.seenToo, .appealed, .reinstated] {
+                _ = try await services.feedback(on: signal.id, API.NewFeedback(kind: kind, distance: 6), by: platform)
+            }
         }
     }
 }
