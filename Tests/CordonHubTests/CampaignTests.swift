@@ -115,6 +115,15 @@ import Testing
             let surfaced = try await c.call(.get, "/v1/incidents/\(incident)/campaigns", key: bravoKey)
             #expect(surfaced.array.map { $0["name"] as? String } == ["After Halle"], "\(surfaced.json ?? "")")
             #expect(try await c.call(.get, "/v1/incidents/\(incident)/campaigns", key: partner).status == 403)
+
+            // A confirmed removal of incitement offers the campaigns that answer it.
+            let (_, unit) = try await HubAPITests.member(f, c, name: "IRU", kind: .referralUnit, role: .contributor, access: nil)
+            let referral = try await c.call(.post, "/v1/referrals", key: unit, json: [
+                "platform": f.alpha.uuidString, "urls": ["https://video.example/w/1"], "statement": "Glorifies the attack", "categories": ["incitement"]])
+            let caseID = try #require(referral.object["id"] as? String, "\(referral.object)")
+            let removed = try await c.call(.post, "/v1/cases/\(caseID)/actions", key: f.adminKey, json: ["action": "confirm-removal"])
+            #expect(removed.status == 200, "\(removed.object)")
+            #expect(Set((removed.object["campaigns"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == ["After Halle", "Untagged"])
         }
     }
 }

@@ -71,6 +71,9 @@ extension API {
         public var scrutiny: Scrutiny?
         /// The order as the issuer signed it.
         public var order: RemovalOrderContent?
+        /// In the answer to a confirmed removal: campaigns suited to the content's
+        /// categories, for a "get help" notice where it was.
+        public var campaigns: [CampaignSuggestion]?
 
         public init(_ record: CaseRecord, urls rows: [CaseURLRecord]? = nil) {
             id = record.id!

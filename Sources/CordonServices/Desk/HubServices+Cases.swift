@@ -110,7 +110,12 @@ extension HubServices {
         let action = try command.caseAction()
         let record = try await storeCall { try await store.act(on: id, action, by: caller, now: now(), rules: configuration.desk) }
         casesChanged()
-        return API.CaseOut(record, urls: try await store.urls(of: id))
+        var out = API.CaseOut(record, urls: try await store.urls(of: id))
+        if case .confirmRemoval = action, !out.categories.isEmpty {
+            let suggested = try await suggestions(for: [SignalLabels(categories: out.categories)], language: nil, country: nil, by: caller)
+            out.campaigns = suggested.isEmpty ? nil : suggested
+        }
+        return out
     }
 
     /// What has happened to one case, in order.
