@@ -150,7 +150,8 @@ public struct Mirror: Sendable {
         pages?(router)
         let follower = UpstreamFollower(desk: desk, upstream: upstream, collections: Array(collections.keys),
                                         state: state, logger: logger)
-        var services: [any Service] = [follower, ReviewPublisher(desk: desk, logger: logger)]
+        var services: [any Service] = [follower, ReviewPublisher(desk: desk, logger: logger),
+                                       CampaignCopier(desk: desk, upstream: upstream, logger: logger)]
         // A service group ends when any service returns: the sender runs only when there is feedback to send.
         if !desk.options.feedback.isEmpty { services.append(FeedbackSender(desk: desk, upstream: upstream, logger: logger)) }
         return hub.application(host: host, port: port, logger: logger, router: router, services: services,

@@ -89,6 +89,11 @@ public struct UpstreamHub: Sendable {
         _ = try await response.body.collect(upTo: 1 << 20)
     }
 
+    /// The hub's campaign registry, as this mirror's platform sees it.
+    public func campaigns() async throws -> [Campaign] {
+        try Self.decoder.decode([Campaign].self, from: Data(try await get("/v1/campaigns", timeout: .seconds(30)).readableBytesView))
+    }
+
     private func get(_ path: String, timeout: Duration = .seconds(60)) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")

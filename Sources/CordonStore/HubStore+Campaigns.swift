@@ -36,6 +36,22 @@ extension HubStore {
         }
     }
 
+    /// Makes the stored registry equal to `campaigns` (a mirror's copy of the hub's).
+    public func replaceCampaigns(with campaigns: [Campaign], now: Date) async throws {
+        let bodies = try campaigns.map { ($0, String(decoding: try Self.bodyEncoder.encode($0), as: UTF8.self)) }
+        try await hub.write([]) { db in
+            let sql = db as! any SQLDatabase
+            try await sql.raw("DELETE FROM campaigns").run()
+            for (campaign, body) in bodies {
+                try await sql.raw("""
+                    INSERT INTO campaigns (id, partner_id, body, created_at, updated_at)
+                    VALUES (\(bind: campaign.id.uuidString), \(bind: campaign.partnerID.uuidString), \(bind: body),
+                            \(bind: now.timeIntervalSince1970), \(bind: now.timeIntervalSince1970))
+                    """).run()
+            }
+        }
+    }
+
     /// Adds or replaces a platform's figures for one week and country.
     public func reportReach(_ rows: [CampaignReach], for campaign: UUID, by caller: Caller, now: Date) async throws {
         try await hub.write([]) { db in

@@ -28,10 +28,12 @@ extension MirrorTests {
             "contentID": "video-1", "accountID": "user-9", "client_context": "https://platform.example/v/1",
             "hashes": [["type": "pdq", "value": later]]])
         #expect(uploaded.status == 201 && uploaded.body["case"] == nil, "nothing matches yet: \(uploaded.body)")
+        #expect(try await eventually { try await mirror.hub.services.store.campaigns().count == 1 }, "the mirror copies the hub's campaigns")
         let known = try await call(.POST, base + "/v1/uploads", key: key, json: [
             "contentID": "image-2", "accountID": "user-9", "hashes": [["type": "pdq", "value": Self.hashes(25_000, seed: 1)[77].value]]])
         let knownCase = try #require((known.body["case"] as? [String: Any])?["id"] as? Int)
         #expect((known.body["case"] as? [String: Any])?["origin"] as? String == "upload", "a known hash opens a case at once")
+        #expect((known.body["campaigns"] as? [[String: Any]])?.first?["name"] as? String == "Exit", "the hub's campaigns are offered offline: \(known.body)")
 
         // The hub shares a near copy of the first upload's hash: a retro-match case opens.
         let near = String(later.prefix(62)) + (later.hasSuffix("00") ? "ff" : "00")

@@ -39,6 +39,12 @@ import Testing
         let platform = Caller(organisationID: record.id!, organisationName: "Small Platform", kind: .platform, keyID: key.id!, role: .admin)
         let collection = try await hub.services.createCollection(
             try API.command(API.NewCollection.self, ["name": "shared", "description": "tcap"]), by: platform)
+        // A partner's campaign for incitement: mirrors copy it and offer it beside matches.
+        let partner = try await hub.store.createOrganisation(name: "Exit NGO", kind: .partner, by: nil)
+        _ = try await hub.services.createCampaign(try API.command(API.CampaignIn.self, [
+            "name": "Exit", "goal": "Leave", "audience": "Young men", "message": "There is a way out", "messenger": "Former members",
+            "media": "Video", "callToAction": "Call us", "languages": ["de"], "labels": ["categories": ["incitement"]], "helpline": "+49 30 1234",
+        ]), by: Caller(organisationID: partner.id!, organisationName: "Exit NGO", kind: .partner, keyID: UUID(), role: .admin))
         return UpstreamFixture(hub: hub, platform: platform, collection: collection.id, mirrorKey: secret)
     }
 

@@ -24,6 +24,12 @@ extension HubServices {
         return campaign
     }
 
+    /// A mirror's copy of the hub's registry: what the hub no longer lists is dropped.
+    public func replaceCampaigns(with campaigns: [Campaign]) async throws {
+        try await store.replaceCampaigns(with: campaigns, now: now())
+        self.campaigns.invalidate()
+    }
+
     /// The partner stops the campaign: it is suggested no more; its reach stays readable.
     public func withdrawCampaign(_ id: UUID, by caller: Caller) async throws -> Campaign {
         var campaign = try await authorisedCampaign(.updateCampaign, id, caller)

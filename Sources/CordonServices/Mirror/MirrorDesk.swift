@@ -138,7 +138,7 @@ public struct MirrorDesk: Sendable {
             let all = result.results.flatMap(\.matches)
             var outcome = opened
             if let opened, let decided = try await automaticallyDecide(opened, matched: all.map(\.signal)) { outcome = decided }
-            return UploadOut(upload: stored, case: outcome, matches: all)
+            return UploadOut(upload: stored, case: outcome, matches: all, campaigns: result.campaigns)
         }
     }
 

@@ -34,6 +34,8 @@ public struct UploadOut: Codable, Sendable {
     public var upload: HubStore.PlatformUpload
     public var `case`: HubStore.ReviewCase?
     public var matches: [API.MatchResult.Match]
+    /// Campaigns suited to what matched, for a "get help" notice beside a removal.
+    public var campaigns: [API.CampaignSuggestion]?
 }
 
 /// A review case with its evidence: the upload, and each matched signal as the copy has
