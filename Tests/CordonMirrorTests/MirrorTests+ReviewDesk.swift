@@ -3,6 +3,7 @@ import CordonHub
 import CordonMirror
 import CordonOutbound
 import CordonServices
+import CordonStore
 import CordonTestSupport
 import Foundation
 import AsyncHTTPClient
