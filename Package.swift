@@ -17,7 +17,7 @@ let pageResources: [Resource] = [
     "layout", "login", "error", "overview", "lists", "list", "label-fields", "signal", "match", "desk", "desk-rows",
     "case", "case-summary", "crisis", "incident", "incident-live", "report", "admin", "audit", "transparency", "order-sign",
     "import", "import-progress", "review", "review-case", "notices", "notice", "campaigns", "campaign", "safeguards",
-    "network-report", "public-transparency",
+    "network-report", "public-transparency", "flagger-report",
 ].map { .embedInCode("Templates/\($0).mustache") } + [.embedInCode("Assets/cordon.css"), .embedInCode("Assets/cordon.js")]
 
 let package = Package(

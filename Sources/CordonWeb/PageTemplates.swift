@@ -26,7 +26,7 @@ struct PageTemplates: Sendable {
         "notices": PackageResources.notices_mustache, "notice": PackageResources.notice_mustache,
         "campaigns": PackageResources.campaigns_mustache, "campaign": PackageResources.campaign_mustache,
         "safeguards": PackageResources.safeguards_mustache, "network-report": PackageResources.network_report_mustache,
-        "public-transparency": PackageResources.public_transparency_mustache,
+        "public-transparency": PackageResources.public_transparency_mustache, "flagger-report": PackageResources.flagger_report_mustache,
     ]
 
     static let stylesheet = PackageResources.cordon_css

@@ -153,6 +153,10 @@ extension WebPages {
         data["decisions"] = BoardDecision.allCases.map(\.rawValue)
         data["mayContribute"] = may(.contributeToIncident, caller) && incident.state == "active"
         data["mayNote"] = may(.addIncidentNote, caller) && incident.state != "concluded"
+        let campaigns = try await services.campaigns(forIncident: id, by: caller)
+        data["campaigns"] = campaigns.map { ["name": $0.name, "partner": $0.partner, "message": $0.message, "callToAction": $0.callToAction,
+                                             "languages": $0.languages.joined(separator: ", ")] }
+        data["hasCampaigns"] = !campaigns.isEmpty
         data["errors"] = errors
         return page("incident", title: incident.title, data, context: context, status: status, current: "Crisis room")
     }

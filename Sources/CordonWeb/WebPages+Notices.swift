@@ -56,6 +56,20 @@ extension WebPages {
                 try await noticesPage(context: context, form: form.echo, errors: Self.errors(error, fields: Self.registerFields), status: error.status)
             }
         }
+        router.get("trusted-flaggers/:id/report") { request, context in
+            let caller = try Self.session(context).caller
+            let year = try Self.year(request, now: services.now())
+            let report = try await services.flaggerReport(try Self.uuid(context, "id"), year: year, by: caller)
+            return page("flagger-report", title: "\(report.organisation): report \(year)", [
+                "report": ["organisation": report.organisation, "year": year, "authority": report.awardingAuthority,
+                           "independence": report.independence, "notices": report.notices,
+                           "precision": report.precision.map { String(format: "%.0f %%", $0 * 100) } ?? "—",
+                           "median": report.medianHoursToDecision.map { String(format: "%.1f h", $0) } ?? "—"] as [String: Any],
+                "rows": report.rows.map { ["platform": $0.platform, "category": $0.category, "action": $0.action, "notices": $0.notices] },
+                "chart": SVGChart.bars(Dictionary(grouping: report.rows, by: \.action).map { ($0.key, $0.value.reduce(0) { $0 + $1.notices }) }
+                    .sorted { $0.0 < $1.0 }, title: "Notices by action taken"),
+            ], context: context, current: "Notices")
+        }
         router.post("trusted-flaggers/:id/suspension") { request, context in
             let id = try Self.uuid(context, "id")
             return try await submit(request, context) { form, caller in

@@ -19,7 +19,13 @@ extension WebPages {
             data["hashTotal"] = total
             data["hashChart"] = SVGChart.bars(byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { ($0.key.rawValue, $0.value) },
                                               title: "Hashes by type")
-            let collections = try await services.collections(caller)
+            let collections = may(.listCollections, caller) ? try await services.collections(caller) : []
+            data["showHashes"] = may(.listCollections, caller)
+            if may(.listCampaigns, caller), caller.kind == .partner {
+                let campaigns = try await services.listCampaigns(by: caller).filter { $0.partnerID == caller.organisationID }
+                data["showCampaigns"] = true
+                data["campaigns"] = campaigns.map { ["id": $0.id.uuidString, "name": $0.name, "state": $0.withdrawn ? "withdrawn" : "running"] }
+            }
             data["collections"] = collections.map { ["id": $0.id.uuidString, "name": $0.name,
                                                      "count": counts[$0.id]?.values.reduce(0, +) ?? 0] as [String: Any] }
             data["hasCollections"] = !collections.isEmpty

@@ -59,8 +59,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Incident levels, lowest first, comma-separated (default: GIFCT's).")
     var incidentLevels = CrisisRules.gifctLevels.joined(separator: ",")
 
+    @Option(help: "Organisations other than its contributors that must dissent before a hash is disputed (review-only).")
+    var disputeAfter = DisputeRule.default.minimumOrganisations
+
+    @Option(help: "Confirmed false positives (left up as not violating, or reinstated after an appeal) that quarantine a hash.")
+    var quarantineAfter = SafeguardRules.default.quarantineAfter
+
+    @Option(help: "Days after which a hash shared into an incident is due for review by its contributor.")
+    var incidentReviewDays = Int(SafeguardRules.default.incidentReviewAfter / 86_400)
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard disputeAfter >= 1 else { throw ValidationError("--dispute-after is at least 1 organisation") }
+        guard quarantineAfter >= 1 else { throw ValidationError("--quarantine-after is at least 1 false positive") }
+        guard (1...3650).contains(incidentReviewDays) else { throw ValidationError("--incident-review-days is 1 to 3650") }
         _ = try storage.location()
         _ = try crisisRules()
     }
@@ -81,7 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try await storage.open(logger: logger)
         let store = HubStore(database)
         let clock = ContinuousClock(), start = clock.now
-        let hub = try await Hub(store: store, configuration: HubConfiguration(crisis: try crisisRules()))
+        let safeguards = SafeguardRules(dispute: DisputeRule(minimumOrganisations: disputeAfter), quarantineAfter: quarantineAfter,
+                                        incidentReviewAfter: TimeInterval(incidentReviewDays) * 86_400)
+        let hub = try await Hub(store: store, configuration: HubConfiguration(safeguards: safeguards, crisis: try crisisRules()))
         logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
         let banner = demo ? try await prepareDemo(hub) : nil
         let pages = try WebPages(services: hub.services, settings: .init(secureCookies: secureCookies))

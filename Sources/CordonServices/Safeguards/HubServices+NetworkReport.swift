@@ -118,6 +118,7 @@ extension HubServices {
             "acted on under law": decided.count { $0.action.isAction && $0.ground == "law" },
             "acted on under terms": decided.count { $0.action.isAction && $0.ground == "terms" },
             "decided by automated means": decided.count(where: \.automated),
+            "judged manifestly unfounded (Art. 23)": decided.count { $0.assessment == .manifestlyUnfounded },
         ])
         add("notice-content", notices.reduce(into: [:]) { counts, notice in
             for category in notice.categories.isEmpty ? ["unspecified"] : notice.categories.map(\.rawValue) { counts[category, default: 0] += 1 }
