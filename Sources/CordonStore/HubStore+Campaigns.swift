@@ -7,17 +7,11 @@ import SQLKit
 extension HubStore {
     /// Every campaign, withdrawn ones too, oldest first.
     public func campaigns() async throws -> [Campaign] {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("SELECT body FROM campaigns ORDER BY created_at, id").all(decoding: Row.self).compactMap {
-            try? Self.bodyDecoder.decode(Campaign.self, from: Data($0.body.utf8))
-        }
+        try await bodies(Campaign.self, "SELECT body FROM campaigns ORDER BY created_at, id")
     }
 
     public func campaign(_ id: UUID) async throws -> Campaign? {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("SELECT body FROM campaigns WHERE id = \(bind: id.uuidString)").first(decoding: Row.self).flatMap {
-            try? Self.bodyDecoder.decode(Campaign.self, from: Data($0.body.utf8))
-        }
+        try await bodies(Campaign.self, "SELECT body FROM campaigns WHERE id = \(bind: id.uuidString)").first
     }
 
     /// Stores a new campaign or a partner's edit of one.
@@ -78,6 +72,11 @@ extension HubStore {
             """).all(decoding: Row.self).map { CampaignReach(week: $0.week, country: $0.country, impressions: $0.impressions, clicks: $0.clicks) }
     }
 
+    /// The records a query's `body` column holds, each kept whole as JSON.
+    func bodies<T: Decodable>(_ type: T.Type, _ query: SQLQueryString) async throws -> [T] {
+        try await hub.sql.raw(query).all(decoding: BodyRow.self).compactMap { try? Self.bodyDecoder.decode(T.self, from: Data($0.body.utf8)) }
+    }
+
     /// How records kept whole as JSON (campaigns, notices, the register) are written.
     static let bodyEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -99,4 +98,9 @@ extension HubStore {
         guard !ids.isEmpty else { return [] }
         return Set(try await IncidentRecord.query(on: db).filter(\.$id ~~ ids).all().compactMap(\.id))
     }
+}
+
+/// A row of a table that keeps its records whole as JSON.
+private struct BodyRow: Decodable {
+    var body: String
 }

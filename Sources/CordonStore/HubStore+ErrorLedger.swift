@@ -12,6 +12,9 @@ extension HubStore {
         public var organisationID: UUID
         public var kind: FeedbackKind
         public var distance: Int?
+        public var at: Date?
+        /// The hub's signed statement of it, as JSON (`statement`, `signature`).
+        public var signed: String?
     }
 
     /// What the ledger knows: feedback oldest first, matches by signal, and the signals
@@ -24,13 +27,16 @@ extension HubStore {
 
     /// The ledger's facts for one signal, or (nil) for the whole hub.
     public func ledgerFacts(signalID: Int? = nil) async throws -> LedgerFacts {
-        struct FeedbackRow: Decodable { var signal_id: Int, organisation_id: UUID, kind: String, distance: Int? }
+        struct FeedbackRow: Decodable { var signal_id: Int, organisation_id: UUID, kind: String, distance: Int?, created_at: Date?, signed: String? }
         struct MatchRow: Decodable { var signal_id: Int, matches: Int }
         let only: SQLQueryString = signalID.map { "WHERE signal_id = \(bind: $0)" } ?? ""
         var facts = LedgerFacts()
-        facts.feedback = try await hub.sql.raw("SELECT signal_id, organisation_id, kind, distance FROM feedback \(only) ORDER BY created_at")
+        facts.feedback = try await hub.sql.raw("SELECT signal_id, organisation_id, kind, distance, created_at, signed FROM feedback \(only) ORDER BY created_at")
             .all(decoding: FeedbackRow.self).compactMap { row in
-                FeedbackKind(rawValue: row.kind).map { LedgerFeedback(signalID: row.signal_id, organisationID: row.organisation_id, kind: $0, distance: row.distance) }
+                FeedbackKind(rawValue: row.kind).map {
+                    LedgerFeedback(signalID: row.signal_id, organisationID: row.organisation_id, kind: $0, distance: row.distance,
+                                   at: row.created_at, signed: row.signed)
+                }
             }
         for row in try await hub.sql.raw("SELECT signal_id, matches FROM signal_matches \(only)").all(decoding: MatchRow.self) {
             facts.matches[row.signal_id] = row.matches

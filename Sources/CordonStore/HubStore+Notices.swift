@@ -28,14 +28,12 @@ extension HubStore {
     }
 
     public func notice(_ id: Int) async throws -> Notice? {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("SELECT body FROM notices WHERE id = \(bind: id)").first(decoding: Row.self).flatMap { Self.notice($0.body) }
+        try await bodies(Notice.self, "SELECT body FROM notices WHERE id = \(bind: id)").first
     }
 
     /// Notices addressed to `platform` and/or sent by `notifier` (all when both are nil):
     /// undecided first, priority first, soonest due first, then oldest.
     public func notices(platform: UUID?, notifier: UUID?, open: Bool?, limit: Int) async throws -> [Notice] {
-        struct Row: Decodable { var body: String }
         var filters: [SQLQueryString] = []
         switch (platform, notifier) {
         case let (p?, n?): filters.append("(platform_id = \(bind: p.uuidString) OR notifier_id = \(bind: n.uuidString))")
@@ -45,20 +43,19 @@ extension HubStore {
         }
         if let open { filters.append(open ? "decided_at IS NULL" : "decided_at IS NOT NULL") }
         let condition: SQLQueryString = filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND ")
-        return try await hub.sql.raw("""
+        return try await bodies(Notice.self, """
             SELECT body FROM notices \(condition)
             ORDER BY CASE WHEN decided_at IS NULL THEN 0 ELSE 1 END, CASE WHEN priority THEN 0 ELSE 1 END,
                      CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, received_at, id
             LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: Row.self).compactMap { Self.notice($0.body) }
+            """)
     }
 
     /// Every notice received in `[from, to)`, for reports.
     public func notices(receivedFrom from: Date, to: Date) async throws -> [Notice] {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("""
+        try await bodies(Notice.self, """
             SELECT body FROM notices WHERE received_at >= \(bind: from.timeIntervalSince1970) AND received_at < \(bind: to.timeIntervalSince1970) ORDER BY id
-            """).all(decoding: Row.self).compactMap { Self.notice($0.body) }
+            """)
     }
 
     /// Records the platform's decision on an undecided notice.
@@ -67,7 +64,7 @@ extension HubStore {
             let sql = db as! any SQLDatabase
             struct Row: Decodable { var body: String }
             let row = try await sql.raw("SELECT body FROM notices WHERE id = \(bind: id)").first(decoding: Row.self)
-            guard var notice = row.flatMap({ Self.notice($0.body) }) else {
+            guard var notice = row.flatMap({ try? Self.bodyDecoder.decode(Notice.self, from: Data($0.body.utf8)) }) else {
                 throw StoreError.notFound(field: "notice", message: "no notice \(id)")
             }
             guard notice.decision == nil else {
@@ -87,16 +84,11 @@ extension HubStore {
     // MARK: The register of trusted flaggers
 
     public func trustedFlaggers() async throws -> [TrustedFlagger] {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("SELECT body FROM trusted_flaggers ORDER BY organisation_id").all(decoding: Row.self).compactMap {
-            try? Self.bodyDecoder.decode(TrustedFlagger.self, from: Data($0.body.utf8))
-        }
+        try await bodies(TrustedFlagger.self, "SELECT body FROM trusted_flaggers ORDER BY organisation_id")
     }
 
     public func trustedFlagger(_ organisation: UUID) async throws -> TrustedFlagger? {
-        struct Row: Decodable { var body: String }
-        return try await hub.sql.raw("SELECT body FROM trusted_flaggers WHERE organisation_id = \(bind: organisation.uuidString)")
-            .first(decoding: Row.self).flatMap { try? Self.bodyDecoder.decode(TrustedFlagger.self, from: Data($0.body.utf8)) }
+        try await bodies(TrustedFlagger.self, "SELECT body FROM trusted_flaggers WHERE organisation_id = \(bind: organisation.uuidString)").first
     }
 
     /// Registers, changes, suspends or reinstates a trusted flagger.
@@ -111,9 +103,5 @@ extension HubStore {
             try await Self.audit(caller, "trusted-flagger.\(action)", target: flagger.organisationID.uuidString,
                                  detail: ["authority": flagger.awardingAuthority, "reason": flagger.suspensionReason ?? ""], on: db)
         }
-    }
-
-    private static func notice(_ body: String) -> Notice? {
-        try? bodyDecoder.decode(Notice.self, from: Data(body.utf8))
     }
 }

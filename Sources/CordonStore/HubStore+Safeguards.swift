@@ -10,13 +10,13 @@ import SQLKit
 extension HubStore {
     /// Records feedback and applies the rules; the match `distance` the feedback was about,
     /// where the platform gives it, feeds the ledger by threshold.
-    public func addFeedback(signalID: Int, kind: FeedbackKind, comment: String, distance: Int? = nil, rules: SafeguardRules,
-                            now: Date, by caller: Caller) async throws -> StoredSignal {
+    public func addFeedback(signalID: Int, kind: FeedbackKind, comment: String, distance: Int? = nil, signed: String? = nil,
+                            rules: SafeguardRules, now: Date, by caller: Caller) async throws -> StoredSignal {
         let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
             let record = try await Self.signalRecord(signalID, on: db)
             try await FeedbackRecord(signalID: signalID, organisationID: caller.organisationID, kind: kind.rawValue, comment: comment,
-                                     distance: distance).create(on: db)
+                                     distance: distance, signed: signed).create(on: db)
             // Every feedback is a change on the feed, whether or not the status moved: the
             // exchange formats (ThreatExchange reactions, StopNCII feedbacks) carry it.
             try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)

@@ -51,16 +51,19 @@ public final class FeedbackRecord: Model, @unchecked Sendable {
     @Field(key: "comment") public var comment: String
     /// How far the matched content's hash was from the signal's, where the platform said.
     @OptionalField(key: "distance") public var distance: Int?
+    /// The hub's signed statement of the event (JSON: `statement` and `signature`).
+    @OptionalField(key: "signed") public var signed: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
 
-    public init(signalID: Int, organisationID: UUID, kind: String, comment: String, distance: Int? = nil) {
+    public init(signalID: Int, organisationID: UUID, kind: String, comment: String, distance: Int? = nil, signed: String? = nil) {
         self.signalID = signalID
         self.organisationID = organisationID
         self.kind = kind
         self.comment = comment
         self.distance = distance
+        self.signed = signed
     }
 }
 

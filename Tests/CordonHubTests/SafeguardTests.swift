@@ -2,6 +2,7 @@ import CordonDomain
 import CordonHub
 import CordonServices
 import CordonStore
+import Crypto
 import Foundation
 import HTTPTypes
 import Testing
@@ -52,6 +53,16 @@ import Testing
             let counts = try #require(ledger.object["ledger"] as? [String: Any])
             #expect(counts["actions"] as? Int == 1 && counts["appeals"] as? Int == 1 && counts["reinstatements"] as? Int == 1
                     && counts["falsePositives"] as? Int == 1)
+            // Each event carries the hub's signature: the reinstatement can be shown to anyone, with no user data.
+            let events = try #require(ledger.object["events"] as? [[String: Any]])
+            let reinstated = try #require(events.first { $0["kind"] as? String == "reinstated" }?["signed"] as? [String: Any])
+            let statement = try #require(reinstated["statement"] as? String)
+            #expect(statement.contains("\"kind\":\"reinstated\"") && statement.contains("\"signal\":\(id)") && statement.contains("\"distance\":2"))
+            let hubKey = try #require(try await c.call(.get, "/v1/hub-key", key: platform).object["publicKey"] as? String)
+            let key = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: hubKey)))
+            #expect(key.isValidSignature(try #require(Data(base64Encoded: reinstated["signature"] as? String ?? "")), for: Data(statement.utf8)))
+            #expect(!key.isValidSignature(try #require(Data(base64Encoded: reinstated["signature"] as? String ?? "")),
+                                          for: Data(statement.replacingOccurrences(of: "reinstated", with: "seen-too").utf8)))
             // Two wrong of two decisions (a removal later reinstated, a copy left up).
             #expect(ledger.object["falsePositiveRate"] as? Double == 1.0)
             let quarantined = try await c.call(.post, "/v1/match", key: platform, json: query)

@@ -162,12 +162,7 @@ extension HubServices {
         guard let flagger = try await store.trustedFlagger(organisation) else {
             throw ServiceError.notFound("organisation", "\(organisation) is not in the register of trusted flaggers")
         }
-        guard (2000...2100).contains(year) else { throw ServiceError.invalid("year", "year is a calendar year such as 2026") }
-        let utc = TimeZone(identifier: "UTC")!
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc
-        let from = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
-        let to = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!
+        let (from, to) = try Self.calendarYear(year)
         let sent = try await store.notices(receivedFrom: from, to: to).filter { $0.notifierID == organisation }
         let platforms = try await store.organisations(Set(sent.map(\.platformID)))
         var counts: [API.FlaggerReport.Row: Int] = [:]
@@ -187,6 +182,14 @@ extension HubServices {
                 .sorted { ($0.platform, $0.category, $0.action) < ($1.platform, $1.category, $1.action) },
             precision: decided.isEmpty ? nil : Double(decided.count { $0.action.isAction }) / Double(decided.count),
             medianHoursToDecision: Self.median(hours))
+    }
+
+    /// The UTC instants `year` starts and ends.
+    static func calendarYear(_ year: Int) throws -> (Date, Date) {
+        guard (2000...2100).contains(year) else { throw ServiceError.invalid("year", "year is a calendar year such as 2026") }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return (calendar.date(from: DateComponents(year: year, month: 1, day: 1))!, calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!)
     }
 
     static func median(_ sorted: [Double]) -> Double? {

@@ -73,11 +73,7 @@ extension HubServices {
     /// incidents of the year).
     public func networkReport(year: Int, by caller: Caller?) async throws -> API.NetworkReport {
         if let caller { try authorise(.readNetworkReport, caller) }
-        guard (2000...2100).contains(year) else { throw ServiceError.invalid("year", "year is a calendar year such as 2026") }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let from = calendar.date(from: DateComponents(year: year, month: 1, day: 1))!
-        let to = calendar.date(from: DateComponents(year: year + 1, month: 1, day: 1))!
+        let (from, to) = try Self.calendarYear(year)
         var cells: [API.NetworkReport.Cell] = []
         func add(_ group: String, _ counts: [String: Int]) {
             cells += counts.sorted { $0.key < $1.key }.map { .init(group: group, label: $0.key, count: $0.value, suppressed: false) }

@@ -16,9 +16,15 @@ extension HubServices {
         if let distance = command.distance, !(0...256).contains(distance) {
             throw ServiceError.invalid("distance", "distance is the match's PDQ distance, 0 to 256; got \(distance)")
         }
+        // The hub signs each event, so a platform's reinstatement after an appeal can be shown
+        // to anyone holding the hub's key, without any user data in it.
+        let at = now()
+        let signed = try notary.sign(API.FeedbackStatement(signal: signal.id, kind: command.kind, organisation: caller.organisationID,
+                                                           at: HubStore.iso(at), distance: command.distance))
         let updated = try await storeCall {
             try await store.addFeedback(signalID: signal.id, kind: command.kind, comment: comment, distance: command.distance,
-                                        rules: configuration.safeguards, now: now(), by: caller)
+                                        signed: String(decoding: try JSONEncoder().encode(signed), as: UTF8.self),
+                                        rules: configuration.safeguards, now: at, by: caller)
         }
         try await signalsChanged()
         return .init(updated)
@@ -51,8 +57,12 @@ extension HubServices {
         let review = try await store.reviewBy(signalID: id)
         let organisations = try await store.organisations(signal.contributors.prefix(1))
         let origin = organisations.values.first.flatMap { OrganisationKind(rawValue: $0.kind) }.map(SignalOrigin.init) ?? .hub
+        let events = facts.feedback.map { feedback in
+            API.SignalLedger.Event(kind: feedback.kind, at: feedback.at, distance: feedback.distance,
+                                   signed: feedback.signed.flatMap { try? JSONDecoder().decode(SignedStatement.self, from: Data($0.utf8)) })
+        }
         return API.SignalLedger(
-            signal: .init(signal), origin: origin, actionable: signal.status.isActionable, ledger: ledger,
+            signal: .init(signal), origin: origin, actionable: signal.status.isActionable, ledger: ledger, events: events,
             falsePositiveRate: ledger.falsePositiveRate,
             reason: try await reason(signal, facts: facts, reviewDue: review.map { $0.date <= now() } ?? false),
             reviewBy: review?.date, reviewReason: review?.reason)

@@ -28,7 +28,8 @@ struct DeskWorker: Service {
             group.addTask { await loop(every: services.configuration.deskTick) { services.deliveries.wake() } }
             group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
             group.addTask { await loop(every: .seconds(60)) { try await services.store.purgeExpiredPreservations(now: services.now()) } }
-            group.addTask { await loop(every: .seconds(1)) { try await services.sweepDueReviews() } }
+            // Review-by dates are days apart: a look every half minute is soon enough.
+            group.addTask { await loop(every: .seconds(30)) { try await services.sweepDueReviews() } }
             group.addTask {
                 // Live streams look once a second even when no one woke them.
                 await loop(every: .seconds(1)) {
