@@ -51,11 +51,17 @@ extension HubStore {
     }
 
     /// Sets when each signal must be looked at again, and why (`incident`, `designation`,
-    /// `confirmed`); a date already passed quarantines at the next sweep.
-    public func setReviewBy(_ signalIDs: [Int], at date: Date, reason: String) async throws {
-        guard !signalIDs.isEmpty else { return }
+    /// `confirmed`); a date already passed quarantines at the next sweep. A caller's
+    /// setting is audited with `detail`.
+    public func setReviewBy(_ signalIDs: [Int], at date: Date, reason: String, by caller: Caller? = nil,
+                            detail: [String: String] = [:]) async throws {
+        guard !signalIDs.isEmpty || caller != nil else { return }
         try await hub.write([]) { db in
             for id in signalIDs { try await Self.setReview(id, at: date, reason: reason, on: db as! any SQLDatabase) }
+            if let caller {
+                try await Self.audit(caller, "signal.review-by", target: reason,
+                                     detail: detail.merging(["signals": String(signalIDs.count)]) { $1 }, on: db)
+            }
         }
     }
 

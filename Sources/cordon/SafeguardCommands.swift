@@ -6,7 +6,7 @@ import Foundation
 struct SignalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "signal", abstract: "A shared hash's error ledger, feedback and its contributor's confirmation.",
-        subcommands: [Ledger.self, Feedback.self, Confirm.self])
+        subcommands: [Ledger.self, Feedback.self, Confirm.self, DesignationChanged.self])
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the signal's ledger: matches, removals, false positives, appeals, reinstatements, standing.")
@@ -47,6 +47,21 @@ struct SignalCommand: AsyncParsableCommand {
             if let reviewBy { body["reviewBy"] = reviewBy }
             if let comment { body["comment"] = comment }
             try await options.send(.POST, "/v1/signals/\(id)/confirm", json: body)
+        }
+    }
+}
+
+extension SignalCommand {
+    struct DesignationChanged: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "designation-changed",
+            abstract: "As the operator, record that an entity's designation changed: its hashes are quarantined until reviewed.")
+        @OptionGroup var options: HubOptions
+        @Option(help: "The entity, as hashes label it.") var entity: String
+        @Option(help: "What changed (delisted, renamed…).") var note: String?
+
+        func run() async throws {
+            try await options.send(.POST, "/v1/designation-changes", json: ["entity": entity, "note": note ?? ""])
         }
     }
 }

@@ -29,7 +29,7 @@ extension MirrorTests {
             "contentID": "video-1", "accountID": "user-9", "client_context": "https://platform.example/v/1",
             "hashes": [["type": "pdq", "value": later]]])
         #expect(uploaded.status == 201 && uploaded.body["case"] == nil, "nothing matches yet: \(uploaded.body)")
-        #expect(try await eventually { try await mirror.hub.services.store.campaigns().count == 1 }, "the mirror copies the hub's campaigns")
+        #expect(try await eventually(60) { try await mirror.hub.services.store.campaigns().count == 1 }, "the mirror copies the hub's campaigns")
         let known = try await call(.POST, base + "/v1/uploads", key: key, json: [
             "contentID": "image-2", "accountID": "user-9", "hashes": [["type": "pdq", "value": Self.hashes(25_000, seed: 1)[77].value]]])
         let knownCase = try #require((known.body["case"] as? [String: Any])?["id"] as? Int)
@@ -98,14 +98,14 @@ extension MirrorTests {
         #expect(appealed.status == 200 && appealed.body["appeal"] as? String == "reinstated", "\(appealed.body)")
         #expect(try await call(.POST, base + "/v1/review/\(caseID)/appeal", key: key, json: ["outcome": "upheld"]).status == 409,
                 "an appeal is decided once")
-        #expect(try await eventually { try await up.hub.services.feedbackCounts(on: shared, by: up.platform)[.reinstated] == 1 },
+        #expect(try await eventually(60) { try await up.hub.services.feedbackCounts(on: shared, by: up.platform)[.reinstated] == 1 },
                 "the reinstatement went back to the hub")
         let ledger = try await up.hub.services.ledger(of: shared, by: up.platform)
         #expect(ledger.ledger.appeals == 1 && ledger.ledger.reinstatements == 1 && ledger.ledger.actions == 1)
         #expect(ledger.signal.status == .quarantined && ledger.reason == "false-positives" && !ledger.actionable)
         #expect(try await up.hub.services.ledgerReport(by: "algorithm", caller: up.platform).rows.contains { $0.key.hasPrefix("pdq at distance") },
                 "the mirror sent the match's distance")
-        #expect(try await eventually { (try? await mirror.hub.services.signal(shared, by: local).status) == .quarantined },
+        #expect(try await eventually(60) { (try? await mirror.hub.services.signal(shared, by: local).status) == .quarantined },
                 "the mirror follows the quarantine")
         let again = try await call(.POST, base + "/v1/uploads", key: key, json: ["contentID": "video-1-copy", "hashes": [["type": "pdq", "value": near]]])
         let againMatch = (again.body["matches"] as? [[String: Any]])?.first { ($0["signal"] as? [String: Any])?["id"] as? Int == shared }

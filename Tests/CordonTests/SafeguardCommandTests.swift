@@ -43,6 +43,10 @@ import Testing
         let noBonaFide = try cordon(["notice", "send", "--platform", UUID().uuidString, "--explanation", "x", "--url", "https://a.example/1",
                                      "--name", "Sam", "--email", "sam@a.example"])
         #expect(noBonaFide.status != 0 && noBonaFide.stderr.contains("platform"), "\(noBonaFide.stderr)")
+        let designation = try cordon(["signal", "designation-changed", "--entity", "Group Q"], key: hub.operatorKey)
+        #expect(designation.status == 0 && json(designation)["signalsDue"] as? Int == 0, "\(designation.stderr)")
+        let notOperator = try cordon(["signal", "designation-changed", "--entity", "Group Q"])
+        #expect(notOperator.status != 0 && notOperator.stderr.contains("HTTP 403"))
         let after = json(try cordon(["signal", "ledger", String(id)]))
         #expect((after["ledger"] as? [String: Any])?["reinstatements"] as? Int == 3)
     }

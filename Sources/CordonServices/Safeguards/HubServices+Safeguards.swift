@@ -64,20 +64,20 @@ extension HubServices {
         return API.SignalLedger(
             signal: .init(signal), origin: origin, actionable: signal.status.isActionable, ledger: ledger, events: events,
             falsePositiveRate: ledger.falsePositiveRate,
-            reason: try await reason(signal, facts: facts, reviewDue: review.map { $0.date <= now() } ?? false),
+            reason: reason(signal, facts: facts, reviewDue: review.map { $0.date <= now() } ?? false),
             reviewBy: review?.date, reviewReason: review?.reason)
     }
 
     /// Why a signal is not actionable, in one word; nil when it is.
-    private func reason(_ signal: StoredSignal, facts: HubStore.LedgerFacts, reviewDue: Bool) async throws -> String? {
+    private func reason(_ signal: StoredSignal, facts: HubStore.LedgerFacts, reviewDue: Bool) -> String? {
         switch signal.status {
-        case .active: return nil
-        case .retracted: return "retracted"
-        case .disputed: return "disputed"
+        case .active: nil
+        case .retracted: "retracted"
+        case .disputed: "disputed"
         case .quarantined:
-            let events = facts.feedback.map { SafeguardRules.Event(organisation: $0.organisationID, kind: $0.kind) }
-            let counting = SafeguardRules.sinceConfirmation(events, contributors: Set(signal.contributors))
-            return counting.count(where: { $0.kind.isFalsePositive }) >= configuration.safeguards.quarantineAfter
+            SafeguardRules.sinceConfirmation(facts.feedback.map { .init(organisation: $0.organisationID, kind: $0.kind) },
+                                             contributors: Set(signal.contributors))
+                .count(where: \.kind.isFalsePositive) >= configuration.safeguards.quarantineAfter
                 ? "false-positives" : reviewDue ? "review-due" : "quarantined"
         }
     }
@@ -114,15 +114,15 @@ extension HubServices {
         guard (1...200).contains(entity.count) else {
             throw ServiceError.invalid("entity", "name the entity as signals label it (1 to 200 characters)")
         }
-        _ = try Validation.note(change.note, field: "note")
+        let note = try Validation.note(change.note, field: "note")
         let ids = catalog.signalIDs(labelledWithEntity: entity)
-        try await store.setReviewBy(ids, at: now(), reason: "designation")
+        try await store.setReviewBy(ids, at: now(), reason: "designation", by: caller, detail: ["entity": entity, "note": note])
         let quarantined = try await sweepDueReviews()
         return API.DesignationChangeOut(entity: entity, signalsDue: ids.count, quarantined: quarantined)
     }
 
     /// Quarantines the signals whose review-by date has passed (the desk worker calls it
-    /// every tick); returns how many moved.
+    /// every half minute); returns how many moved.
     @discardableResult
     public func sweepDueReviews() async throws -> Int {
         var moved = 0
