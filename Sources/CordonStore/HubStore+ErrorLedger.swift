@@ -17,15 +17,16 @@ extension HubStore {
         public var signed: String?
     }
 
-    /// What the ledger knows: feedback oldest first, matches by signal, and the signals
-    /// either is about (retracted ones too: their errors still count).
+    /// What the ledger knows: feedback oldest first, matches by signal, and, for the
+    /// whole hub, the signals either is about (retracted ones too: their errors still count).
     public struct LedgerFacts: Sendable {
         public var feedback: [LedgerFeedback] = []
         public var matches: [Int: Int] = [:]
         public var signals: [Int: StoredSignal] = [:]
     }
 
-    /// The ledger's facts for one signal, or (nil) for the whole hub.
+    /// The ledger's facts for one signal (whose caller has it already: no signals are read),
+    /// or (nil) for the whole hub.
     public func ledgerFacts(signalID: Int? = nil) async throws -> LedgerFacts {
         struct FeedbackRow: Decodable { var signal_id: Int, organisation_id: UUID, kind: String, distance: Int?, created_at: Date?, signed: String? }
         struct MatchRow: Decodable { var signal_id: Int, matches: Int }
@@ -41,6 +42,7 @@ extension HubStore {
         for row in try await hub.sql.raw("SELECT signal_id, matches FROM signal_matches \(only)").all(decoding: MatchRow.self) {
             facts.matches[row.signal_id] = row.matches
         }
+        guard signalID == nil else { return facts }
         let ids = Set(facts.feedback.map(\.signalID)).union(facts.matches.keys)
         for chunk in Array(ids).sorted().chunked(500) {
             for record in try await SignalRecord.query(on: db).filter(\.$id ~~ chunk).all() {

@@ -247,9 +247,10 @@ extension WebPages {
         let caller = try Self.session(context).caller
         let signal = try await services.signal(id, by: caller)
         let names = try await organisationNames(caller)
-        let counts = try await services.feedbackCounts(on: id, by: caller)
         let history = try await services.history(of: id, by: caller)
         let ledger = try await services.ledger(of: id, by: caller)
+        // The ledger lists every piece of feedback: the table of kinds counts them.
+        let counts = ledger.events.reduce(into: [FeedbackKind: Int]()) { $0[$1.kind, default: 0] += 1 }
         let collection = try await services.collections(caller).first { $0.id == signal.collectionID }
         // A source withdraws its own contribution; a writer of the collection (its owner) retracts it.
         let mayRetract = signal.contributors.contains(caller.organisationID) || collection?.access == .readWrite

@@ -118,7 +118,7 @@ extension HubServices {
                                      suspended: current?.suspended ?? false, suspensionReason: current?.suspensionReason,
                                      responseHours: hours, independence: independence)
         try await storeCall { try await store.saveTrustedFlagger(flagger, action: current == nil ? "register" : "update", by: caller, now: now()) }
-        return try await trustedFlaggers(by: caller).first { $0.flagger.organisationID == organisation }!
+        return try await entry(flagger)
     }
 
     /// Suspends the status (the coordinator investigates misuse, Art. 22(6)) or, with a
@@ -135,25 +135,33 @@ extension HubServices {
         }
         flagger.suspended = reason != nil
         try await storeCall { try await store.saveTrustedFlagger(flagger, action: reason == nil ? "reinstate" : "suspend", by: caller, now: now()) }
-        return try await trustedFlaggers(by: caller).first { $0.flagger.organisationID == organisation }!
+        return try await entry(flagger)
     }
 
     /// The register, each entry with its notices' record.
     public func trustedFlaggers(by caller: Caller) async throws -> [API.TrustedFlaggerOut] {
         try authorise(.listTrustedFlaggers, caller)
-        let date = now()
         var out: [API.TrustedFlaggerOut] = []
-        for flagger in try await store.trustedFlaggers() {
-            let sent = try await store.notices(platform: nil, notifier: flagger.organisationID, open: nil, limit: 1_000_000)
-            let decided = sent.compactMap(\.decision)
-            out.append(API.TrustedFlaggerOut(
-                flagger: flagger, active: flagger.isActive(at: date), notices: sent.count, decided: decided.count,
-                precision: decided.isEmpty ? nil : Double(decided.count { $0.action.isAction }) / Double(decided.count),
-                insufficientlyPrecise: decided.count { $0.assessment == .insufficientlyPrecise },
-                manifestlyUnfounded: decided.count { $0.assessment == .manifestlyUnfounded },
-                overdue: sent.count { $0.decision == nil && $0.dueAt.map { $0 < date } == true }))
-        }
+        for flagger in try await store.trustedFlaggers() { out.append(try await entry(flagger)) }
         return out.sorted { $0.flagger.name < $1.flagger.name }
+    }
+
+    /// A register entry with its notices' record.
+    private func entry(_ flagger: TrustedFlagger) async throws -> API.TrustedFlaggerOut {
+        let date = now()
+        let sent = try await store.notices(platform: nil, notifier: flagger.organisationID, open: nil, limit: 1_000_000)
+        let decided = sent.compactMap(\.decision)
+        return API.TrustedFlaggerOut(
+            flagger: flagger, active: flagger.isActive(at: date), notices: sent.count, decided: decided.count,
+            precision: Self.precision(decided),
+            insufficientlyPrecise: decided.count { $0.assessment == .insufficientlyPrecise },
+            manifestlyUnfounded: decided.count { $0.assessment == .manifestlyUnfounded },
+            overdue: sent.count { $0.decision == nil && $0.dueAt.map { $0 < date } == true })
+    }
+
+    /// Acted on ÷ decided; nil before any decision.
+    static func precision(_ decided: [NoticeDecision]) -> Double? {
+        decided.isEmpty ? nil : Double(decided.count { $0.action.isAction }) / Double(decided.count)
     }
 
     /// A trusted flagger's yearly report: by platform, content type and action; no personal data.
@@ -180,7 +188,7 @@ extension HubServices {
             notices: sent.count,
             rows: counts.map { var row = $0.key; row.notices = $0.value; return row }
                 .sorted { ($0.platform, $0.category, $0.action) < ($1.platform, $1.category, $1.action) },
-            precision: decided.isEmpty ? nil : Double(decided.count { $0.action.isAction }) / Double(decided.count),
+            precision: Self.precision(decided),
             medianHoursToDecision: Self.median(hours))
     }
 
