@@ -171,6 +171,11 @@ extension HubStore {
             case .acknowledge:
                 record.acknowledgedAt = now
             case .reportInability(let reason, let text):
+                // Once the hour has run out the breach is on record: a pause and a fresh
+                // hour after it would let the platform answer inside a deadline it missed.
+                if kind == .removalOrder, let deadline = record.deadlineAt, now > deadline {
+                    throw StoreError.conflict(field: "action", message: "the deadline passed at \(Self.iso(deadline)); inability can be reported only before it. Confirm the removal, or request scrutiny of the order")
+                }
                 record.pauseReason = reason.rawValue
                 record.pauseDetail = text
                 detail["reason"] = reason.rawValue
@@ -182,11 +187,14 @@ extension HubStore {
                 guard removedAt <= now.addingTimeInterval(1), removedAt >= record.receivedAt.addingTimeInterval(-1) else {
                     throw StoreError.invalid(field: "at", message: "the removal time must be between receipt of the case and now")
                 }
+                // `at` is the platform's claim, kept as it said it. The figures and the breach
+                // come from what the hub saw: when the confirmation arrived. A breach the hub
+                // recorded is never cleared.
                 record.removedAt = removedAt
                 record.removalAction = how.rawValue
-                record.removalSeconds = max(0, removedAt.timeIntervalSince(record.receivedAt))
-                if kind == .removalOrder, let deadline = record.deadlineAt {
-                    record.breachedAt = removedAt > deadline ? (record.breachedAt ?? deadline) : nil
+                record.removalSeconds = max(0, now.timeIntervalSince(record.receivedAt))
+                if kind == .removalOrder, let deadline = record.deadlineAt, now > deadline {
+                    record.breachedAt = record.breachedAt ?? deadline
                 }
                 detail["removal"] = how.rawValue
                 detail["at"] = Self.iso(removedAt)
@@ -244,6 +252,9 @@ extension HubStore {
                     .set("breached_at", to: passed.contains(.breach) ? (record.breachedAt ?? deadline) : record.breachedAt)
                     .set("updated_at", to: now)
                     .where("id", .equal, record.id!).where("alerts_sent", .equal, record.alertsSent)
+                    // Read outside this transaction: a case closed or paused since is left alone.
+                    .where("state", .in, CaseState.allCases.filter(\.isOpen).map(\.rawValue))
+                    .where("next_alert_at", .lessThanOrEqual, now)
                     .returning("id").all()
                 guard !claimed.isEmpty, let alert else { continue }
                 record.alertsSent = DeadlineAlert.bits(passed)
