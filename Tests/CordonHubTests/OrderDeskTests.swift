@@ -224,6 +224,12 @@ import Testing
             #expect(fromUnit.status == 403)
             let badKey = try await c.call(.post, "/v1/signing-keys", key: d.frKey, json: ["publicKey": "c2hvcnQ="])
             #expect(badKey.status == 400 && badKey.error["field"] as? String == "publicKey")
+            // The identity point: under it the signature (identity, 0) verifies for every order.
+            let identity = Data([1] + [UInt8](repeating: 0, count: 31)).base64EncodedString()
+            let weakKey = try await c.call(.post, "/v1/signing-keys", key: d.frKey, json: ["publicKey": identity])
+            #expect(weakKey.status == 400 && weakKey.error["field"] as? String == "publicKey", "\(weakKey.json ?? "")")
+            let keys = try await c.call(.get, "/v1/signing-keys", key: d.frKey)
+            #expect(!(keys.json.map { "\($0)" } ?? "").contains(identity), "the weak key was stored")
 
             // Nothing reached the inbox; no case was audited.
             #expect((try await c.call(.get, "/v1/cases", key: d.betaKey).object["cases"] as? [Any])?.isEmpty == true)

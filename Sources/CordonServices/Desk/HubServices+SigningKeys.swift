@@ -6,9 +6,7 @@ import Foundation
 extension HubServices {
     public func registerSigningKey(_ command: API.SigningKeyIn, by caller: Caller) async throws -> API.SigningKeyOut {
         try authorise(.registerSigningKey, caller)
-        guard let raw = Data(base64Encoded: command.publicKey), raw.count == 32 else {
-            throw ServiceError.invalid("publicKey", "publicKey must be a raw 32-byte Ed25519 public key, base64")
-        }
+        _ = try Self.rule { () throws(RuleError) in try SigningPublicKey(base64: command.publicKey, field: "publicKey") }
         return API.SigningKeyOut(try await storeCall { try await store.addSigningKey(publicKey: command.publicKey, by: caller, now: now()) })
     }
 
