@@ -24,6 +24,15 @@ public enum GIFWriter {
         Array("GIF89a".utf8) + le16(width) + le16(height) + [0, 0, 0, 0x3B]
     }
 
+    /// 35 bytes: a `width` x `height` logical screen with a two-colour table around a
+    /// single-pixel frame. A decoder that paints the screen first allocates it whole.
+    public static func screenBomb(width: Int = 32_768, height: Int = 8_192) -> [UInt8] {
+        Array("GIF89a".utf8) + le16(width) + le16(height) + [0x80, 0, 0] + [0, 0, 0, 255, 255, 255]
+            + [0x2C] + le16(0) + le16(0) + le16(1) + le16(1) + [0]
+            // LZW, minimum code size 2: clear (4), pixel 0, end (5) as 3-bit codes.
+            + [2, 2, 0x44, 0x01, 0] + [0x3B]
+    }
+
     static func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
 
     static func uncompressedLZW(_ indices: [UInt8], codeSize: Int) -> [UInt8] {

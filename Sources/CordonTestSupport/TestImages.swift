@@ -46,6 +46,7 @@ public enum BrokenFiles {
             ("bomb.png", PNGWriter.header(width: 100_000, height: 100_000), "too-large"),
             ("bomb-area.png", PNGWriter.header(width: 30_000, height: 30_000), "too-large"),
             ("bomb.gif", GIFWriter.header(width: 65_535, height: 65_535), "too-large"),
+            ("screen-bomb.gif", GIFWriter.screenBomb(), "too-large"),
             ("no-frame.gif", GIFWriter.header(width: 10, height: 10), "corrupt"),
             ("truncated.gif", Array(GIFWriter.gif(width: 16, height: 16, palette: [UInt8](repeating: 7, count: 384),
                                                   indices: [UInt8](repeating: 1, count: 256)).prefix(400)), "truncated"),
@@ -58,6 +59,8 @@ public enum BrokenFiles {
             files.append(("truncated.jpg", Array(jpeg.prefix(jpeg.count / 3)), "truncated"))
             files.append(("header-only.jpg", Array(jpeg.prefix(200)), "truncated"))
             files.append(("bomb.jpg", patchJPEGSize(jpeg, width: 65_000, height: 65_000), "too-large"))
+            // Start-of-scan markers past the end: thousands of progressive scans' worth.
+            files.append(("scan-bomb.jpg", jpeg + Array([[UInt8]](repeating: [0xFF, 0xDA, 0, 2], count: 300).joined()), "too-large"))
         }
         return files
     }

@@ -6,12 +6,22 @@ public struct DecodingLimits: Sendable, Hashable {
     /// The most pixels (width x height) accepted.
     public var maxPixels: Int
 
-    /// 2^15 pixels per side and 256 megapixels.
+    /// The most scans a JPEG may have. A progressive file has about ten; each scan makes
+    /// the decoder pass over the whole image again, so thousands are a CPU bomb.
+    public var maxJPEGScans: Int
+
+    /// 2^15 pixels per side and 256 megapixels: for files an operator hashes on purpose.
     public static let `default` = DecodingLimits(maxSide: 1 << 15, maxPixels: 256 << 20)
 
-    public init(maxSide: Int, maxPixels: Int) {
+    /// For files from others (a server's uploads): 16,384 pixels per side and 50
+    /// megapixels — a 48 MP phone photo decodes, a screen of zeros claiming 268 MP does
+    /// not. PDQ looks at 512 pixels a side, so nothing larger changes a hash.
+    public static let upload = DecodingLimits(maxSide: 1 << 14, maxPixels: 50 << 20)
+
+    public init(maxSide: Int, maxPixels: Int, maxJPEGScans: Int = 256) {
         self.maxSide = maxSide
         self.maxPixels = maxPixels
+        self.maxJPEGScans = maxJPEGScans
     }
 
     /// Throws ``ImageDecodingError/Code/tooLarge`` when `width` x `height` is over a limit.

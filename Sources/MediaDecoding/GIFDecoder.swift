@@ -39,15 +39,6 @@ enum GIFDecoder {
     ) throws(ImageDecodingError) -> DecodedImage {
         let screenWidth = Int(gif.pointee.SWidth), screenHeight = Int(gif.pointee.SHeight)
         try limits.check(width: screenWidth, height: screenHeight)
-        var canvas = [UInt8](repeating: 0, count: screenWidth * screenHeight * 3)
-        if let global = gif.pointee.SColorMap, Int(gif.pointee.SBackGroundColor) < Int(global.pointee.ColorCount) {
-            let background = global.pointee.Colors[Int(gif.pointee.SBackGroundColor)]
-            for i in 0..<(screenWidth * screenHeight) {
-                canvas[i * 3] = background.Red
-                canvas[i * 3 + 1] = background.Green
-                canvas[i * 3 + 2] = background.Blue
-            }
-        }
         var record = UNDEFINED_RECORD_TYPE
         repeat {
             guard DGifGetRecordType(gif, &record) == GIF_OK else { throw failure(gif.pointee.Error) }
@@ -58,6 +49,21 @@ enum GIFDecoder {
                 let left = Int(desc.Left), top = Int(desc.Top)
                 let width = Int(desc.Width), height = Int(desc.Height)
                 try limits.check(width: width, height: height)
+                // 35 bytes can declare a 268-megapixel screen around a 1x1 frame: the
+                // canvas is allocated only for a frame that covers a fair part of it.
+                let screenPixels = screenWidth * screenHeight
+                if screenPixels > 1 << 20, width * height * 16 < screenPixels {
+                    throw ImageDecodingError(.tooLarge, "GIF: a \(screenWidth)x\(screenHeight) screen around a \(width)x\(height) first frame; refused as a decompression bomb")
+                }
+                var canvas = [UInt8](repeating: 0, count: screenPixels * 3)
+                if let global = gif.pointee.SColorMap, Int(gif.pointee.SBackGroundColor) < Int(global.pointee.ColorCount) {
+                    let background = global.pointee.Colors[Int(gif.pointee.SBackGroundColor)]
+                    for i in 0..<screenPixels {
+                        canvas[i * 3] = background.Red
+                        canvas[i * 3 + 1] = background.Green
+                        canvas[i * 3 + 2] = background.Blue
+                    }
+                }
                 guard let map = desc.ColorMap ?? gif.pointee.SColorMap else {
                     throw ImageDecodingError(.corrupt, "GIF: the first frame has no colour table")
                 }

@@ -21,6 +21,12 @@ enum JPEGDecoder {
             if let violation = limits.violation(width: Int(width), height: Int(height)) {
                 return .failure(violation)
             }
+            // libjpeg-turbo 2.1 has no scan limit of its own.
+            let scans = scanCount(buffer)
+            if scans > limits.maxJPEGScans {
+                return .failure(ImageDecodingError(
+                    .tooLarge, "JPEG: \(scans) scans, over the limit of \(limits.maxJPEGScans); a progressive file has about ten"))
+            }
             let outWidth = scale.scaled(Int(width)), outHeight = scale.scaled(Int(height))
             let isGrey = colorspace == Int32(TJCS_GRAY.rawValue)
             let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
@@ -126,5 +132,17 @@ enum CMYKConversion {
             rgb[i * 3 + 2] = channel(cmyk[i * 4 + 2], k)
         }
         return rgb
+    }
+}
+
+extension JPEGDecoder {
+    /// Start-of-scan markers (FF DA) in the file. Entropy-coded data never holds FF followed
+    /// by anything but 00 or a restart marker, so every FF DA is a real scan (an EXIF
+    /// thumbnail's among them).
+    static func scanCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard bytes.count > 1 else { return 0 }
+        var count = 0
+        for i in 0..<(bytes.count - 1) where bytes[i] == 0xFF && bytes[i + 1] == 0xDA { count += 1 }
+        return count
     }
 }

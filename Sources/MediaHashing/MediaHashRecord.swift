@@ -33,10 +33,14 @@ public struct MediaHashRecord: Sendable, Hashable {
 public struct MediaHashFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// The decoder's reason, when decoding failed: lets a server tell a file over its
+    /// limits (413) from a broken one (422).
+    public var code: ImageDecodingError.Code?
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, code: ImageDecodingError.Code? = nil) {
         self.path = path
         self.reason = reason
+        self.code = code
     }
 
     public var description: String { "\(path): \(reason)" }

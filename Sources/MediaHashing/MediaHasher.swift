@@ -24,7 +24,7 @@ public struct MediaHasher: Sendable {
         do {
             return try hash(bytes: bytes, path: path)
         } catch {
-            throw MediaHashFailure(path: path, reason: error.description)
+            throw MediaHashFailure(path: path, reason: error.description, code: error.code)
         }
     }
 

@@ -47,6 +47,31 @@ import Testing
 }
 
 extension HubUploadTests {
+    /// Review finding F2: files that claim far more pixels than they carry are refused
+    /// from their headers with 413, through the hub's API and HMA's, and the hub still
+    /// matches a real picture afterwards.
+    @Test func decompressionBombsAreRefusedFromTheirHeaders() async throws {
+        let f = try await HubFixture.make()
+        let bombs: [(String, [UInt8], String)] = [
+            ("35-byte GIF, 32768x8192 screen", GIFWriter.screenBomb(), "image/gif"),
+            ("PNG header of 16384x16384", PNGWriter.header(width: 16_384, height: 16_384), "image/png"),
+            ("JPEG of 300 scans", JPEGWriter.jpeg(width: 64, height: 64) + Array([[UInt8]](repeating: [0xFF, 0xDA, 0, 2], count: 300).joined()), "image/jpeg"),
+        ]
+        try await f.withServer { c in
+            for (name, bytes, type) in bombs {
+                let (status, answer) = try await Self.upload(c, "/v1/match", key: f.adminKey, bytes, contentType: type)
+                let error = answer["error"] as? [String: Any]
+                #expect(status == 413 && error?["field"] as? String == "body", "\(name): \(status) \(answer)")
+                #expect((error?["message"] as? String)?.contains("limit") == true || (error?["message"] as? String)?.contains("bomb") == true,
+                        "\(name): \(answer)")
+                let hashed = try await c.multipart("/h/hash", key: f.adminKey, field: "photo", file: bytes)
+                #expect(hashed.status == 413, "\(name) through HMA's /h/hash: \(hashed.status)")
+            }
+            let (status, _) = try await Self.upload(c, "/v1/match", key: f.adminKey, TestImages.png(width: 64, height: 64), contentType: "image/png")
+            #expect(status == 200)
+        }
+    }
+
     /// Posts `bytes` as `contentType` to `uri`; the status and the JSON answer.
     static func upload(_ c: HubClient, _ uri: String, key: String, _ bytes: [UInt8], contentType: String) async throws -> (Int, [String: Any]) {
         try await c.client.execute(

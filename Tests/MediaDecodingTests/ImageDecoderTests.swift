@@ -96,6 +96,20 @@ import Testing
         }
     }
 
+    @Test func aBombsShapeDecodesWhenSmallSoItsRefusalIsForItsSize() throws {
+        // The same 35 bytes with a 4x4 screen are a fine GIF: the big one fails for its size.
+        let small = try decoder.decode(GIFWriter.screenBomb(width: 4, height: 4))
+        #expect(small.width == 4 && small.height == 4)
+        #expect(GIFWriter.screenBomb().count == 35)
+        let jpeg = JPEGWriter.jpeg(width: 300, height: 200)
+        let fewScans = jpeg + Array([[UInt8]](repeating: [0xFF, 0xDA, 0, 2], count: 100).joined())
+        #expect(try decoder.decode(fewScans).width == 300)
+        // Uploads get far lower limits than files an operator hashes.
+        #expect(throws: ImageDecodingError.self) {
+            try ImageDecoder(limits: .upload).decode(PNGWriter.header(width: 16_384, height: 16_384))
+        }
+    }
+
     @Test func limitsAreConfigurable() throws {
         let png = TestImages.png(width: 100, height: 100)
         let strict = ImageDecoder(limits: DecodingLimits(maxSide: 1 << 15, maxPixels: 9_999))

@@ -74,7 +74,7 @@ extension Hub {
         group.post("h/hash") { request, context in
             let caller = try context.requireCaller(.match, services)
             let upload = try await Self.hmaUpload(request, context)
-            return Self.json(["pdq": try services.hash(upload: upload, by: caller).pdq.hash.hex])
+            return Self.json(["pdq": try await services.hash(upload: upload, by: caller).pdq.hash.hex])
         }
         group.get("h/hash") { _, _ -> Response in
             throw HMAError(status: 403, message: "Hashing is disabled, missing role")

@@ -54,7 +54,7 @@ extension Hub {
             guard request.uri.queryParameters.get("url") == nil else {
                 throw HMAError(status: 403, message: "Hashing is disabled, missing role")
             }
-            let record = try services.hash(upload: try await Self.hmaUpload(request, context), by: caller)
+            let record = try await services.hash(upload: try await Self.hmaUpload(request, context), by: caller)
             return try await addContent(SignalSubmission(type: .pdq, value: record.pdq.hash.hex), to: collection, caller)
         }
         group.get("c/bank/:name/content/:id") { request, context in

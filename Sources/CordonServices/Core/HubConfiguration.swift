@@ -2,6 +2,7 @@ import CordonDomain
 import CordonOutbound
 import CordonStore
 import Foundation
+import MediaDecoding
 import VideoFeatures
 
 /// What the hub accepts of videos: frames a signal may carry, and the bounds on decoding
@@ -19,6 +20,8 @@ public struct MediaLimits: Sendable {
     public var decodeTimeout: Duration = .seconds(300)
     /// Frames hashed a second of video (the reference's default is one).
     public var secondsPerHash: Double = 1
+    /// An uploaded image's bounds, checked from its header before any pixel is decoded.
+    public var imageLimits = DecodingLimits.upload
 
     public init() {}
 }

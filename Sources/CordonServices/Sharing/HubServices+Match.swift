@@ -3,6 +3,7 @@ import CordonStore
 import Foundation
 import MediaDecoding
 import MediaHashing
+import NIOPosix
 import PDQ
 import VideoFeatures
 
@@ -103,21 +104,35 @@ extension HubServices {
 
     /// Matches an uploaded image by its PDQ, MD5 and SHA-256.
     public func match(upload bytes: [UInt8], maxDistance: Int?, incident: UUID? = nil, by caller: Caller) async throws -> API.MatchResult {
-        let record = try hash(upload: bytes, by: caller)
+        let record = try await hash(upload: bytes, by: caller)
         var hashes = [API.MatchQuery.Hash(type: .pdq, value: record.pdq.hash.hex)]
         if let md5 = record.md5 { hashes.append(.init(type: .md5, value: md5)) }
         if let sha256 = record.sha256 { hashes.append(.init(type: .sha256, value: sha256)) }
         return try await match(API.MatchQuery(hashes: hashes, maxDistance: maxDistance), incident: incident, by: caller)
     }
 
-    /// An uploaded image's PDQ, MD5 and SHA-256, computed here; the image is not kept.
-    public func hash(upload bytes: [UInt8], by caller: Caller) throws -> MediaHashRecord {
+    /// An uploaded image's PDQ, MD5 and SHA-256, computed here off the threads that serve
+    /// requests, a few at a time per organisation, within the hub's image limits; the
+    /// image is not kept.
+    public func hash(upload bytes: [UInt8], by caller: Caller) async throws -> MediaHashRecord {
         try authorise(.match, caller)
-        do {
-            return try MediaHasher(options: HashOptions(digests: true)).hash(bytes: bytes, path: "upload")
-        } catch {
-            throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image: \(error.message)")
+        let limits = configuration.media.imageLimits
+        return try await uploads.run(for: caller.organisationID) {
+            try await NIOThreadPool.singleton.runIfActive {
+                do throws(ImageDecodingError) {
+                    return try MediaHasher(options: HashOptions(digests: true, limits: limits)).hash(bytes: bytes, path: "upload")
+                } catch {
+                    throw Self.imageRefusal(error.code, error.message)
+                }
+            }
         }
+    }
+
+    /// An image the hub will not hash: 413 when it is over the limits, else 422.
+    static func imageRefusal(_ code: ImageDecodingError.Code?, _ reason: String) -> ServiceError {
+        code == .tooLarge
+            ? ServiceError(.tooLarge, field: "body", message: "the image is over the hub's limits: \(reason)")
+            : ServiceError(.undecodable, field: "body", message: "the upload is not a usable image: \(reason)")
     }
 }
 

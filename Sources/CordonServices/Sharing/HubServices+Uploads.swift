@@ -43,9 +43,9 @@ extension HubServices {
                 guard MediaFileCollector.isVideo(path) else {
                     let record: MediaHashRecord
                     do throws(MediaHashFailure) {
-                        record = try MediaHasher(options: HashOptions(digests: true)).hash(fileAt: path)
+                        record = try MediaHasher(options: HashOptions(digests: true, limits: media.imageLimits)).hash(fileAt: path)
                     } catch {
-                        throw ServiceError(.undecodable, field: "body", message: "the upload is not a usable image or video: \(error.reason)")
+                        throw Self.imageRefusal(error.code, error.reason)
                     }
                     return .image(record)
                 }
