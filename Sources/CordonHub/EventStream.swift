@@ -6,8 +6,8 @@ import ServiceLifecycle
 /// Serves a ``LiveStream`` as server-sent events: whatever is new is written once at the
 /// start and again on each wake; twice a second the stream asks whether the caller may still
 /// read it (and ends if not: a revoked key, a suspended organisation, a membership ended);
-/// a comment goes out every 15 s so idle connections stay open and a gone client is
-/// noticed. Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
+/// a comment goes out every 5 s so idle connections stay open and a gone client is
+/// noticed (and its place in the key's stream quota given back). Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
 /// so a slow client never loses an event and never holds a backlog in memory.
 public enum EventStream {
     /// Where a stream starts: after the `Last-Event-ID` a reconnecting client sends, else
@@ -81,7 +81,7 @@ public enum EventStream {
                         try await drain(&writer)
                     case .check:
                         quiet += 1
-                        if quiet % 30 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
+                        if quiet % 10 == 0 { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
                     }
                     guard let tick = await iterator.next() else { break }
                     next = tick

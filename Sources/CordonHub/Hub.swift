@@ -3,6 +3,7 @@ import CordonServices
 import CordonStore
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -84,6 +85,7 @@ public struct Hub: Sendable {
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(services.configuration.connections.idleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -26,6 +26,18 @@ public struct MediaLimits: Sendable {
     public init() {}
 }
 
+/// What one client may hold open.
+public struct ConnectionLimits: Sendable {
+    /// A connection with no request in progress, or a request whose head or body stops
+    /// arriving, is closed after this long (a slow client cannot hold sockets for ever).
+    public var idleTimeout: Duration = .seconds(30)
+    /// Live streams (server-sent events, pages' live lists) open at once per key: a
+    /// mirror holds one per collection it copies.
+    public var streamsPerKey = 32
+
+    public init() {}
+}
+
 /// Settings a hub operator may change.
 /// How long a browser stays signed in, and how hard passwords are to guess.
 public struct SessionPolicy: Sendable {
@@ -67,6 +79,7 @@ public struct HubConfiguration: Sendable {
     /// How many frames a video signal may have, and how uploads are decoded.
     public var media = MediaLimits()
     public var sessions = SessionPolicy()
+    public var connections = ConnectionLimits()
 
     public init(safeguards: SafeguardRules = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),

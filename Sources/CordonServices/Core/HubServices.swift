@@ -25,6 +25,7 @@ public struct HubServices: Sendable {
     let deliveries = EventSignal()
     /// Bounds how many uploads each organisation has decoding at once.
     let uploads: UploadGate
+    let streams: StreamQuota
     /// Failed sign-ins, for throttling guesses.
     let signIns: SignInThrottle
     /// Match counts not yet stored, and the turn readers and the keeper take, so a read
@@ -38,6 +39,7 @@ public struct HubServices: Sendable {
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
         self.store = store
         self.configuration = configuration
+        streams = StreamQuota(limit: configuration.connections.streamsPerKey)
         uploads = UploadGate(concurrent: configuration.media.concurrentDecodesPerOrganisation,
                              queued: configuration.media.queuedPerOrganisation)
         access = AccessCache(store: store)

@@ -17,10 +17,12 @@ public struct LiveStream<Item: Sendable>: Sendable {
     public let kind: @Sendable (Item) -> String
     /// Whether the caller may still read the stream.
     public let isAllowed: @Sendable () -> Bool
+    /// The stream's place in its key's quota, held as long as the stream is.
+    let lease: StreamLease
 
     /// The same stream with every event named `kind`: a page's script listens for one name.
     public func named(_ kind: String) -> LiveStream {
         LiveStream(newest: newest, wakes: wakes, pageSize: pageSize, page: page, cursor: cursor, kind: { _ in kind },
-                   isAllowed: isAllowed)
+                   isAllowed: isAllowed, lease: lease)
     }
 }

@@ -99,6 +99,6 @@ extension HubServices {
         return LiveStream(
             newest: { try await store.latestIncidentEvent() }, wakes: incidentEvents.subscribe(), pageSize: 500,
             page: { try await store.incidentEvents(after: $0, for: caller, incident: incident, limit: 500).map(API.IncidentEventOut.init) },
-            cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) })
+            cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) }, lease: try streams.lease(for: caller))
     }
 }

@@ -146,6 +146,6 @@ extension HubServices {
         return LiveStream(
             newest: { try await store.latestCaseEvent() }, wakes: caseEvents.subscribe(), pageSize: 500,
             page: { try await store.caseEvents(after: $0, for: caller.organisationID, limit: 500).map { API.CaseEventOut($0) } },
-            cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) })
+            cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) }, lease: try streams.lease(for: caller))
     }
 }

@@ -29,6 +29,7 @@ extension HubServices {
             newest: { follower.cursor }, wakes: follower.subscribe(), pageSize: 1000,
             page: { try await store.changes(after: $0, in: collection, limit: 1000).map(API.FeedPage.Change.init) },
             cursor: \.cursor, kind: \.kind.rawValue,
-            isAllowed: { [self] in isLive(caller) && allows(.readFeed, caller, relation(caller, toCollection: collection)) })
+            isAllowed: { [self] in isLive(caller) && allows(.readFeed, caller, relation(caller, toCollection: collection)) },
+            lease: try streams.lease(for: caller))
     }
 }
