@@ -93,6 +93,15 @@ public struct SignalSubmission: Codable, Sendable, Hashable {
         if let item, item.count > 200 {
             throw FieldError(field: "item", message: "item is at most 200 characters")
         }
+        // Every replica holds every matchable signal's labels in memory.
+        for (field, text) in [("labels.entity", labels.entity), ("labels.incident", labels.incident)] {
+            if let text, text.count > 200 {
+                throw FieldError(field: field, message: "\(field) is at most 200 characters; got \(text.count)")
+            }
+        }
+        if labels.categories.count > ContentCategory.allCases.count || labels.behaviours.count > Behaviour.allCases.count {
+            throw FieldError(field: "labels", message: "name each category and behaviour at most once")
+        }
         return copy
     }
 }

@@ -18,6 +18,13 @@ import Testing
             (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), confidence: -0.1), "confidence"),
             (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), confidence: .nan), "confidence"),
             (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32), item: String(repeating: "i", count: 201)), "item"),
+            // Labels live in every replica's memory (review finding F9): bounded.
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32),
+                              labels: SignalLabels(entity: String(repeating: "e", count: 201))), "labels.entity"),
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32),
+                              labels: SignalLabels(incident: String(repeating: "e", count: 100_000))), "labels.incident"),
+            (SignalSubmission(type: .md5, value: String(repeating: "a", count: 32),
+                              labels: SignalLabels(categories: Array(repeating: .threat, count: 10_000))), "labels"),
         ]
         for (submission, field) in bad {
             #expect(throws: FieldError.self) { try submission.validated() }

@@ -42,10 +42,11 @@ struct DeskFixture {
 
     /// A removal order from the FR authority to Beta, signed with its registered key.
     func order(_ c: HubClient, urls: [String], keyID: String, reasons: [String] = ["incitement"], emergency: Bool = true,
-               tamper: Bool = false, override: Bool = false) async throws -> HubClient.Reply {
+               tamper: Bool = false, override: Bool = false,
+               statement: String = "Glorifies the attack of 22 November.") async throws -> HubClient.Reply {
         let order = RemovalOrderContent(
             referenceNumber: "FR-\(UUID().uuidString.prefix(8))", issuingAuthority: authorityFR, platform: beta, urls: urls,
-            reasons: reasons.compactMap(ContentCategory.init(rawValue:)), statement: "Glorifies the attack of 22 November.",
+            reasons: reasons.compactMap(ContentCategory.init(rawValue:)), statement: statement,
             legalBasis: "Regulation (EU) 2021/784, Art. 3", redress: "Appeal to the administrative court within two months.",
             issuedAt: "2026-11-23T10:00:00Z",
             emergency: emergency ? .init(justification: "ongoing attack") : nil)

@@ -242,6 +242,12 @@ import Testing
             let unknownAction = try await c.call(.post, "/v1/cases/\(id)/actions", key: d.betaKey, json: ["action": "delete"])
             #expect(unknownAction.status == 400 && unknownAction.error["field"] as? String == "action")
             #expect(try await c.call(.post, "/v1/cases/\(id)/actions", key: d.betaKey, json: ["action": "refuse"]).status == 400)
+            // Free text is bounded (review finding F15): it is copied to events and webhooks.
+            let long = String(repeating: "x", count: 10_001)
+            let longReason = try await c.call(.post, "/v1/cases/\(id)/actions", key: d.betaKey, json: ["action": "refuse", "reason": long])
+            #expect(longReason.status == 400 && longReason.error["field"] as? String == "reason")
+            let longOrder = try await d.order(c, urls: ["https://ok.org/3"], keyID: keyID, statement: long)
+            #expect(longOrder.status == 400 && longOrder.error["field"] as? String == "order.statement", "\(longOrder.json ?? "")")
             #expect(try await c.call(.get, "/v1/cases/\(id)", key: d.betaKey).object["state"] as? String == "received")
         }
     }

@@ -80,12 +80,16 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
 
     /// Checks what the Regulation requires of an order; returns its URLs and hashes in normal form.
     public func validate() throws(RuleError) -> Checked {
-        func required(_ value: String, _ field: String, _ what: String) throws(RuleError) {
+        // Every text is copied into the case, its events and each party's webhooks: bounded.
+        func required(_ value: String, _ field: String, _ what: String, limit: Int = 10_000) throws(RuleError) {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw .invalid("order.\(field)", "an order must state \(what)")
             }
+            guard value.count <= limit else {
+                throw .invalid("order.\(field)", "\(field) is at most \(limit) characters; got \(value.count)")
+            }
         }
-        try required(referenceNumber, "referenceNumber", "its reference number")
+        try required(referenceNumber, "referenceNumber", "its reference number", limit: 200)
         guard !reasons.isEmpty else {
             throw .invalid("order.reasons", "an order needs at least one reason from Art. 2(7): \(ContentCategory.allCases.map(\.rawValue).joined(separator: ", "))")
         }

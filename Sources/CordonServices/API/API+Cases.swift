@@ -131,6 +131,12 @@ extension API {
         public var at: String?
 
         public func caseAction() throws -> CaseAction {
+            // Copied into the case, the audit log, its events and each party's webhooks.
+            for (field, text) in [("reason", reason), ("detail", detail), ("clarification", clarification)] {
+                if let text, text.count > 10_000 {
+                    throw ServiceError.invalid(field, "\(field) is at most 10,000 characters; got \(text.count)")
+                }
+            }
             switch action {
             case "acknowledge": return .acknowledge
             case "report-inability":
