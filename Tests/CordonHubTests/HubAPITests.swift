@@ -242,6 +242,15 @@ import Testing
             #expect(days.count == 2 && total == (7, 4), "\(days)") // both days, should midnight fall in between
             let refused = try await c.call(.get, "/v1/match/counts?days=0", key: f.adminKey)
             #expect(refused.status == 400 && refused.error["field"] as? String == "days")
+            // A radius past 31 scans every stored hash per query hash (review finding F9):
+            // a few hashes at once, not a thousand.
+            let hashes = Array(repeating: ["type": "pdq", "value": Self.nearA], count: 11)
+            let wideBatch = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["hashes": hashes, "maxDistance": 40])
+            #expect(wideBatch.status == 400 && wideBatch.error["field"] as? String == "maxDistance", "\(wideBatch.json ?? "")")
+            let fewWide = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["hashes": Array(hashes.prefix(10)), "maxDistance": 40])
+            #expect(fewWide.status == 200, "\(fewWide.json ?? "")")
+            let narrowBatch = try await c.call(.post, "/v1/match", key: f.adminKey, json: ["hashes": hashes, "maxDistance": 31])
+            #expect(narrowBatch.status == 200)
         }
     }
 

@@ -62,6 +62,8 @@ public struct HubConfiguration: Sendable {
     public var defaultMaxDistance: Int
     /// The largest threshold a request may ask for (wider radii match noise and cost more).
     public var maxDistanceCap: Int
+    /// The most hashes one request may search beyond `defaultMaxDistance`.
+    public var maxWideBatch = 10
     /// The most signals one submission may carry.
     public var maxSignalsPerRequest: Int
     /// Where the referral desk reads the time (tests and drills move it).

@@ -18,6 +18,11 @@ extension HubServices {
             throw ServiceError.invalid("hashes", "send 1 to 1,000 hashes per request; got \(query.hashes.count)")
         }
         let options = try MatchOptions(query, configuration)
+        // Past the default radius the index can no longer split a hash into exact-match
+        // pieces and compares every stored hash: a wide search is for a few hashes at once.
+        if options.maxDistance > configuration.defaultMaxDistance, query.hashes.count > configuration.maxWideBatch {
+            throw ServiceError.invalid("maxDistance", "a maxDistance over \(configuration.defaultMaxDistance) compares every stored hash: send at most \(configuration.maxWideBatch) hashes with it, or keep to \(configuration.defaultMaxDistance) for larger batches; got \(query.hashes.count) hashes")
+        }
         var queries: [SignalSubmission] = []
         for (index, hash) in query.hashes.enumerated() {
             do {
