@@ -18,18 +18,21 @@ public struct AddressPolicy: Sendable, Hashable {
         self.allowPrivate = allowPrivate
     }
 
-    /// Resolves `host` and checks every address it has, or says which one is refused.
-    public func check(host: String, port: Int) async throws(OutboundError) {
+    /// Resolves `host` and checks every address it has; returns the one to connect to
+    /// (and only to: see ``PinnedClients``), or says that one is refused.
+    @discardableResult
+    public func check(host: String, port: Int) async throws(OutboundError) -> String {
         let addresses: [SocketAddress]
         do {
             addresses = try await Self.resolve(host: host, port: port)
         } catch {
             throw .unresolvable(host)
         }
-        guard !addresses.isEmpty else { throw .unresolvable(host) }
+        guard let first = addresses.first?.ipAddress else { throw .unresolvable(host) }
         for address in addresses {
-            if let refusal = refusal(of: address) { throw .refusedAddress(host: host, address: address.ipAddress ?? "?", reason: refusal) }
+            if let refusal = refusal(of: address) { throw .refusedAddress(host: host, reason: refusal) }
         }
+        return first
     }
 
     /// Why `address` is refused, or nil if it is allowed.
@@ -38,12 +41,14 @@ public struct AddressPolicy: Sendable, Hashable {
         switch kind {
         case .loopback: return allowLoopback ? nil : "loopback"
         case .private, .linkLocal: return allowPrivate ? nil : kind.rawValue
-        case .unspecified, .multicast: return kind.rawValue
+        case .unspecified, .multicast, .reserved, .tunnel: return kind.rawValue
         }
     }
 
     enum Kind: String {
-        case loopback, `private`, linkLocal = "link-local", unspecified, multicast
+        case loopback, `private`, linkLocal = "link-local", unspecified, multicast, reserved
+        /// Teredo: the IPv4 side is not ours to see.
+        case tunnel
     }
 
     /// What kind of special address this is; nil for a public one.
@@ -54,12 +59,21 @@ public struct AddressPolicy: Sendable, Hashable {
         case .v6(let v6):
             var storage = v6.address.sin6_addr
             let bytes = withUnsafeBytes(of: &storage) { Array($0) }
-            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
-                return classify(v4: UInt32(bytes[12]) << 24 | UInt32(bytes[13]) << 16 | UInt32(bytes[14]) << 8 | UInt32(bytes[15]))
+            func v4(at i: Int) -> UInt32 {
+                UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
             }
             if bytes[0..<15].allSatisfy({ $0 == 0 }) { return bytes[15] == 1 ? .loopback : .unspecified }
+            // IPv4 inside IPv6: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64
+            // (64:ff9b::/96) and 6to4 (2002:AABB:CCDD::/16) reach the IPv4 address they carry.
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return classify(v4: v4(at: 12)) }
+            if bytes[0..<12].allSatisfy({ $0 == 0 }) { return classify(v4: v4(at: 12)) ?? .reserved }
+            if bytes[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] { return classify(v4: v4(at: 12)) }
+            if bytes[0] == 0x20 && bytes[1] == 0x02 { return classify(v4: v4(at: 2)) }
+            if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0 && bytes[3] == 0 { return .tunnel }
             if bytes[0] & 0xfe == 0xfc { return .private }
             if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return .linkLocal }
+            // Site-local (deprecated, still routed inside some networks).
+            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0xc0 { return .private }
             if bytes[0] == 0xff { return .multicast }
             return nil
         default:
@@ -73,7 +87,11 @@ public struct AddressPolicy: Sendable, Hashable {
         if within(0x0000_0000, 8) { return .unspecified }
         if within(0x0a00_0000, 8) || within(0xac10_0000, 12) || within(0xc0a8_0000, 16) || within(0x6440_0000, 10) { return .private }
         if within(0xa9fe_0000, 16) { return .linkLocal }
-        if within(0xe000_0000, 4) || address == 0xffff_ffff { return .multicast }
+        if within(0xe000_0000, 4) { return .multicast }
+        // IANA special-purpose: 240/4 (reserved, and the broadcast address), benchmarking
+        // 198.18/15, protocol assignments 192.0.0/24, and the three documentation nets.
+        if within(0xf000_0000, 4) || within(0xc612_0000, 15) || within(0xc000_0000, 24) || within(0xc000_0200, 24)
+            || within(0xc633_6400, 24) || within(0xcb00_7100, 24) { return .reserved }
         return nil
     }
 
@@ -111,7 +129,7 @@ public struct AddressPolicy: Sendable, Hashable {
 public enum OutboundError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case unresolvable(String)
-    case refusedAddress(host: String, address: String, reason: String)
+    case refusedAddress(host: String, reason: String)
     case tooManyRedirects(Int)
     case failed(String)
 
@@ -119,8 +137,9 @@ public enum OutboundError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidURL(let url): "'\(url.prefix(100))' is not an http(s) URL"
         case .unresolvable(let host): "the host '\(host)' does not resolve"
-        case .refusedAddress(let host, let address, let reason):
-            "'\(host)' resolves to \(address), a \(reason) address, which the hub does not contact (allow it in the address policy to test)"
+        case .refusedAddress(let host, _):
+            // Neither the address nor its kind is said: the answer would map internal names.
+            "'\(host.prefix(100))' does not resolve to a public address; the hub contacts public addresses only"
         case .tooManyRedirects(let count): "more than \(count) redirects"
         case .failed(let message): message
         }

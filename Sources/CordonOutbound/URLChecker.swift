@@ -15,44 +15,50 @@ public struct URLChecker: Sendable {
         public var detail: String
     }
 
-    let client: HTTPClient
+    let clients: PinnedClients
     public var policy: AddressPolicy
     public var maxRedirects: Int
+    /// Each hop's timeout (AsyncHTTPClient's: it ends once the head arrives).
     public var timeout: TimeAmount
+    /// The whole check's, every hop and body included.
+    public var totalTimeout: Duration
     public var maxBodyBytes: Int
+    /// What the checker calls itself: a browser's name, so a host learns nothing from it
+    /// that a referral exists (and cannot cloak its content from the checker alone).
+    public var userAgent: String
 
-    public init(client: HTTPClient, policy: AddressPolicy = .publicOnly, maxRedirects: Int = 5,
-                timeout: TimeAmount = .seconds(10), maxBodyBytes: Int = 1 << 20) {
-        self.client = client
+    public init(clients: PinnedClients, policy: AddressPolicy = .publicOnly, maxRedirects: Int = 5,
+                timeout: TimeAmount = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
+                userAgent: String = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0") {
+        self.clients = clients
         self.policy = policy
         self.maxRedirects = maxRedirects
         self.timeout = timeout
+        self.totalTimeout = totalTimeout
         self.maxBodyBytes = maxBodyBytes
-    }
-
-    /// A client for checks and webhooks: it never follows redirects on its own.
-    /// A client for the checker and the webhook sender. Up to 64 connections per host:
-    /// one receiver that answers slowly (or a burst of alerts) must not queue the rest
-    /// behind AsyncHTTPClient's default of 8.
-    public static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.userAgent = userAgent
     }
 
     /// Live (2xx), gone (404, 410, 451) or error (anything else, with the reason).
     public func check(_ text: String) async -> Result {
+        do {
+            return try await withDeadline(totalTimeout) { await follow(text) }
+        } catch {
+            return Result(outcome: .error, statusCode: nil, detail: "\(error)")
+        }
+    }
+
+    private func follow(_ text: String) async -> Result {
         var url = text
         for _ in 0...maxRedirects {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
                   let host = parsed.host, !host.isEmpty
             else { return Result(outcome: .error, statusCode: nil, detail: OutboundError.invalidURL(url).description) }
             do {
-                try await policy.check(host: host, port: parsed.port ?? (scheme == "https" ? 443 : 80))
+                let address = try await policy.check(host: host, port: parsed.port ?? (scheme == "https" ? 443 : 80))
                 var request = HTTPClientRequest(url: url)
-                request.headers.add(name: "User-Agent", value: "Cordon-RemovalChecker/1")
-                let response = try await client.execute(request, timeout: timeout)
+                request.headers.add(name: "User-Agent", value: userAgent)
+                let response = try await clients.client(host: host, address: address).execute(request, timeout: timeout)
                 var read = 0
                 for try await chunk in response.body {
                     read += chunk.readableBytes

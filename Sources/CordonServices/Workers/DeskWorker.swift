@@ -19,9 +19,9 @@ struct DeskWorker: Service {
     static let retryDelays: [TimeInterval] = [1, 5, 30, 120, 600, 3600]
 
     func run() async throws {
-        let client = URLChecker.makeClient()
-        let checker = URLChecker(client: client, policy: services.configuration.outboundPolicy)
-        let sender = WebhookSender(client: client, policy: services.configuration.outboundPolicy)
+        let clients = PinnedClients()
+        let checker = URLChecker(clients: clients, policy: services.configuration.outboundPolicy)
+        let sender = WebhookSender(clients: clients, policy: services.configuration.outboundPolicy)
         await withDiscardingTaskGroup { group in
             group.addTask { await loop(every: services.configuration.deskTick) { try await alerts() } }
             group.addTask { await deliveries(sender) }
@@ -40,7 +40,7 @@ struct DeskWorker: Service {
             try? await gracefulShutdown()
             group.cancelAll()
         }
-        try? await client.shutdown()
+        await clients.shutdown()
     }
 
     private func loop(every interval: Duration, _ body: @Sendable () async throws -> Void) async {
