@@ -17,4 +17,6 @@ extension HTTPField.Name {
 extension HTTPField.Name {
     /// The scheme a TLS proxy in front of the hub was reached by, for absolute links.
     static let forwardedProto = Self("X-Forwarded-Proto")!
+    /// The request's id, in logs and in the answer, for tracing a request through both.
+    static let requestID = Self("X-Request-Id")!
 }

@@ -3,21 +3,25 @@ import CordonServices
 import CordonStore
 import Foundation
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// The hash-sharing hub's JSON API: `/v1` routes over ``HubServices``, each one decodes
 /// the request, calls one use case and encodes its answer. No rule lives here.
 public struct Hub: Sendable {
     public let services: HubServices
+    /// This hub's metrics, in Prometheus's text format at `/metrics`.
+    let registry: PrometheusCollectorRegistry
 
-    public init(services: HubServices) {
-        self.services = services
-    }
-
-    /// Opens the services over `store` and serves them.
+    /// Opens the services over `store` and serves them, counting into a registry of
+    /// this hub's own that `/metrics` reads out.
     public init(store: HubStore, configuration: HubConfiguration = HubConfiguration()) async throws {
+        let registry = PrometheusCollectorRegistry()
+        var configuration = configuration
+        configuration.metricsFactory = PrometheusMetricsFactory(registry: registry)
+        self.registry = registry
         services = try await HubServices(store: store, configuration: configuration)
     }
 
@@ -29,7 +33,9 @@ public struct Hub: Sendable {
     /// The router with every route; `pages` adds the web pages (the `CordonWeb` target).
     public func router(pages: ((Router<HubRequestContext>) -> Void)? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestObserver(metrics: services.metrics))
         router.get("/health") { _, _ in "ok" }
+        addMetricsRoute(to: router)
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"],
                      body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
@@ -63,7 +69,9 @@ public struct Hub: Sendable {
     /// under `/v1`. Nothing here writes to the copy: it follows the hub.
     public func matchingRouter(extra: (RouterGroup<HubRequestContext>) -> Void = { _ in }) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestObserver(metrics: services.metrics))
         router.get("/health") { _, _ in "ok" }
+        addMetricsRoute(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(services: services))
         v1.get("me") { _, context in try await services.me(try context.requireCaller()) }
         addMatchRoutes(to: v1)
@@ -85,11 +93,25 @@ public struct Hub: Sendable {
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(services.configuration.connections.idleTimeout))),
+            server: .http1(configuration: .init(idleTimeout: services.configuration.connections.idleTimeout.map(TimeAmount.init))),
             configuration: .init(address: .hostname(host, port: port), serverName: "cordon"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
         for service in services.backgroundServices(logger: logger) + extra { app.addServices(service) }
         return app
+    }
+}
+
+extension Hub {
+    /// `GET /metrics`: requests by route and status with their latency, matches, index
+    /// sizes, feed lag, desk alerts, the webhook outbox and live streams, as Prometheus
+    /// scrapes them. It carries counts only, no names, so it needs no key; keep the hub's
+    /// port off the internet (behind the TLS proxy) as the README says.
+    func addMetricsRoute(to router: Router<HubRequestContext>) {
+        router.get("/metrics") { [services, registry] _, _ -> Response in
+            try await services.observeGauges()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
     }
 }

@@ -126,6 +126,11 @@ extension HubStore {
     }
 
     /// A webhook's deliveries in one state (`dead` is the dead-letter list), newest first.
+    /// Deliveries waiting to be sent (or sent again): the outbox's depth.
+    public func pendingDeliveries() async throws -> Int {
+        try await WebhookDeliveryRecord.query(on: db).filter(\.$state == "pending").count()
+    }
+
     public func deliveries(of webhook: UUID, state: String?, limit: Int) async throws -> [WebhookDeliveryRecord] {
         let query = WebhookDeliveryRecord.query(on: db).filter(\.$webhookID == webhook)
         if let state { query.filter(\.$state == state) }

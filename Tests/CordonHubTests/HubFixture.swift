@@ -42,7 +42,12 @@ struct HubFixture {
     let alpha: UUID
     let collection: UUID
 
-    static func make(_ backend: Backend = .sqlite, configuration: HubConfiguration = HubConfiguration()) async throws -> HubFixture {
+    static func make(_ backend: Backend = .sqlite, configuration given: HubConfiguration = HubConfiguration()) async throws -> HubFixture {
+        // The test client holds one connection and does not open another when the server
+        // closes it: with every suite at once, a test can sit longer than the hub's idle
+        // timeout between two requests. A test of the timeout sets its own.
+        var configuration = given
+        if configuration.connections.idleTimeout == ConnectionLimits.defaultIdleTimeout { configuration.connections.idleTimeout = nil }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var logger = Logger(label: "test")
@@ -60,9 +65,9 @@ struct HubFixture {
     }
 
     /// Runs `body` against the hub served on a free loopback port, then closes everything.
-    func withServer(_ body: @Sendable (HubClient) async throws -> Void) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+    func withServer(logger given: Logger? = nil, _ body: @Sendable (HubClient) async throws -> Void) async throws {
+        var logger = given ?? Logger(label: "test")
+        if given == nil { logger.logLevel = .warning }
         let app = hub.application(host: "127.0.0.1", port: 0, logger: logger)
         do {
             try await app.test(.live) { client in try await body(HubClient(client: client)) }

@@ -44,6 +44,8 @@ struct PageFixture {
         configuration.sessions.passwordCost = 4
         configuration.clock = clock
         configuration.outboundPolicy = .loopbackAllowed
+        // The test client keeps one connection and never reopens it (see HubFixture).
+        configuration.connections.idleTimeout = nil
         let hub = try await Hub(store: store, configuration: configuration)
         let services = hub.services
         func member(_ name: String, _ kind: OrganisationKind, state: String? = nil) async throws -> Caller {

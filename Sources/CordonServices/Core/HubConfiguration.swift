@@ -1,6 +1,7 @@
 import CordonDomain
 import CordonOutbound
 import CordonStore
+import CoreMetrics
 import Foundation
 import MediaDecoding
 import VideoFeatures
@@ -30,7 +31,8 @@ public struct MediaLimits: Sendable {
 public struct ConnectionLimits: Sendable {
     /// A connection with no request in progress, or a request whose head or body stops
     /// arriving, is closed after this long (a slow client cannot hold sockets for ever).
-    public var idleTimeout: Duration = .seconds(30)
+    public var idleTimeout: Duration? = Self.defaultIdleTimeout
+    public static let defaultIdleTimeout: Duration = .seconds(30)
     /// Live streams (server-sent events, pages' live lists) open at once per key: a
     /// mirror holds one per collection it copies.
     public var streamsPerKey = 32
@@ -82,6 +84,8 @@ public struct HubConfiguration: Sendable {
     public var media = MediaLimits()
     public var sessions = SessionPolicy()
     public var connections = ConnectionLimits()
+    /// Where the hub's counters and timers go (the HTTP surface sets Prometheus's).
+    public var metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
 
     public init(safeguards: SafeguardRules = .default, defaultMaxDistance: Int = 31, maxDistanceCap: Int = 64,
                 maxSignalsPerRequest: Int = 10_000, clock: any WallClock = SystemWallClock(), desk: DeskRules = DeskRules(),

@@ -26,6 +26,7 @@ public struct HubServices: Sendable {
     /// Bounds how many uploads each organisation has decoding at once.
     let uploads: UploadGate
     let streams: StreamQuota
+    public let metrics: HubMetrics
     /// Failed sign-ins, for throttling guesses.
     let signIns: SignInThrottle
     /// Match counts not yet stored, and the turn readers and the keeper take, so a read
@@ -40,6 +41,7 @@ public struct HubServices: Sendable {
         self.store = store
         self.configuration = configuration
         streams = StreamQuota(limit: configuration.connections.streamsPerKey)
+        metrics = HubMetrics(factory: configuration.metricsFactory)
         uploads = UploadGate(concurrent: configuration.media.concurrentDecodesPerOrganisation,
                              queued: configuration.media.queuedPerOrganisation)
         access = AccessCache(store: store)

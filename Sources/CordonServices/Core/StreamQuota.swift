@@ -33,8 +33,8 @@ final class StreamQuota: Sendable {
         }
     }
 
-    /// Streams open now for `keyID`.
-    func count(for keyID: UUID) -> Int { open.withLock { $0[keyID] ?? 0 } }
+    /// Streams open now, over every key.
+    var total: Int { open.withLock { $0.values.reduce(0, +) } }
 }
 
 /// One stream's place in a ``StreamQuota``: given back when the stream (the last copy of

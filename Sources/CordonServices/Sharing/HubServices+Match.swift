@@ -33,6 +33,7 @@ extension HubServices {
         }
         let collections = try await matchableCollections(incident: incident, caller)
         var result = API.MatchResult(results: queries.map { match($0, options, in: collections) })
+        metrics.looked(up: result.results.count, matched: result.results.count { !$0.matches.isEmpty })
         let matched = result.results.flatMap { $0.matches.map(\.signal.labels) }
         if !matched.isEmpty {
             let suggested = try await suggestions(for: Array(Set(matched)), language: options.language, country: options.country, by: caller)

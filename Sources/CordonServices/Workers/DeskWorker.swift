@@ -55,7 +55,9 @@ struct DeskWorker: Service {
     }
 
     private func alerts() async throws {
-        if try await services.store.fireDueAlerts(now: services.now(), rules: services.configuration.desk) > 0 {
+        let sent = try await services.store.fireDueAlerts(now: services.now(), rules: services.configuration.desk)
+        if sent > 0 {
+            services.metrics.sent(alerts: sent)
             services.casesChanged()
         }
     }
