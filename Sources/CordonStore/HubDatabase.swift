@@ -89,9 +89,13 @@ public final class HubDatabase: Service, @unchecked Sendable {
             }
             try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
             if case .sqlite(let path) = location, let threads {
-                // One connection per event loop, each kept open: each leaves checkpoints to the checkpointer.
+                // One connection per event loop, each kept open: each leaves checkpoints to the
+                // checkpointer, and waits up to 10 s for another process's write (`cordon
+                // admin` beside the server) instead of failing at once with "database is locked".
                 for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
-                    try await (databases.database(logger: logger, on: loop) as! any SQLDatabase).raw("PRAGMA wal_autocheckpoint=0").run()
+                    let connection = databases.database(logger: logger, on: loop) as! any SQLDatabase
+                    try await connection.raw("PRAGMA wal_autocheckpoint=0").run()
+                    try await connection.raw("PRAGMA busy_timeout=10000").run()
                 }
                 let opened = try await WALCheckpointer(path: path, threads: threads, logger: logger)
                 checkpointer.withLock { $0 = opened }
@@ -127,6 +131,15 @@ public final class HubDatabase: Service, @unchecked Sendable {
     ) async throws -> T {
         if isPostgres {
             return try await database.transaction { db in
+                // Streams and `?since=` readers page event tables by id. Sequence ids are
+                // taken at insert, not at commit: a later writer that commits first would
+                // let a reader pass the earlier one's event for good. A write that adds
+                // events holds its table's lock from its start (always cases before
+                // incidents, so two writers never wait on each other), which puts ids in
+                // commit order and serialises the read-decide-write of case actions and votes.
+                let sql = db as! any SQLDatabase
+                if topics.contains(.cases) { try await sql.raw("LOCK TABLE case_events IN SHARE ROW EXCLUSIVE MODE").run() }
+                if topics.contains(.incidents) { try await sql.raw("LOCK TABLE incident_events IN SHARE ROW EXCLUSIVE MODE").run() }
                 let result = try await body(db)
                 for topic in topics {
                     try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
@@ -135,7 +148,15 @@ public final class HubDatabase: Service, @unchecked Sendable {
             }
         }
         defer { checkpointer.withLock { $0 }?.wrote() }
-        return try await gate.run { try await database.transaction(body) }
+        return try await gate.run {
+            try await database.transaction { db in
+                // Take the write lock before the first read: a transaction that has read
+                // cannot wait for another process's writer (its snapshot would be stale when
+                // that one commits), so SQLite fails it at once, busy timeout or not.
+                try await (db as! any SQLDatabase).raw("UPDATE hub_settings SET value = value WHERE 0").run()
+                return try await body(db)
+            }
+        }
     }
 
     static let channel = "cordon_changes"
