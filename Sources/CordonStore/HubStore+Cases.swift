@@ -92,8 +92,12 @@ extension HubStore {
                 let sameIssuer = other.issuerID == caller.organisationID
                 if sameIssuer && (other.kind != new.kind.rawValue || !state.isOpen) { continue }
                 let index = texts.firstIndex(of: row.url) ?? 0
-                items.append(.init(index: index, url: row.url, message:
-                    "already in \(other.kind) \(other.id!) (\(other.state)) by \(sameIssuer ? "you" : "another issuer"): see GET /v1/cases/\(other.id!); send \"override\": true to issue anyway"))
+                // Authorities and referral units coordinate with each other; anyone else
+                // (a trusted flagger) learns only that the platform has the URL already,
+                // not which authority ordered what.
+                items.append(.init(index: index, url: row.url, message: sameIssuer || canSeeHolds
+                    ? "already in \(other.kind) \(other.id!) (\(other.state)) by \(sameIssuer ? "you" : "another issuer"): see GET /v1/cases/\(other.id!); send \"override\": true to issue anyway"
+                    : "already before the platform in another case; send \"override\": true to refer it anyway"))
             }
         }
         if !items.isEmpty { throw DeconflictionError(items: items.sorted { $0.index < $1.index }, held: held) }

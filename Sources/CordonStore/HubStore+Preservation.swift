@@ -53,6 +53,10 @@ extension HubStore {
             else { throw StoreError.notFound(field: "preservation", message: "no preserved record \(id) of your cases") }
             guard record.purgedAt == nil else { throw StoreError.conflict(field: "preservation", message: "this record was purged already") }
             guard until > now else { throw StoreError.invalid(field: "until", message: "a legal hold must end in the future") }
+            // Preserved data holds personal data: a hold is renewed with a reason, not set for ever.
+            guard until <= now.addingTimeInterval(Self.longestLegalHold) else {
+                throw StoreError.invalid(field: "until", message: "a legal hold runs at most 366 days from now; renew it before it ends if the proceedings need longer")
+            }
             record.legalHoldUntil = max(until, record.legalHoldUntil ?? until)
             try await record.save(on: db)
             try await Self.audit(caller, "preservation.hold", target: id.uuidString, detail: ["until": Self.iso(until)], on: db)
@@ -67,8 +71,13 @@ extension HubStore {
         let expired = try await PreservationRecord.query(on: db).filter(\.$purgedAt == nil).filter(\.$keepUntil < now).all()
             .filter { ($0.legalHoldUntil ?? .distantPast) < now }
         guard !expired.isEmpty else { return 0 }
-        try await hub.write([]) { db in
-            for record in expired {
+        return try await hub.write([]) { db in
+            var purged = 0
+            for candidate in expired {
+                // Read again inside the write: a legal hold placed since the first read wins.
+                guard let record = try await PreservationRecord.find(candidate.id, on: db), record.purgedAt == nil,
+                      record.keepUntil < now, (record.legalHoldUntil ?? .distantPast) < now else { continue }
+                purged += 1
                 record.contentReference = ""
                 record.hashes = "[]"
                 record.metadata = "{}"
@@ -78,7 +87,10 @@ extension HubStore {
                 try await Self.audit(nil, "preservation.purge", target: record.id!.uuidString,
                                      detail: ["case": record.caseID.uuidString], on: db)
             }
+            return purged
         }
-        return expired.count
     }
+
+    /// The longest one legal hold may run from the moment it is placed.
+    static let longestLegalHold: TimeInterval = 366 * 86_400
 }

@@ -26,6 +26,12 @@ import Testing
             #expect(duplicate.status == 409 && duplicate.error["code"] as? String == "duplicate")
             let item = try #require((duplicate.error["items"] as? [[String: Any]])?.first)
             #expect(item["field"] as? String == "urls[0]" && (item["message"] as? String)?.contains(firstID) == true)
+            // A trusted flagger learns the platform has the URL, not who ordered what
+            // (review finding F17).
+            let fromFlagger = try await refer(d.flaggerKey, "https://forum.example.org/t/1")
+            let flaggerItem = (fromFlagger.error["items"] as? [[String: Any]])?.first?["message"] as? String ?? ""
+            #expect(fromFlagger.status == 409 && flaggerItem.contains("already before the platform"), "\(fromFlagger.json ?? "")")
+            #expect(!flaggerItem.contains(firstID) && !flaggerItem.contains("referral"), "\(flaggerItem)")
             #expect(try await refer(d.deKey, "https://forum.example.org/t/1", override: true).status == 201)
             let view = try await c.call(.get, "/v1/deconfliction?url=https://forum.example.org/t/1%23x", key: d.frKey).object
             #expect((view["cases"] as? [Any])?.count == 2)
@@ -132,7 +138,11 @@ import Testing
                                                   headers: [.authorization: "Bearer \(d.betaKey)"]) { Data($0.body.readableBytesView) }
             #expect(file == evidence)
             #expect(try await c.call(.get, "/v1/preservations/\(keptID)/evidence", key: d.frKey).status == 403)
-            let until = Date.ISO8601FormatStyle().format(d.clock.now().addingTimeInterval(400 * 86_400))
+            // A legal hold is bounded (review finding F16): renewed, never set for ever.
+            let tooLong = Date.ISO8601FormatStyle().format(d.clock.now().addingTimeInterval(400 * 86_400))
+            let refusedHold = try await c.call(.post, "/v1/preservations/\(otherID)/legal-hold", key: d.unitKey, json: ["until": tooLong])
+            #expect(refusedHold.status == 400 && refusedHold.error["field"] as? String == "until")
+            let until = Date.ISO8601FormatStyle().format(d.clock.now().addingTimeInterval(300 * 86_400))
             #expect(try await c.call(.post, "/v1/preservations/\(otherID)/legal-hold", key: d.unitKey, json: ["until": until]).status == 200)
             #expect(try await d.hub.store.purgeExpiredPreservations(now: d.clock.now().addingTimeInterval(100 * 86_400)) == 0)
             #expect(try await d.hub.store.purgeExpiredPreservations(now: d.clock.now().addingTimeInterval(200 * 86_400)) == 1)

@@ -61,10 +61,11 @@ final class ScriptedServer: Sendable {
         case .drip(let seconds):
             // Chunked, so no length tells the client to give up early.
             guard write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") else { return }
-            for _ in 0..<100 where !stopped.withLock({ $0 }) {
+            for _ in 0..<20 where !stopped.withLock({ $0 }) {
                 Thread.sleep(forTimeInterval: seconds)
                 guard write("1\r\nx\r\n") else { return }
             }
+            _ = write("0\r\n\r\n")
         }
     }
 
