@@ -2,6 +2,7 @@ import CordonServices
 import Hummingbird
 
 /// Every request must carry a valid, unrevoked API key: `Authorization: Bearer cdn_…`.
+/// Its answer is marked `Cache-Control: no-store`.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = HubRequestContext
     let services: HubServices
@@ -18,6 +19,10 @@ struct APIKeyAuthenticator: RouterMiddleware {
         }
         var context = context
         context.caller = try await services.caller(secret: secret)
-        return try await next(request, context)
+        var response = try await next(request, context)
+        // Answers to a keyed request are the caller's (a new key's or webhook's secret
+        // among them): no shared cache or browser history keeps them.
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
     }
 }

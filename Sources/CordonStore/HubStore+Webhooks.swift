@@ -126,6 +126,18 @@ extension HubStore {
     }
 
     /// A webhook's deliveries in one state (`dead` is the dead-letter list), newest first.
+    /// Empties the bodies of deliveries delivered before `cutoff`: copies of case and
+    /// incident events, personal data among them, are not kept for ever. Returns how many.
+    @discardableResult
+    public func emptyDeliveredBodies(deliveredBefore cutoff: Date) async throws -> Int {
+        try await hub.write([]) { db in
+            try await (db as! any SQLDatabase).update(WebhookDeliveryRecord.schema)
+                .set("body", to: "")
+                .where("state", .equal, "delivered").where("delivered_at", .lessThan, cutoff).where("body", .notEqual, "")
+                .returning("id").all().count
+        }
+    }
+
     /// Deliveries waiting to be sent (or sent again): the outbox's depth.
     public func pendingDeliveries() async throws -> Int {
         try await WebhookDeliveryRecord.query(on: db).filter(\.$state == "pending").count()

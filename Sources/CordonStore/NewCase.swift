@@ -62,6 +62,9 @@ public struct DeskRules: Sendable {
     public var scrutinyDecisionWindow: TimeInterval
     /// Preserved records are kept this long after preservation (six months).
     public var preservationPeriod: TimeInterval
+    /// A delivered webhook's body (a copy of an event: reasons, URLs, hashes) is kept this
+    /// long for the sender's own inspection, then emptied; the delivery's record stays.
+    public var deliveredBodyRetention: TimeInterval = 30 * 86_400
 
     public init(clock: OrderClock = OrderClock(), firstCheckAfter: TimeInterval = 15 * 60, checkInterval: TimeInterval = 86_400,
                 checkFor: TimeInterval = 90 * 86_400, scrutinyRequestWindow: TimeInterval = 48 * 3600,

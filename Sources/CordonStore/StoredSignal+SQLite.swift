@@ -22,7 +22,7 @@ extension StoredSignal {
               case .text(let collection) = row.column("collection_id"),
               case .text(let type) = row.column("type"), let signalType = SignalType(rawValue: type),
               case .text(let value) = row.column("value"),
-              case .text(let status) = row.column("status"), let signalStatus = SignalStatus(rawValue: status),
+              case .text(let status) = row.column("status"), case let signalStatus = StoredSignal.status(status),
               case .text(let labels) = row.column("labels"),
               case .text(let sources) = row.column("sources")
         else { return nil }

@@ -56,7 +56,7 @@ public struct StoredSignal: Sendable, Hashable {
             item: try row.decodeNil(column: "item") ? nil : try row.decode(column: "item", as: String.self),
             labels: Self.labels(try row.decode(column: "labels", as: String.self)),
             confidence: try row.decode(column: "confidence", as: Double.self),
-            status: SignalStatus(rawValue: status) ?? .active,
+            status: Self.status(status),
             contributors: Self.sources(try row.decode(column: "sources", as: String.self)),
             createdAt: try row.decode(column: "created_at", as: Date?.self),
             updatedAt: try row.decode(column: "updated_at", as: Date?.self),
@@ -78,9 +78,15 @@ public struct StoredSignal: Sendable, Hashable {
         self.init(
             id: record.id!, collectionID: record.collectionID, type: SignalType(rawValue: record.type) ?? .pdq,
             value: record.value, item: record.item, labels: Self.labels(record.labels), confidence: record.confidence,
-            status: SignalStatus(rawValue: record.status) ?? .active, contributors: Self.sources(record.sources),
+            status: Self.status(record.status), contributors: Self.sources(record.sources),
             createdAt: record.createdAt, updatedAt: record.updatedAt,
             payload: record.payload.map(Array.init), fileMD5: record.fileMD5, fileSHA256: record.fileSHA256)
+    }
+
+    /// The `status` column, failing closed: a value this version does not know (a corrupt
+    /// row, a newer version's) is review-only, never acted on automatically.
+    static func status(_ text: String) -> SignalStatus {
+        SignalStatus(rawValue: text) ?? .quarantined
     }
 
     /// The `labels` column. A few label sets cover millions of signals, and start-up and

@@ -2,6 +2,8 @@ import CordonDomain
 import CordonHub
 import CordonServices
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import CordonStore
 import Foundation
 import Testing
@@ -38,6 +40,12 @@ import Testing
         try await f.withServer { c in
             let none = try await c.call(.get, "/v1/me", key: nil)
             #expect(none.status == 401 && none.error["field"] as? String == "authorization")
+            // A new key's secret is in the answer: nothing may cache it (review finding F18).
+            let minted = try await c.client.execute(
+                uri: "/v1/organisations/\(f.alpha)/keys", method: .post,
+                headers: [.authorization: "Bearer \(f.adminKey)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"role":"consumer"}"#)) { ($0.status.code, $0.headers[.cacheControl]) }
+            #expect(minted.0 == 201 && minted.1 == "no-store")
             let wrong = try await c.call(.get, "/v1/me", key: "cdn_nope")
             #expect(wrong.status == 401 && (wrong.error["message"] as? String)?.contains("unknown or has been revoked") == true)
             let me = try await c.call(.get, "/v1/me", key: f.adminKey)

@@ -1,5 +1,6 @@
 import CordonDomain
 import CordonOutbound
+import CordonStore
 import CordonTestSupport
 import Crypto
 import Foundation
@@ -84,11 +85,12 @@ import Testing
         try await site.run { sitePort in
             try await d.hub.withServer { c in
                 let port = try #require(c.port)
-                var secrets: [String: String] = [:]
+                var secrets: [String: String] = [:], hooks: [String: UUID] = [:]
                 for (key, path) in [(d.betaKey, "hook-beta"), (d.frKey, "hook-fr")] {
                     let hook = try await c.call(.post, "/v1/webhooks", key: key, json: ["url": "http://127.0.0.1:\(sitePort)/\(path)"])
                     #expect(hook.status == 201)
                     secrets[path] = hook.object["secret"] as? String
+                    hooks[path] = UUID(uuidString: hook.object["id"] as? String ?? "")
                 }
                 let keyID = try await d.registerKey(c)
                 let issued = try await d.order(c, urls: ["https://example.org/a"], keyID: keyID)
@@ -131,6 +133,17 @@ import Testing
                     #expect(WebhookSignature.verify(header: call.signature, body: call.body, secret: secret))
                     #expect(!WebhookSignature.verify(header: call.signature, body: call.body, secret: "whsec_forged"))
                 }
+
+                // Delivered bodies (copies of events) are emptied after their retention; the
+                // records of the deliveries stay (review finding F16).
+                let hook = try #require(hooks["hook-beta"])
+                let delivered = try await d.hub.store.deliveries(of: hook, state: "delivered", limit: 100)
+                #expect(!delivered.isEmpty && delivered.allSatisfy { !$0.body.isEmpty })
+                #expect(try await d.hub.store.emptyDeliveredBodies(deliveredBefore: d.clock.now().addingTimeInterval(-30 * 86_400)) == 0)
+                #expect(try await d.hub.store.emptyDeliveredBodies(deliveredBefore: d.clock.now().addingTimeInterval(1)) >= delivered.count)
+                let kept = Dictionary(uniqueKeysWithValues: try await d.hub.store.deliveries(of: hook, state: "delivered", limit: 100)
+                    .map { ($0.id!, $0.body) })
+                #expect(delivered.allSatisfy { kept[$0.id!] == "" })
             }
         }
     }

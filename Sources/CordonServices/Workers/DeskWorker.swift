@@ -27,7 +27,14 @@ struct DeskWorker: Service {
             group.addTask { await deliveries(sender) }
             group.addTask { await loop(every: services.configuration.deskTick) { services.deliveries.wake() } }
             group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
-            group.addTask { await loop(every: .seconds(60)) { try await services.store.purgeExpiredPreservations(now: services.now()) } }
+            group.addTask {
+                await loop(every: .seconds(60)) {
+                    let now = services.now()
+                    try await services.store.purgeExpiredPreservations(now: now)
+                    try await services.store.emptyDeliveredBodies(
+                        deliveredBefore: now.addingTimeInterval(-services.configuration.desk.deliveredBodyRetention))
+                }
+            }
             // Review-by dates are days apart: a look every half minute is soon enough.
             group.addTask { await loop(every: .seconds(30)) { try await services.sweepDueReviews() } }
             group.addTask {
