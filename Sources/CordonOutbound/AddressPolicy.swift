@@ -30,7 +30,7 @@ public struct AddressPolicy: Sendable, Hashable {
         }
         guard let first = addresses.first?.ipAddress else { throw .unresolvable(host) }
         for address in addresses {
-            if let refusal = refusal(of: address) { throw .refusedAddress(host: host, reason: refusal) }
+            if refusal(of: address) != nil { throw .refusedAddress(host: host) }
         }
         return first
     }
@@ -129,7 +129,7 @@ public struct AddressPolicy: Sendable, Hashable {
 public enum OutboundError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidURL(String)
     case unresolvable(String)
-    case refusedAddress(host: String, reason: String)
+    case refusedAddress(host: String)
     case tooManyRedirects(Int)
     case failed(String)
 
@@ -137,7 +137,7 @@ public enum OutboundError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidURL(let url): "'\(url.prefix(100))' is not an http(s) URL"
         case .unresolvable(let host): "the host '\(host)' does not resolve"
-        case .refusedAddress(let host, _):
+        case .refusedAddress(let host):
             // Neither the address nor its kind is said: the answer would map internal names.
             "'\(host.prefix(100))' does not resolve to a public address; the hub contacts public addresses only"
         case .tooManyRedirects(let count): "more than \(count) redirects"

@@ -2,6 +2,7 @@ import CordonDomain
 import CordonStore
 import CoreMetrics
 import Foundation
+import Synchronization
 
 /// What the hub counts, through swift-metrics with the factory the surface chose (the
 /// HTTP surface's is Prometheus's; without one nothing is kept). Instruments are made per
@@ -14,20 +15,38 @@ public struct HubMetrics: Sendable {
     let matched: Counter
     /// Deadline alerts the desk sent (each once across replicas).
     let alerts: Counter
+    /// Each (route, method, status)'s counter and timer, made once: the match route's
+    /// requests take tens of microseconds, and a registry lookup per request is not free.
+    private let requests: Requests
+
+    private final class Requests: Sendable {
+        struct Key: Hashable {
+            var route: String, method: String, status: Int
+        }
+        let instruments = Mutex<[Key: (Counter, CoreMetrics.Timer)]>([:])
+    }
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
         queries = Counter(label: "cordon_match_queries_total", factory: factory)
         matched = Counter(label: "cordon_match_hits_total", factory: factory)
         alerts = Counter(label: "cordon_desk_alerts_total", factory: factory)
+        requests = Requests()
     }
 
     /// One answered request: counted by route, method and status, and timed by route.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        Counter(label: "cordon_http_requests_total",
-                dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory).increment()
-        Timer(label: "cordon_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let key = Requests.Key(route: route, method: method, status: status)
+        let (counter, timer) = requests.instruments.withLock { made in
+            if let known = made[key] { return known }
+            let new = (Counter(label: "cordon_http_requests_total",
+                               dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory),
+                       CoreMetrics.Timer(label: "cordon_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            made[key] = new
+            return new
+        }
+        counter.increment()
+        timer.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Hashes looked up in one request, and how many of them found a signal.
