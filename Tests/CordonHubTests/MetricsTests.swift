@@ -14,7 +14,7 @@ import Testing
         let f = try await HubFixture.make()
         let lines = LogLines()
         var logger = Logger(label: "hub") { _ in CapturingLogHandler(sink: lines) }
-        logger.logLevel = .info
+        logger.logLevel = .debug
         let known = String(repeating: "f0", count: 32)
         try await f.withServer(logger: logger) { c in
             #expect(try await c.call(.post, "/v1/collections/\(f.collection)/signals", key: f.adminKey,
@@ -55,6 +55,7 @@ import Testing
         let matches = logged.filter { $0.contains("route=/v1/match") }
         #expect(matches.count == 3 && matches.allSatisfy { $0.contains("request_id=") && $0.contains("status=200") }, "\(logged)")
         #expect(logged.contains { $0.contains("request_id=trace-42") })
+        #expect(logged.contains { $0.contains("status=404") && $0.contains("request_id=") })
         #expect(!logged.contains { $0.contains(f.adminKey) || $0.contains("Bearer") }, "a key was logged")
     }
 }

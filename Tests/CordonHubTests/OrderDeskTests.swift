@@ -150,7 +150,8 @@ import Testing
 
     @Test func aWebhookThatKeepsFailingIsRetriedThenDeadLettered() async throws {
         // The clock stands still: a retry falls due only when the test moves it, never while
-        // one is in flight (a jump then would lapse its lease and send it twice).
+        // one is in flight (a jump then would lapse its lease and send it twice). Waits are
+        // long: with every suite at once on two cores SQLite's pool has stalled for seconds.
         let d = try await DeskFixture.make(.sqlite, clock: AdjustableWallClock(frozen: true))
         let site = LoopbackSite()
         try await site.run { sitePort in
@@ -165,13 +166,13 @@ import Testing
                 #expect(try await d.order(c, urls: ["https://example.org/b"], keyID: keyID).status == 201)
                 // Every retry is due an hour later at most: after each attempt, move the clock past the next.
                 for attempt in 1...7 {
-                    let tried = try await eventually(within: 10) {
+                    let tried = try await eventually(within: 60) {
                         try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries", key: d.betaKey).array.first?["attempts"] as? Int == attempt
                     }
                     #expect(tried, "attempt \(attempt) was not made")
                     d.clock.advance(by: 3601)
                 }
-                let dead = try await eventually(within: 10) {
+                let dead = try await eventually(within: 60) {
                     let list = try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=dead", key: d.betaKey).array
                     return list.first?["attempts"] as? Int == 7
                 }
@@ -183,7 +184,7 @@ import Testing
                 let deadID = try #require(try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries", key: d.betaKey).array.first?["id"] as? Int)
                 let retried = try await c.call(.post, "/v1/webhooks/\(hookID)/deliveries/\(deadID)/retry", key: d.betaKey)
                 #expect(retried.status == 202 && retried.object["state"] as? String == "pending" && retried.object["attempts"] as? Int == 0)
-                #expect(try await eventually(within: 10) {
+                #expect(try await eventually(within: 60) {
                     try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=delivered", key: d.betaKey).array.first?["id"] as? Int == deadID
                 })
                 let again = try await c.call(.post, "/v1/webhooks/\(hookID)/deliveries/\(deadID)/retry", key: d.betaKey)
@@ -194,12 +195,12 @@ import Testing
                 // A test call: signed like any delivery, says what it is, and is recorded as delivered.
                 let test = try await c.call(.post, "/v1/webhooks/\(hookID)/test", key: d.betaKey)
                 #expect(test.status == 202 && test.object["event"] as? String == "webhook.test")
-                #expect(try await eventually(within: 10) {
+                #expect(try await eventually(within: 60) {
                     site.calls.withLock { calls in
                         calls.contains { (try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])?["event"] as? String == "webhook.test" }
                     }
                 })
-                #expect(try await eventually(within: 10) {
+                #expect(try await eventually(within: 60) {
                     try await c.call(.get, "/v1/webhooks/\(hookID)/deliveries?state=delivered", key: d.betaKey).array.first?["event"] as? String == "webhook.test"
                 })
                 let stranger = try await c.call(.post, "/v1/webhooks/\(hookID)/test", key: d.frKey)
