@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// start and again on each wake; twice a second the stream asks whether the caller may still
 /// read it (and ends if not: a revoked key, a suspended organisation, a membership ended);
 /// a comment goes out every 5 s so idle connections stay open and a gone client is
-/// noticed (and its place in the key's stream quota given back). Ends on graceful shutdown. Wakes carry nothing: pages are read from the store,
-/// so a slow client never loses an event and never holds a backlog in memory.
+/// noticed (and its place in the key's stream quota given back). Ends on graceful
+/// shutdown. Wakes carry nothing: pages are read from the store, so a slow client never
+/// loses an event and never holds a backlog in memory.
 public enum EventStream {
     /// Where a stream starts: after the `Last-Event-ID` a reconnecting client sends, else
     /// after `?since=`, else after `newest()` (only what happens from now on).

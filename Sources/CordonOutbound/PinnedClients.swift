@@ -8,7 +8,8 @@ import Synchronization
 /// that answers a public address to the check and `127.0.0.1` a moment later (DNS
 /// rebinding) would reach inside. Each host gets a client whose DNS is overridden to the
 /// vetted address, so TLS still sees (and verifies) the name; a host whose address
-/// changes gets a new client.
+/// changes gets a new client. A client replaced or pushed out is shut down once no request
+/// can still be using it (every check and delivery ends within its total deadline).
 public final class PinnedClients: Sendable {
     private struct Pinned {
         var address: String
@@ -16,39 +17,59 @@ public final class PinnedClients: Sendable {
         var used: UInt64
     }
 
-    private let state = Mutex<(pinned: [String: Pinned], retired: [HTTPClient], clock: UInt64)>(([:], [], 0))
+    private struct State {
+        var pinned: [String: Pinned] = [:]
+        /// Clients no longer handed out, with when they stopped being.
+        var retired: [(client: HTTPClient, since: ContinuousClock.Instant)] = []
+        var clock: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
     /// Hosts kept at once; the least recently used client is retired past this.
     public let capacity: Int
+    /// How long a retired client is kept before it is shut down: longer than any request.
+    public let grace: Duration
 
-    public init(capacity: Int = 256) {
+    public init(capacity: Int = 256, grace: Duration = .seconds(60)) {
         self.capacity = capacity
+        self.grace = grace
     }
+
+    /// Clients retired and not yet shut down.
+    var retiredCount: Int { state.withLock { $0.retired.count } }
 
     /// The client for `host` connecting to `address` only.
     public func client(host: String, address: String) -> HTTPClient {
-        state.withLock { state in
+        let now = ContinuousClock.now
+        let (client, done) = state.withLock { state in
+            let done = state.retired.filter { now - $0.since >= grace }.map(\.client)
+            state.retired.removeAll { now - $0.since >= grace }
             state.clock += 1
             if var pinned = state.pinned[host], pinned.address == address {
                 pinned.used = state.clock
                 state.pinned[host] = pinned
-                return pinned.client
+                return (pinned.client, done)
             }
-            if let old = state.pinned.removeValue(forKey: host) { state.retired.append(old.client) }
+            if let old = state.pinned.removeValue(forKey: host) { state.retired.append((old.client, now)) }
             if state.pinned.count >= capacity, let oldest = state.pinned.min(by: { $0.value.used < $1.value.used }) {
                 state.pinned[oldest.key] = nil
-                state.retired.append(oldest.value.client)
+                state.retired.append((oldest.value.client, now))
             }
             let client = Self.makeClient(pinning: host, to: address)
             state.pinned[host] = Pinned(address: address, client: client, used: state.clock)
-            return client
+            return (client, done)
         }
+        if !done.isEmpty {
+            Task { for client in done { try? await client.shutdown() } }
+        }
+        return client
     }
 
     /// Shuts every client down (retired ones too: a request may still have been using one).
     public func shutdown() async {
         let clients = state.withLock { state in
-            defer { state = ([:], [], state.clock) }
-            return state.pinned.values.map(\.client) + state.retired
+            defer { state = State(clock: state.clock) }
+            return state.pinned.values.map(\.client) + state.retired.map(\.client)
         }
         for client in clients { try? await client.shutdown() }
     }

@@ -135,7 +135,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
                 // taken at insert, not at commit: a later writer that commits first would
                 // let a reader pass the earlier one's event for good. A write that adds
                 // events holds its table's lock from its start (always cases before
-                // incidents, so two writers never wait on each other), which puts ids in
+                // incidents, so two writers never deadlock over them), which puts ids in
                 // commit order and serialises the read-decide-write of case actions and votes.
                 let sql = db as! any SQLDatabase
                 if topics.contains(.cases) { try await sql.raw("LOCK TABLE case_events IN SHARE ROW EXCLUSIVE MODE").run() }

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import CordonOutbound
+@testable import CordonOutbound
 import Foundation
 import NIOCore
 import Testing
@@ -65,6 +65,23 @@ import Testing
         await clients.shutdown()
         #expect(body == "vetted")
         #expect(other.connections == 0)
+    }
+
+    @Test func retiredClientsAreShutDownOnceNoRequestCanUseThem() async throws {
+        // The checker meets thousands of hosts over weeks: a client pushed out of the table
+        // must not be kept (with its connection pool) until the hub stops.
+        let clients = PinnedClients(capacity: 2, grace: .milliseconds(100))
+        for host in ["a.example", "b.example", "c.example", "d.example"] {
+            _ = clients.client(host: host, address: "127.0.0.1")
+        }
+        #expect(clients.retiredCount == 2)
+        _ = clients.client(host: "a.example", address: "127.0.0.2")  // an address change retires one too
+        #expect(clients.retiredCount == 3)
+        try await Task.sleep(for: .milliseconds(150))
+        _ = clients.client(host: "e.example", address: "127.0.0.1")
+        #expect(clients.retiredCount == 1, "the three past their grace were shut down; only the one just pushed out is kept")
+        await clients.shutdown()
+        #expect(clients.retiredCount == 0)
     }
 
     @Test func aBodyThatTricklesEndsAtTheTotalDeadline() async throws {
