@@ -20,6 +20,7 @@ extension API.HoldOut: ResponseEncodable {}
 extension API.Deconfliction: ResponseEncodable {}
 extension API.SigningKeyOut: ResponseEncodable {}
 extension API.HubKey: ResponseEncodable {}
+extension API.HubKeys: ResponseEncodable {}
 extension API.CaseEventOut: ResponseEncodable {}
 extension API.CaseEventPage: ResponseEncodable {}
 extension API.WebhookOut: ResponseEncodable {}

@@ -36,6 +36,7 @@ extension Hub {
             return .noContent
         }
         v1.get("hub-key") { _, context in try services.hubKey(by: try context.requireCaller()) }
+        v1.get("hub-keys") { _, context in try services.hubKeys(by: try context.requireCaller()) }
 
         addWebhookRoutes(to: v1)
 

@@ -82,6 +82,7 @@ extension Hub {
         "GET /v1/signing-keys": .listSigningKeys,
         "DELETE /v1/signing-keys/{id}": .revokeSigningKey,
         "GET /v1/hub-key": .readHubKey,
+        "GET /v1/hub-keys": .readHubKey,
         "POST /v1/webhooks": .createWebhook,
         "GET /v1/webhooks": .listWebhooks,
         "DELETE /v1/webhooks/{id}": .revokeWebhook,

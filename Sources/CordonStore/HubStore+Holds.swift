@@ -101,4 +101,27 @@ extension HubStore {
             return existing.value
         }
     }
+
+    /// A hub-wide setting's value, or nil when none was stored.
+    public func setting(_ name: String) async throws -> String? {
+        try await HubSettingRecord.find(name, on: db)?.value
+    }
+
+    /// Replaces a setting with what `update` makes of its current value (nil: none), inside
+    /// one write, so replicas updating it at once each see the other's value; a nil result
+    /// removes it.
+    public func updateSetting(_ name: String, _ update: @escaping @Sendable (String?) throws -> String?) async throws {
+        try await hub.write([]) { db in
+            let existing = try await HubSettingRecord.find(name, on: db)
+            let next = try update(existing?.value)
+            switch (existing, next) {
+            case (let record?, let value?) where record.value != value:
+                record.value = value
+                try await record.save(on: db)
+            case (let record?, nil): try await record.delete(on: db)
+            case (nil, let value?): try await HubSettingRecord(name: name, value: value).create(on: db)
+            default: break
+            }
+        }
+    }
 }

@@ -20,8 +20,8 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "An export made by `cordon audit export`, verified here without the hub.")
         var file: String?
 
-        @Option(help: "With --file: the hub's public key (base64, from GET /v1/hub-key); default: the one in the export.")
-        var publicKey: String?
+        @Option(help: "With --file: a public key of the hub's (base64, from GET /v1/hub-keys), repeated for each key to trust; default: the keys in the export.")
+        var publicKey: [String] = []
 
         func run() async throws {
             let export: API.AuditChainExport
@@ -35,8 +35,10 @@ struct AuditCommand: AsyncParsableCommand {
             } else {
                 export = try await Export.fetch(options)
             }
-            let key = publicKey ?? export.publicKey
-            let problems = AuditChain.verify(export.entries, checkpoints: export.checkpoints) { HubServices.isSigned($0, by: key) }
+            let keys = publicKey.isEmpty ? export.keys.map(\.publicKey) : publicKey
+            let problems = AuditChain.verify(export.entries, checkpoints: export.checkpoints) { checkpoint in
+                keys.contains { HubServices.isSigned(checkpoint, by: $0) }
+            }
             let sealed = export.entries.filter { $0.seal != nil }.count
             for problem in problems { FileHandle.standardError.write("\(problem)\n") }
             print(problems.isEmpty

@@ -7,7 +7,7 @@ import NIOPosix
 struct Cordon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Contain the spread of terrorist and violent-extremist content: hash, share, match.",
-        subcommands: [HashCommand.self, ServeCommand.self, AdminCommand.self, OrderCommand.self, InboxCommand.self, DrillCommand.self, ImportCommand.self,
+        subcommands: [HashCommand.self, ServeCommand.self, AdminCommand.self, KeysCommand.self, OrderCommand.self, InboxCommand.self, DrillCommand.self, ImportCommand.self,
                       ExportCommand.self, ConnectCommand.self, DSACommand.self, AuditCommand.self, SubmitCommand.self, MatchCommand.self, MirrorCommand.self,
                       SignalCommand.self, ReportCommand.self, NoticeCommand.self, CampaignCommand.self, BenchCommand.self])
 

@@ -23,12 +23,27 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
+    /// Where the hub's keys are: `CORDON_HUB_KEYS` when set, else `keyFile`, else beside an
+    /// SQLite database; PostgreSQL's replicas must be told which file they share.
+    func keySource(keyFile: String?) throws -> HubKeySource {
+        if let keyFile { return HubKeySource.resolve(path: keyFile) }
+        switch try location() {
+        case .sqlite(let path): return HubKeySource.resolve(path: path + ".keys.json")
+        case .postgres:
+            let source = HubKeySource.resolve(path: "")
+            guard case .environment = source else {
+                throw ValidationError("--key-file is required with PostgreSQL (or set \(HubKeySource.environmentVariable)): every replica must sign with the same keys; make one with `cordon keys init --key-file PATH`")
+            }
+            return source
+        }
+    }
+
     func open(logger: Logger) async throws -> HubDatabase {
         let location = try location()
         do {
             return try await HubDatabase(location, logger: logger)
         } catch {
-            throw CleanExit.message("cordon: cannot open \(location): \(String(reflecting: error))")
+            throw CommandFailure("cannot open \(location): \(String(reflecting: error))")
         }
     }
 }
@@ -40,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the hash-sharing hub (JSON API under /v1).")
 
     @OptionGroup var storage: DatabaseOptions
+
+    @Option(help: "The hub's signing and evidence keys (JSON, mode 0600), made on first start. Default: PATH.keys.json beside an SQLite database; required with PostgreSQL, the same file on every replica. CORDON_HUB_KEYS (the file's JSON) overrides it.")
+    var keyFile: String?
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -73,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard disputeAfter >= 1 else { throw ValidationError("--dispute-after is at least 1 organisation") }
         guard quarantineAfter >= 1 else { throw ValidationError("--quarantine-after is at least 1 false positive") }
         guard (1...3650).contains(incidentReviewDays) else { throw ValidationError("--incident-review-days is 1 to 3650") }
-        _ = try storage.location()
+        _ = try storage.keySource(keyFile: keyFile)
         _ = try crisisRules()
     }
 
@@ -95,8 +113,19 @@ struct ServeCommand: AsyncParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         let safeguards = SafeguardRules(dispute: DisputeRule(minimumOrganisations: disputeAfter), quarantineAfter: quarantineAfter,
                                         incidentReviewAfter: TimeInterval(incidentReviewDays) * 86_400)
-        let hub = try await Hub(store: store, configuration: HubConfiguration(safeguards: safeguards, crisis: try crisisRules()))
-        logger.info("loaded \(hub.matchableCount) matchable hashes in \(clock.now - start)")
+        var configuration = HubConfiguration(safeguards: safeguards, crisis: try crisisRules())
+        do {
+            configuration.keys = try await HubKeyFile.open(try storage.keySource(keyFile: keyFile), store: store)
+            let hub = try await Hub(store: store, configuration: configuration)
+            try await serve(hub, database: database, logger: logger, loaded: clock.now - start)
+        } catch let error as HubKeyError {
+            await database.close()
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func serve(_ hub: Hub, database: HubDatabase, logger: Logger, loaded: Duration) async throws {
+        logger.info("loaded \(hub.matchableCount) matchable hashes in \(loaded)")
         let banner = demo ? try await prepareDemo(hub) : nil
         let pages = try WebPages(services: hub.services, settings: .init(secureCookies: secureCookies))
         let app = hub.application(host: host, port: port, logger: logger, pages: pages.addRoutes) { [host] port in

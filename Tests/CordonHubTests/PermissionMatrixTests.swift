@@ -176,6 +176,7 @@ import Testing
         "DELETE /v1/signing-keys/{id}": Scenario(uri: { "/v1/signing-keys/\($0.ids["signingKeyToRevoke"]!)" }, field: "signing key",
                                                  relations: own(.a)),
         "GET /v1/hub-key": Scenario(uri: { _ in "/v1/hub-key" }),
+        "GET /v1/hub-keys": Scenario(uri: { _ in "/v1/hub-keys" }),
         "POST /v1/webhooks": Scenario(uri: { _ in "/v1/webhooks" }, body: { _ in ["url": "http://127.0.0.1:9/new"] }),
         "GET /v1/webhooks": Scenario(uri: { _ in "/v1/webhooks" }),
         "POST /v1/webhooks/{id}/test": Scenario(uri: { "/v1/webhooks/\($0.ids["webhook"]!)/test" }, field: "webhook", relations: own(.p)),

@@ -30,9 +30,13 @@ extension RealProcessTests {
             let created = try CordonRunner.run(["admin", "create-organisation", "--database", database, "--name", "Alpha", "--kind", "platform"])
             #expect(created.status == 0, "\(created.stderr)")
             let key = try #require(created.stdout.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) })
-            let a = try ServerProcess(["--database", database])
+            // Replicas share one key file, as they must.
+            let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-replica-keys-\(UUID()).json").path
+            defer { try? FileManager.default.removeItem(atPath: keyFile) }
+            #expect(try CordonRunner.run(["keys", "init", "--key-file", keyFile]).status == 0)
+            let a = try ServerProcess(["--database", database, "--key-file", keyFile])
             defer { a.stop() }
-            let b = try ServerProcess(["--database", database])
+            let b = try ServerProcess(["--database", database, "--key-file", keyFile])
             defer { b.stop() }
 
             // A collection made through A is one B's callers can use. (Not timed: B may still

@@ -65,6 +65,11 @@ import Testing
         #expect(badKind.status != 0 && badKind.stderr.contains("kind"))
         let badDatabase = try CordonRunner.run(["serve", "--database", "mysql://x"])
         #expect(badDatabase.status != 0 && badDatabase.stderr.contains("sqlite:PATH or postgres://"))
+        let noKeys = try CordonRunner.run(["serve", "--database", "postgres://cordon@127.0.0.1:1/cordon"])
+        #expect(noKeys.status != 0 && noKeys.stderr.contains("--key-file is required with PostgreSQL"), "\(noKeys.stderr)")
+        // A database that cannot be opened is a failure (it once exited 0, as if all was well).
+        let unopenable = try CordonRunner.run(["serve", "--database", "sqlite:" + folder.appendingPathComponent("absent/hub.sqlite").path])
+        #expect(unopenable.status != 0 && unopenable.stderr.contains("cannot open"), "\(unopenable.stderr)")
         let alone = try CordonRunner.run(["serve", "--quorum", "1"])
         #expect(alone.status != 0 && alone.stderr.contains("no single organisation decides alone"))
         let twice = try CordonRunner.run(["serve", "--incident-levels", "tier-1,tier-1"])

@@ -300,8 +300,16 @@ extension API {
         }
     }
 
+    /// The hub's current signing key.
     public struct HubKey: Codable, Sendable {
+        public var id: String
         public var publicKey: String
+        public var algorithm = "Ed25519"
+    }
+
+    /// Every signing key the hub has had, current first: statements name theirs by `keyID`.
+    public struct HubKeys: Codable, Sendable {
+        public var keys: [HubPublicKey]
         public var algorithm = "Ed25519"
     }
 

@@ -27,7 +27,9 @@ extension HubServices {
     public func verifyAudit(by caller: Caller) async throws -> API.AuditVerification {
         try authorise(.verifyAudit, caller)
         let export = try await chain()
-        let problems = AuditChain.verify(export.entries, checkpoints: export.checkpoints) { Self.isSigned($0, by: export.publicKey) }
+        let problems = AuditChain.verify(export.entries, checkpoints: export.checkpoints) { checkpoint in
+            export.keys.contains { Self.isSigned(checkpoint, by: $0.publicKey) }
+        }
         return API.AuditVerification(
             verified: problems.isEmpty, sealed: export.entries.filter { $0.seal != nil }.count,
             unsealed: export.entries.filter { $0.seal == nil }.count, checkpoints: export.checkpoints.count,
@@ -45,7 +47,7 @@ extension HubServices {
         try await sealAudit()
         return API.AuditChainExport(entries: try await store.auditEntries(),
                                     checkpoints: try await store.auditCheckpoints().map(AuditChain.Checkpoint.init),
-                                    publicKey: notary.publicKey)
+                                    publicKey: notary.publicKey, keys: notary.keys.publicKeys)
     }
 
     /// Whether the checkpoint's statement carries `publicKey`'s (base64) signature.
@@ -68,7 +70,10 @@ extension API {
     public struct AuditChainExport: Codable, Sendable {
         public var entries: [AuditChain.Entry]
         public var checkpoints: [AuditChain.Checkpoint]
-        /// The hub's Ed25519 public key (base64), as `GET /v1/hub-key` gives it.
+        /// The hub's current Ed25519 public key (base64), as `GET /v1/hub-key` gives it.
         public var publicKey: String
+        /// Every signing key the hub has had (`GET /v1/hub-keys`): checkpoints from before a
+        /// rotation carry a retired key's signature.
+        public var keys: [HubPublicKey]
     }
 }

@@ -84,6 +84,10 @@ public struct HubConfiguration: Sendable {
     public var media = MediaLimits()
     public var sessions = SessionPolicy()
     public var connections = ConnectionLimits()
+    /// The hub's signing and evidence keys, from its key file or the environment
+    /// (``HubKeyFile/open(_:store:now:)``); nil: keys made for this process only, for tests
+    /// and one-off commands that sign nothing lasting.
+    public var keys: HubKeyring?
     /// Where the hub's counters and timers go (the HTTP surface sets Prometheus's).
     public var metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
 

@@ -3,32 +3,65 @@ import CordonStore
 import Crypto
 import Foundation
 
-/// The hub's own Ed25519 key: it signs the times at which orders were sent and received,
-/// so either side can prove them later to anyone holding the hub's public key. It also
-/// seals preserved evidence files (AES-GCM). Both keys live in the database, so every
-/// replica signs and opens alike.
+/// The hub's own keys at work: the current Ed25519 key signs the times at which orders
+/// were sent and received (and feedback, notices, audit checkpoints), so either side can
+/// prove them later to anyone holding the hub's public keys; the current AES key seals
+/// preserved evidence. Retired keys still verify and open what they made.
 struct HubNotary: Sendable {
+    let keys: HubKeyring
     let signingKey: Curve25519.Signing.PrivateKey
-    let evidenceKey: SymmetricKey
+    let signingKeyID: String
+    private let evidenceKeys: [String: SymmetricKey]
+    private let currentEvidenceKeyID: String
 
-    init(store: HubStore) async throws {
-        let signing = try await store.setting("receipt-signing-key") {
-            Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString()
-        }
-        let evidence = try await store.setting("evidence-key") {
-            SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-        }
-        signingKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: signing) ?? Data())
-        evidenceKey = SymmetricKey(data: Data(base64Encoded: evidence) ?? Data())
+    init(keys: HubKeyring) throws {
+        try keys.validate()
+        self.keys = keys
+        let current = keys.signing.first { $0.retiredAt == nil }!
+        signingKey = try HubKeyring.signingKey(current.privateKey, id: current.id)
+        signingKeyID = current.id
+        evidenceKeys = Dictionary(uniqueKeysWithValues: try keys.evidence.map { entry in
+            (entry.id, SymmetricKey(data: try HubKeyring.evidenceBytes(entry.key, id: entry.id)))
+        })
+        currentEvidenceKeyID = keys.evidence.first { $0.retiredAt == nil }!.id
     }
+
+    /// Refuses keys that lack one this database was used with (another replica's newer
+    /// key, say), then records these keys' ids as used. Only hubs given their keys do this:
+    /// the ephemeral keys of tests and one-off commands are never recorded.
+    static func register(_ keys: HubKeyring, in store: HubStore) async throws {
+        let ids = Set(keys.signing.map(\.id) + keys.evidence.map(\.id))
+        let known = Set((try await store.setting(usedKeysSetting))?.split(separator: ",").map(String.init) ?? [])
+        let missing = known.subtracting(ids)
+        guard missing.isEmpty else { throw HubKeyError.missingFromFile(ids: missing.sorted()) }
+        guard !ids.isSubset(of: known) else { return }
+        try await store.updateSetting(usedKeysSetting) { value in
+            let stored = Set(value?.split(separator: ",").map(String.init) ?? [])
+            guard stored.subtracting(ids).isEmpty else { throw HubKeyError.missingFromFile(ids: stored.subtracting(ids).sorted()) }
+            return stored.union(ids).sorted().joined(separator: ",")
+        }
+    }
+
+    /// The ids (never the keys) of every hub key this database has been used with.
+    static let usedKeysSetting = "hub-key-ids"
 
     var publicKey: String { signingKey.publicKey.rawRepresentation.base64EncodedString() }
 
-    /// A signed statement: the canonical JSON of `statement` and the hub's signature over it.
+    /// The public key (base64) of the hub key that signed `statement`: the one its key id
+    /// names, or for statements from before key ids, whichever verifies it.
+    func publicKey(verifying statement: SignedStatement) -> String? {
+        let candidates = keys.publicKeys.filter { statement.keyID == nil || $0.id == statement.keyID }
+        return candidates.first {
+            Self.verify(signature: statement.signature, of: Array(statement.statement.utf8), publicKey: $0.publicKey)
+        }?.publicKey
+    }
+
+    /// A signed statement: the canonical JSON of `statement`, the hub's signature over it
+    /// and the id of the key that made it.
     func sign(_ statement: some Encodable) throws -> SignedStatement {
         let bytes = try CanonicalJSON(encoding: statement).bytes
         return SignedStatement(statement: String(decoding: bytes, as: UTF8.self),
-                               signature: try signingKey.signature(for: bytes).base64EncodedString())
+                               signature: try signingKey.signature(for: bytes).base64EncodedString(), keyID: signingKeyID)
     }
 
     /// Whether `signature` (base64) is `publicKey`'s (base64, raw 32 bytes) over `bytes`.
@@ -39,15 +72,36 @@ struct HubNotary: Sendable {
         return key.isValidSignature(signatureData, for: bytes)
     }
 
+    /// `evidence` sealed with the current evidence key: "CDE1", the key's 8-byte id, then
+    /// AES-GCM's nonce, ciphertext and tag.
     func seal(_ evidence: Data) throws -> Data {
-        guard let combined = try AES.GCM.seal(evidence, using: evidenceKey).combined else {
+        guard let combined = try AES.GCM.seal(evidence, using: evidenceKeys[currentEvidenceKeyID]!).combined else {
             throw ServiceError.invalid("evidence", "the evidence could not be sealed")
         }
-        return combined
+        return Self.sealMagic + Self.idBytes(currentEvidenceKeyID) + combined
     }
 
+    /// Opens what any of the hub's evidence keys sealed, including files sealed before key
+    /// ids (no header), which are tried with every key.
     func open(_ sealed: Data) throws -> Data {
-        try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: evidenceKey)
+        if sealed.count > 12, sealed.prefix(4) == Self.sealMagic {
+            let id = sealed.dropFirst(4).prefix(8).map { String(format: "%02x", $0) }.joined()
+            if let key = evidenceKeys[id], let opened = try? AES.GCM.open(AES.GCM.SealedBox(combined: sealed.dropFirst(12)), using: key) {
+                return opened
+            }
+        }
+        for key in evidenceKeys.values {
+            if let opened = try? AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key) { return opened }
+        }
+        throw ServiceError.invalid("evidence", "no key of this hub opens this evidence file: was it sealed by a hub with other keys?")
+    }
+
+    private static let sealMagic = Data("CDE1".utf8)
+
+    private static func idBytes(_ id: String) -> Data {
+        Data(stride(from: 0, to: id.count, by: 2).map { offset in
+            UInt8(id.dropFirst(offset).prefix(2), radix: 16)!
+        })
     }
 }
 
@@ -55,6 +109,9 @@ struct HubNotary: Sendable {
 public struct SignedStatement: Codable, Sendable, Hashable {
     public var statement: String
     public var signature: String
+    /// The id of the hub key that signed (`GET /v1/hub-keys`); absent on statements signed
+    /// before keys had ids.
+    public var keyID: String?
 }
 
 /// What the hub signs when an order reaches the platform's inbox.

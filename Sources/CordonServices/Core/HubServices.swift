@@ -62,7 +62,8 @@ public struct HubServices: Sendable {
         catalog.compact()
         follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
         try await follower.catchUp()
-        notary = try await HubNotary(store: store)
+        notary = try HubNotary(keys: configuration.keys ?? .ephemeral)
+        if let keys = configuration.keys { try await HubNotary.register(keys, in: store) }
     }
 
     /// How many signals can match now.

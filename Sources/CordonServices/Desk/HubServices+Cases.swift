@@ -86,7 +86,7 @@ extension HubServices {
               let key = try await store.signingKey(keyID)
         else { throw ServiceError.notFound("order", "case \(record.id!) is a referral: only removal orders carry signatures") }
         return API.Proof(order: order, issuerSignature: signature, issuerPublicKey: key.publicKey, receipt: receipt,
-                         hubPublicKey: notary.publicKey)
+                         hubPublicKey: notary.publicKey(verifying: receipt) ?? notary.publicKey)
     }
 
     /// A page of the caller's cases, newest first; `view` defaults to a platform's inbox

@@ -24,6 +24,12 @@ extension HubServices {
 
     public func hubKey(by caller: Caller) throws -> API.HubKey {
         try authorise(.readHubKey, caller)
-        return API.HubKey(publicKey: notary.publicKey)
+        return API.HubKey(id: notary.signingKeyID, publicKey: notary.publicKey)
+    }
+
+    /// The current key and every retired one, for verifying statements signed before a rotation.
+    public func hubKeys(by caller: Caller) throws -> API.HubKeys {
+        try authorise(.readHubKey, caller)
+        return API.HubKeys(keys: notary.keys.publicKeys)
     }
 }
