@@ -34,6 +34,8 @@ public struct Hub: Sendable {
     public func router(pages: ((Router<HubRequestContext>) -> Void)? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: RequestObserver(metrics: services.metrics))
+        let methods = RouteMethods()
+        router.add(middleware: MethodGuard(routes: methods))
         router.get("/health") { _, _ in "ok" }
         addMetricsRoute(to: router)
         router.get("/openapi.json") { _, _ in
@@ -59,6 +61,7 @@ public struct Hub: Sendable {
         addAuditChainRoutes(to: v1)
         addCompatibilityRoutes(to: router)
         pages?(router)
+        methods.record(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
         return router
     }
 
@@ -70,6 +73,8 @@ public struct Hub: Sendable {
     public func matchingRouter(extra: (RouterGroup<HubRequestContext>) -> Void = { _ in }) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: RequestObserver(metrics: services.metrics))
+        let methods = RouteMethods()
+        router.add(middleware: MethodGuard(routes: methods))
         router.get("/health") { _, _ in "ok" }
         addMetricsRoute(to: router)
         let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(services: services))
@@ -77,6 +82,7 @@ public struct Hub: Sendable {
         addMatchRoutes(to: v1)
         addSignalReadRoute(to: v1)
         extra(v1)
+        methods.record(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
         return router
     }
 

@@ -98,6 +98,7 @@ struct HubClient: Sendable {
         var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
         /// The `error` object of an error reply.
         var error: [String: Any] { object["error"] as? [String: Any] ?? [:] }
+        var headers: HTTPFields = [:]
     }
 
     func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, prefer: String? = nil,
@@ -109,7 +110,8 @@ struct HubClient: Sendable {
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { response in
             let data = Data(response.body.readableBytesView)
-            return Reply(status: Int(response.status.code), json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data))
+            return Reply(status: Int(response.status.code), json: data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data),
+                         headers: response.headers)
         }
     }
 

@@ -45,6 +45,27 @@ import Testing
         }
     }
 
+    /// A method a path does not take is answered 405 with the ones it does, not 404 as if the
+    /// path did not exist (schemathesis found 44 such answers).
+    @Test func aMethodAPathDoesNotTakeIsAnswered405WithTheOnesItDoes() async throws {
+        let f = try await HubFixture.make()
+        try await f.withServer { c in
+            let paths = try #require(try await c.call(.get, "/openapi.json", key: nil).object["paths"] as? [String: [String: Any]])
+            for (path, operations) in paths {
+                let uri = path.replacing(/\{id\}/, with: "1").replacing(/\{[a-z]+\}/, with: UUID().uuidString)
+                let documented = Set(operations.keys.map { $0.uppercased() })
+                for method in ["TRACE", "DELETE", "PATCH"] where !documented.contains(method) {
+                    let answer = try await c.call(HTTPRequest.Method(method)!, uri, key: f.adminKey)
+                    #expect(answer.status == 405 && answer.error["field"] as? String == "method", "\(method) \(path): \(answer.status) \(answer.json ?? "")")
+                    #expect(answer.headers[.allow].map { Set($0.split(separator: ", ").map(String.init)) } == documented, "\(method) \(path)")
+                }
+            }
+            // A path that is not served at all is still 404; HEAD where GET is served is not refused.
+            #expect(try await c.call(.get, "/v1/no-such-thing", key: f.adminKey).status == 404)
+            #expect(try await c.call(.head, "/health", key: nil).status != 405)
+        }
+    }
+
     static func references(in value: Any) -> [String] {
         if let object = value as? [String: Any] {
             return (object["$ref"] as? String).map { [$0] } ?? object.values.flatMap(references)
