@@ -1,5 +1,7 @@
-import CordonHub
+import CordonDomain
+@testable import CordonHub
 import CordonServices
+import CordonStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -64,6 +66,25 @@ import Testing
             #expect(try await c.call(.get, "/v1/no-such-thing", key: f.adminKey).status == 404)
             #expect(try await c.call(.head, "/health", key: nil).status != 405)
         }
+    }
+
+    /// The values the document lists are the ones the code takes (the document is written by
+    /// hand; this stops it drifting from the types).
+    @Test func theDocumentsListsAreTheTypesOwn() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        func query(_ path: String, _ name: String) -> Set<String> {
+            let parameters = paths[path]?["get"]?["parameters"] as? [[String: Any]] ?? []
+            let schema = parameters.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
+            return Set(schema?["enum"] as? [String] ?? [])
+        }
+        #expect(query("/v1/cases", "state") == Set(CaseState.allCases.map(\.rawValue)))
+        #expect(query("/v1/cases", "kind") == Set(CaseKind.allCases.map(\.rawValue)))
+        #expect(query("/v1/cases", "view") == Set(HubStore.CaseView.allCases.map(\.rawValue)))
+        #expect(query("/v1/incidents", "state") == Set(IncidentState.allCases.map(\.rawValue)))
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        let events = ((schemas["NewWebhook"]?["properties"] as? [String: Any])?["events"] as? [String: Any])?["items"] as? [String: Any]
+        #expect(Set(events?["enum"] as? [String] ?? []) == HubServices.webhookEvents)
     }
 
     static func references(in value: Any) -> [String] {

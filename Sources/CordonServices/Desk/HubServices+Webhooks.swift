@@ -5,12 +5,14 @@ import Foundation
 
 /// Webhooks: an organisation's admin manages its own; the operator can revoke any.
 extension HubServices {
+    /// The event kinds a webhook may ask for.
+    public static let webhookEvents = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue)
+                                          + ReviewEventKind.allCases.map(\.rawValue))
+
     public func createWebhook(_ command: API.WebhookIn, by caller: Caller) async throws -> API.WebhookOut {
         try authorise(.createWebhook, caller)
-        let known = Set(CaseEventKind.allCases.map(\.rawValue) + IncidentEventKind.allCases.map(\.rawValue)
-                        + ReviewEventKind.allCases.map(\.rawValue))
-        for (index, event) in (command.events ?? []).enumerated() where !known.contains(event) {
-            throw ServiceError.invalid("events[\(index)]", "unknown event '\(event)'; known: \(known.sorted().joined(separator: ", "))")
+        for (index, event) in (command.events ?? []).enumerated() where !Self.webhookEvents.contains(event) {
+            throw ServiceError.invalid("events[\(index)]", "unknown event '\(event)'; known: \(Self.webhookEvents.sorted().joined(separator: ", "))")
         }
         if let refusal = await Self.refusal(of: command.url, policy: configuration.outboundPolicy) {
             throw ServiceError.invalid("url", refusal)
