@@ -4,9 +4,10 @@ import Testing
 
 extension RealProcessTests {
     /// Nothing acknowledged is lost: `cordon serve` is killed with SIGKILL at random moments
-    /// while clients ingest hashes in bulk, restarted, and checked — every submission that
-    /// was answered 2xx is in the feed, nothing half-written is, the feed reads the same in
-    /// small pages as in one, and the audit chain still verifies. On SQLite, and on
+    /// while clients ingest hashes in bulk and a referral unit refers content, restarted, and
+    /// checked — every submission and referral that was answered 2xx is there (the feed, the
+    /// case events), nothing half-written is, both read the same in small pages as in one,
+    /// and the audit chain still verifies. On SQLite, and on
     /// PostgreSQL with two replicas killed one after the other.
     @Suite(.serialized) struct CrashRecoveryTests {
         static let rounds = 20
@@ -14,14 +15,19 @@ extension RealProcessTests {
         final class Acknowledged: @unchecked Sendable {
             private let lock = NSLock()
             private var values: Set<String> = []
+            private var referrals: Set<String> = []
             func add(_ more: [String]) { lock.withLock { values.formUnion(more) } }
+            func addCase(_ id: String) { lock.withLock { _ = referrals.insert(id) } }
             var all: Set<String> { lock.withLock { values } }
+            var cases: Set<String> { lock.withLock { referrals } }
         }
 
         struct Hub {
             let database: String
             let keyFile: String
             let adminKey: String
+            let platform: String
+            let unitKey: String
             let operatorKey: String
             let collection: String
         }
@@ -31,22 +37,40 @@ extension RealProcessTests {
             #expect(try CordonRunner.run(["keys", "init", "--key-file", keyFile]).status == 0)
             let created = try CordonRunner.run(["admin", "create-organisation", "--database", database, "--name", "Ingest", "--kind", "platform"])
             let adminKey = try #require(created.stdout.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(created.stderr)")
+            let unit = try CordonRunner.run(["admin", "create-organisation", "--database", database, "--name", "Unit", "--kind", "referral-unit"])
+            let unitKey = try #require(unit.stdout.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(unit.stderr)")
             let operatorKey = try #require(try CordonRunner.run(["admin", "create-operator", "--database", database]).stdout
                 .firstMatch(of: /operator key (cdn_[0-9a-f]{64})/).map { String($0.output.1) })
             let server = try ServerProcess(["--database", database, "--key-file", keyFile])
             defer { server.stop() }
             let collection = try await server.call("POST", "/v1/collections", key: adminKey, json: ["name": "ingest"])
             let id = try #require((collection.body as? [String: Any])?["id"] as? String)
-            return Hub(database: database, keyFile: keyFile, adminKey: adminKey, operatorKey: operatorKey, collection: id)
+            let me = try await server.call("GET", "/v1/me", key: adminKey)
+            let platform = try #require(((me.body as? [String: Any])?["organisation"] as? [String: Any])?["id"] as? String)
+            return Hub(database: database, keyFile: keyFile, adminKey: adminKey, platform: platform, unitKey: unitKey,
+                       operatorKey: operatorKey, collection: id)
         }
 
         static func randomHash() -> String {
             (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         }
 
-        /// Four writers submit batches of 25 hashes to `servers` in turn until a call fails.
+        /// Four writers submit batches of 25 hashes, and one refers URLs, to `servers` in turn
+        /// until a call fails.
         static func ingest(_ hub: Hub, _ servers: [ServerProcess], into acknowledged: Acknowledged) async {
             await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var turn = 0
+                    while true {
+                        let server = servers[turn % servers.count]
+                        turn += 1
+                        guard let reply = try? await server.call("POST", "/v1/referrals", key: hub.unitKey, json: [
+                            "platform": hub.platform, "urls": ["https://example.org/post/\(UUID())"], "statement": "Recruitment video",
+                        ], timeout: 5), (200..<300).contains(reply.status), let id = (reply.body as? [String: Any])?["id"] as? String
+                        else { return }
+                        acknowledged.addCase(id)
+                    }
+                }
                 for writer in 0..<4 {
                     group.addTask {
                         var turn = writer
@@ -82,6 +106,23 @@ extension RealProcessTests {
             }
         }
 
+        /// Every case event the referral unit sees, `limit` at a time.
+        static func caseEvents(_ hub: Hub, _ server: ServerProcess, limit: Int) async throws -> [(id: Int, kind: String, caseID: String)] {
+            var since = 0
+            var events: [(id: Int, kind: String, caseID: String)] = []
+            while true {
+                let page = try #require(try await server.call("GET", "/v1/case-events?since=\(since)&limit=\(limit)",
+                                                              key: hub.unitKey, timeout: 30).body as? [String: Any])
+                let batch = page["events"] as? [[String: Any]] ?? []
+                for event in batch {
+                    events.append((event["id"] as? Int ?? -1, event["event"] as? String ?? "", event["caseID"] as? String ?? ""))
+                }
+                let next = page["next"] as? Int ?? since
+                if batch.isEmpty || next == since { return events }
+                since = next
+            }
+        }
+
         static func check(_ hub: Hub, _ server: ServerProcess, _ acknowledged: Acknowledged, round: Int) async throws {
             let whole = try await feed(hub, server, limit: 10_000)
             let values = Set(whole.map(\.value))
@@ -91,6 +132,11 @@ extension RealProcessTests {
             #expect(zip(whole, whole.dropFirst()).allSatisfy { $0.cursor < $1.cursor }, "round \(round): cursors out of order")
             let paged = try await feed(hub, server, limit: 97)
             #expect(paged.map(\.cursor) == whole.map(\.cursor), "round \(round): the feed reads differently in pages")
+            let events = try await caseEvents(hub, server, limit: 5000), pagedEvents = try await caseEvents(hub, server, limit: 7)
+            let received = Set(events.filter { $0.kind == "case-received" }.map(\.caseID))
+            #expect(acknowledged.cases.subtracting(received).isEmpty, "round \(round): acknowledged referrals lost")
+            #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "round \(round): case events out of order")
+            #expect(pagedEvents.map(\.id) == events.map(\.id), "round \(round): the case events read differently in pages")
             let verified = try await server.call("GET", "/v1/audit/verify", key: hub.operatorKey, timeout: 30).body as? [String: Any]
             #expect(verified?["verified"] as? Bool == true, "round \(round): \(String(describing: verified))")
         }
@@ -114,7 +160,7 @@ extension RealProcessTests {
                 defer { restarted.stop() }
                 try await check(hub, restarted, acknowledged, round: round)
             }
-            #expect(acknowledged.all.count > rounds * 25, "the writers were acknowledged too rarely to test anything")
+            #expect(acknowledged.all.count > rounds * 25 && acknowledged.cases.count > rounds, "the writers were acknowledged too rarely to test anything")
         }
 
         @Test func sqliteKilledTwentyTimesDuringBulkIngestLosesNothingAcknowledged() async throws {
