@@ -87,7 +87,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
                 // Readers never wait for the writer; kept in the file, so set once.
                 try await sql.raw("PRAGMA journal_mode=WAL").run()
             }
-            try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
+            try await migrationLock {
+                try await migrator.setupIfNeeded().flatMap { migrator.prepareBatch() }.get()
+            }
             if case .sqlite(let path) = location, let threads {
                 // One connection per event loop, each kept open: each leaves checkpoints to the
                 // checkpointer, and waits up to 10 s for another process's write (`cordon
@@ -160,6 +162,29 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     static let channel = "cordon_changes"
+
+    /// Runs `body` (the migrations) while holding a PostgreSQL advisory lock on a connection
+    /// of its own, so replicas starting together migrate one after another instead of both
+    /// creating the same tables (the loser failed to start). SQLite's write lock does this alone.
+    private func migrationLock(_ body: () async throws -> Void) async throws {
+        guard case .postgres(let url) = location else { return try await body() }
+        let configuration = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration, id: 1, logger: logger
+        ).get()
+        do {
+            try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLockKey))", logger: logger)
+            try await body()
+            try await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLockKey))", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    /// "Cordon" in ASCII: the advisory lock's key, shared by every replica.
+    static let migrationLockKey: Int64 = 0x436F_7264_6F6E
 
     /// Calls `handler` with each topic another process (or this one) changed, until the
     /// task is cancelled. PostgreSQL only. Each time listening starts (the first time, and
