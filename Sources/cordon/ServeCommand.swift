@@ -145,8 +145,17 @@ struct ServeCommand: AsyncParsableCommand {
     func prepareDemo(_ hub: Hub) async throws -> @Sendable (String) -> String {
         let logins = try await DemoHub.prepare(hub.services)
         let platform = try await hub.store.organisations().first { $0.name == "Demo Platform" }!
-        let (_, secret) = try await hub.store.createKey(organisationID: platform.id!, role: .admin, label: "demo", by: nil)
-        let operatorKey = try await hub.store.operatorKey(name: "Hub operator", label: "demo").1
+        let (platformKey, secret) = try await hub.store.createKey(organisationID: platform.id!, role: .admin, label: "demo", by: nil)
+        let (operatorOrganisation, operatorKey) = try await hub.store.operatorKey(name: "Hub operator", label: "demo")
+        // The keys an earlier start printed are revoked: each start leaves one live pair, not
+        // one more (the security review's F18).
+        let operatorCaller = try await hub.services.caller(secret: operatorKey)
+        for organisation in [platform.id!, operatorOrganisation.id!] {
+            for key in try await hub.store.keys(of: organisation)
+            where key.label == "demo" && key.revokedAt == nil && ![platformKey.id, operatorCaller.keyID].contains(key.id) {
+                try await hub.services.revokeKey(key.id!, by: operatorCaller)
+            }
+        }
         let rows = logins.map { "  \($0.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \($0.email.padding(toLength: 24, withPad: " ", startingAt: 0)) (\($0.organisation))" }
         return { base in
             """

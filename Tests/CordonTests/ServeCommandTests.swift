@@ -19,6 +19,14 @@ import Testing
         // Graceful shutdown ends cleanly, after the once-a-second catch-up has run.
         try await Task.sleep(for: .milliseconds(1500))
         #expect(server.stop() == 0)
+
+        // Started again on the same database: new keys are printed and the old ones stop working.
+        let again = try ServerProcess(["--demo", "--database", "sqlite:" + folder.appendingPathComponent("hub.sqlite").path])
+        defer { again.stop() }
+        let newKey = try #require(again.banner.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(again.banner)")
+        #expect(newKey != key)
+        #expect(try await again.call("GET", "/v1/collections", key: newKey).status == 200)
+        #expect(try await again.call("GET", "/v1/collections", key: key).status == 401)
     }
 
     @Test func aPlatformWorksItsInboxFromTheShell() async throws {
