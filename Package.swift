@@ -26,6 +26,7 @@ let package = Package(
     products: [
         .executable(name: "cordon", targets: ["cordon"]),
         .library(name: "PDQ", targets: ["PDQ"]),
+        .library(name: "CordonDomain", targets: ["CordonDomain"]),
         .library(name: "HashIndex", targets: ["HashIndex"]),
         .library(name: "MediaDecoding", targets: ["MediaDecoding"]),
         .library(name: "MediaHashing", targets: ["MediaHashing"]),

@@ -16,5 +16,7 @@ let package = Package(
         fuzzTarget("FuzzImages", [.product(name: "MediaDecoding", package: "cordon")]),
         fuzzTarget("FuzzVPDQText", [.product(name: "VideoFeatures", package: "cordon")]),
         fuzzTarget("FuzzTMK", [.product(name: "VideoFeatures", package: "cordon")]),
+        fuzzTarget("FuzzURLs", [.product(name: "CordonDomain", package: "cordon")]),
+        fuzzTarget("FuzzCanonicalJSON", [.product(name: "CordonDomain", package: "cordon")]),
     ]
 )
