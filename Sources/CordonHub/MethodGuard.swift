@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Synchronization
 
@@ -16,8 +17,12 @@ struct MethodGuard<Context: RequestContext>: RouterMiddleware {
             let allowed = routes.methods(for: request.uri.path)
             guard !allowed.isEmpty, !(request.method == .head && allowed.contains("GET")) else { throw error }
             let list = allowed.sorted().joined(separator: ", ")
-            return Response(status: .methodNotAllowed, headers: [.allow: list, .contentType: "application/json; charset=utf-8"], body: .init(
-                byteBuffer: ByteBuffer(string: #"{"error":{"code":"method-not-allowed","field":"method","message":"\#(request.uri.path) takes \#(list), not \#(request.method.rawValue)"}}"#)))
+            // Encoded, not interpolated: the path is the caller's and may hold quotes.
+            let body = try JSONEncoder().encode(["error": [
+                "code": "method-not-allowed", "field": "method", "message": "\(request.uri.path) takes \(list), not \(request.method.rawValue)",
+            ]])
+            return Response(status: .methodNotAllowed, headers: [.allow: list, .contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 }

@@ -64,6 +64,9 @@ import Testing
             }
             // A path that is not served at all is still 404; HEAD where GET is served is not refused.
             #expect(try await c.call(.get, "/v1/no-such-thing", key: f.adminKey).status == 404)
+            // The answer stays JSON whatever the path holds.
+            let quoted = try await c.call(HTTPRequest.Method("TRACE")!, "/v1/cases/%22%7D%5C", key: f.adminKey)
+            #expect(quoted.status == 405 && quoted.error["field"] as? String == "method", "\(quoted.status) \(String(describing: quoted.json))")
             #expect(try await c.call(.head, "/health", key: nil).status != 405)
         }
     }

@@ -68,11 +68,13 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
         return host
     }
 
-    /// Resolves `.` and `..` segments and puts escapes in one form; an empty path is `/`.
+    /// Puts escapes in one form, then resolves `.` and `..` segments (in that order, as RFC
+    /// 3986 §6.2.2 has it: `%2e` is a dot too, and resolved first a normal form would change
+    /// when normalised again); an empty path is `/`.
     private static func normalisePath(_ path: String) -> String {
         guard !path.isEmpty else { return "/" }
-        var output: [Substring] = []
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        var output: [String] = []
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { normaliseEscapes(String($0)) }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1
             switch segment {
@@ -85,7 +87,7 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
                 output.append(segment)
             }
         }
-        return "/" + output.map { normaliseEscapes(String($0)) }.joined(separator: "/")
+        return "/" + output.joined(separator: "/")
     }
 
     /// Decodes escapes of unreserved characters (`%41` is `A`) and writes the rest in upper case.
