@@ -69,12 +69,13 @@ let package = Package(
         .systemLibrary(
             name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(
             name: "CPNGShim",
             linkerSettings: [.linkedLibrary("png16")]),
         .target(
             name: "MediaDecoding",
-            dependencies: ["CTurboJPEG", "CWebP", "CGIF", "CPNGShim"],
+            dependencies: ["CTurboJPEG", "CWebP", "CGIF", "CPNGShim", "CDeflate"],
             swiftSettings: strict),
 
         // MARK: The hub: domain (no web, no database), storage, HTTP.
@@ -203,6 +204,7 @@ let package = Package(
             name: "CordonTestSupport",
             dependencies: [
                 "CTurboJPEG",
+                "CDeflate",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -281,7 +283,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport"],
+            name: "MediaDecodingTests", dependencies: ["MediaDecoding", "CordonTestSupport", "CDeflate"],
             swiftSettings: strict),
         .testTarget(
             name: "MediaHashingTests",

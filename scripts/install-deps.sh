@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   pkg-config
-  libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev  # image decoding
+  libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libdeflate-dev libwebp-dev libgif-dev  # image decoding
   postgresql postgresql-client  # the hub's production database; tests start a throwaway server
   ffmpeg  # video decoding (vPDQ) and the test videos
   python3 python3-venv  # the real clients the tests run (python-threatexchange from PyPI, in a throwaway venv)

@@ -23,6 +23,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
     let threads: NIOThreadPool?
     /// On SQLite, what stands in for the unique index on signals (see ``SignalDirectory``).
     let signalDirectory: SignalDirectory?
+    private let closed = Atomic<Bool>(false)
 
     /// A database handle for queries.
     public var database: any Database {
@@ -115,9 +116,25 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     public func close() async {
-        await checkpointer.withLock { $0 }?.close()
+        closed.store(true, ordering: .relaxed)
+        await Self.close(databases, threads: threads, checkpointer: checkpointer.withLock { $0 })
+    }
+
+    private static func close(_ databases: Databases, threads: NIOThreadPool?, checkpointer: WALCheckpointer?) async {
+        await checkpointer?.close()
         await databases.shutdownAsync()
         try? await threads?.shutdownGracefully()
+    }
+
+    /// A handle dropped without ``close()`` (its owner threw between opening and closing)
+    /// still closes its pools, in the background: AsyncKit stops the process when a
+    /// connection pool is freed open. The warning names the file so the owner can be found.
+    deinit {
+        guard !closed.load(ordering: .relaxed) else { return }
+        logger.warning("the database at \(location) was dropped without close(); closing it now")
+        Task { [databases, threads, checkpointer = checkpointer.withLock { $0 }] in
+            await Self.close(databases, threads: threads, checkpointer: checkpointer)
+        }
     }
 
     /// Whether this is PostgreSQL (several hub replicas may share it).

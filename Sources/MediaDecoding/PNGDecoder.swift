@@ -1,8 +1,14 @@
 import CPNGShim
 
-/// PNG through libpng (its `setjmp` error handling lives in the `CPNGShim` C target).
+/// PNG: well-formed files through ``PNGFastDecoder``; the rest, and every error, through
+/// libpng (its `setjmp` error handling lives in the `CPNGShim` C target).
 enum PNGDecoder {
     static func decode(_ bytes: [UInt8], limits: DecodingLimits) throws(ImageDecodingError) -> DecodedImage {
+        if let image = PNGFastDecoder.decode(bytes, limits: limits) { return image }
+        return try decodeWithLibpng(bytes, limits: limits)
+    }
+
+    static func decodeWithLibpng(_ bytes: [UInt8], limits: DecodingLimits) throws(ImageDecodingError) -> DecodedImage {
         let result: Result<DecodedImage, ImageDecodingError> = bytes.withUnsafeBufferPointer { buffer in
             var errorText = [CChar](repeating: 0, count: 256)
             var width: UInt32 = 0, height: UInt32 = 0

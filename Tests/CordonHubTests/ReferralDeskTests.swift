@@ -80,7 +80,7 @@ import Testing
                 #expect(events?.filter { $0["event"] as? String == "url-gone" }.count == 2)
                 // A day later the live one is fetched again; the gone ones are not.
                 d.clock.advance(by: 86_401)
-                #expect(try await eventually(within: 5) { try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.count >= 6 })
+                #expect(try await eventually(within: 15) { try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.count >= 6 })
                 let again = try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.dropFirst(4)
                 #expect(Set(again.compactMap { $0["url"] as? String }) == ["\(base)/live", "\(base)/loop"])
             }
