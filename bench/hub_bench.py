@@ -2,6 +2,7 @@
 same hashes into both, drives both with wrk on the same queries, and prints one JSON line.
 Every server it starts is stopped when it ends; every request loop is bounded."""
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -54,9 +55,17 @@ def wait_for_health(port, limit=600):
     raise SystemExit(f"bench/hub: nothing answered on port {port} within {limit} s")
 
 
-def serve(cordon, database, port):
-    return subprocess.Popen([cordon, "serve", "--database", database, "--port", str(port)],
+def serve(cordon, database, port, key_file=None, extra=()):
+    keys = ["--key-file", key_file] if key_file else []
+    return subprocess.Popen([cordon, "serve", "--database", database, "--port", str(port), *keys, *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def key_file(cordon, folder):
+    """A new file of hub keys, which every replica on one PostgreSQL database must share."""
+    path = os.path.join(folder, "hub-keys.json")
+    subprocess.run([cordon, "keys", "init", "--key-file", path], check=True, capture_output=True)
+    return path
 
 
 def stop(process):
@@ -104,9 +113,10 @@ def random_pdq():
     return body, body
 
 
-def replica_delays(cordon, trials=100, signal=random_pdq):
-    """Milliseconds from a submission through replica A until replica B matches it;
-    `signal()` gives each trial's submission and match query."""
+@contextlib.contextmanager
+def postgres_cluster():
+    """A throwaway PostgreSQL on a free loopback port, as its user (the bench runs as root);
+    yields the database URL, and removes the cluster afterwards."""
     root = tempfile.mkdtemp(prefix="cordon-bench-pg-")
     shutil.chown(root, "postgres", "postgres")
     port = free_port()
@@ -116,39 +126,50 @@ def replica_delays(cordon, trials=100, signal=random_pdq):
     server = subprocess.Popen(as_postgres + [f"{PG_BIN}/postgres", "-D", f"{root}/data", "-p", str(port), "-c",
                                              "listen_addresses=127.0.0.1", "-k", root],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    replicas = []
     try:
         for _ in range(300):
             if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port)]).returncode == 0:
                 break
             time.sleep(0.1)
-        database = f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
-        key = admin_key(cordon, database, "Replica bench")
-        ports = [free_port(), free_port()]
-        replicas = [serve(cordon, database, p) for p in ports]
-        for p in ports:
-            wait_for_health(p, 60)
-        collection = request(ports[0], "POST", "/v1/collections", key, {"name": "replica-bench"})[1]["id"]
-        time.sleep(1.5)  # the membership reaches the second replica
-        delays = []
-        for trial in range(trials):
-            submission, query = signal()
-            start = time.monotonic()
-            status, _ = request(ports[0], "POST", f"/v1/collections/{collection}/signals", key, submission)
-            assert status == 201, status
-            while time.monotonic() - start < 5:
-                reply = request(ports[1], "POST", "/v1/match", key, query)[1]
-                if reply["results"][0]["matches"]:
-                    break
-                time.sleep(0.002)
-            delays.append((time.monotonic() - start) * 1000)
-        return delays
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
     finally:
-        for replica in replicas:
-            stop(replica)
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def replica_delays(cordon, trials=100, signal=random_pdq):
+    """Milliseconds from a submission through replica A until replica B matches it;
+    `signal()` gives each trial's submission and match query."""
+    replicas = []
+    folder = tempfile.mkdtemp(prefix="cordon-bench-keys-")
+    with postgres_cluster() as database:
+        try:
+            key = admin_key(cordon, database, "Replica bench")
+            ports = [free_port(), free_port()]
+            keys = key_file(cordon, folder)
+            replicas = [serve(cordon, database, p, keys) for p in ports]
+            for p in ports:
+                wait_for_health(p, 60)
+            collection = request(ports[0], "POST", "/v1/collections", key, {"name": "replica-bench"})[1]["id"]
+            time.sleep(1.5)  # the membership reaches the second replica
+            delays = []
+            for trial in range(trials):
+                submission, query = signal()
+                start = time.monotonic()
+                status, _ = request(ports[0], "POST", f"/v1/collections/{collection}/signals", key, submission)
+                assert status == 201, status
+                while time.monotonic() - start < 5:
+                    reply = request(ports[1], "POST", "/v1/match", key, query)[1]
+                    if reply["results"][0]["matches"]:
+                        break
+                    time.sleep(0.002)
+                delays.append((time.monotonic() - start) * 1000)
+            return delays
+        finally:
+            for replica in replicas:
+                stop(replica)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main():

@@ -10,6 +10,10 @@ import CDeflate
 /// unknown critical chunk, a palette index past the palette, an image over the limits —
 /// makes it answer `nil`, and the caller asks libpng, whose answer (or error) stands.
 enum PNGFastDecoder {
+    /// The most inflated image data taken in one buffer (libpng reads a row at a time): a
+    /// 48-megapixel RGB photo is 145 MB; 16-bit files that large are left to libpng.
+    static let maxInflatedBytes = 160 << 20
+
     private static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Adam7: (first column, first row, column step, row step) of each pass.
@@ -104,7 +108,8 @@ enum PNGFastDecoder {
             }
         }
         guard let header, sawData, header.colourType != 3 || !palette.isEmpty,
-              limits.violation(width: header.width, height: header.height) == nil
+              limits.violation(width: header.width, height: header.height) == nil,
+              header.inflatedSize <= maxInflatedBytes
         else { return nil }
         guard var inflated = inflate(imageData, size: header.inflatedSize) else { return nil }
         return convert(&inflated, header, palette: palette)

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Cordon's speed (used by the scripts in bench/).",
-        subcommands: [PDQBench.self, IndexBench.self, VideoMatchBench.self, OrdersBench.self, PagesBench.self, MirrorBench.self])
+        subcommands: [PDQBench.self, IndexBench.self, VideoMatchBench.self, OrdersBench.self, PagesBench.self, MirrorBench.self, LoadBench.self])
 }
 
 /// Times decoding and PDQ hashing separately, one image at a time on one core, and prints

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CordonDomain
 import CordonHub
+import CordonOutbound
 import CordonServices
 import CordonStore
 import CordonWeb
@@ -86,6 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Days after which a hash shared into an incident is due for review by its contributor.")
     var incidentReviewDays = Int(SafeguardRules.default.incidentReviewAfter / 86_400)
 
+    @Flag(help: "Let webhooks and removal checks reach this machine (127.0.0.1, plain http): for drills and benchmarks on one machine, never in production.")
+    var allowLoopbackOutbound = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard disputeAfter >= 1 else { throw ValidationError("--dispute-after is at least 1 organisation") }
@@ -114,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         let safeguards = SafeguardRules(dispute: DisputeRule(minimumOrganisations: disputeAfter), quarantineAfter: quarantineAfter,
                                         incidentReviewAfter: TimeInterval(incidentReviewDays) * 86_400)
         var configuration = HubConfiguration(safeguards: safeguards, crisis: try crisisRules())
+        if allowLoopbackOutbound { configuration.outboundPolicy = .loopbackAllowed }
         do {
             configuration.keys = try await HubKeyFile.open(try storage.keySource(keyFile: keyFile), store: store)
             let hub = try await Hub(store: store, configuration: configuration)
