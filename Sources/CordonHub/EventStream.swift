@@ -34,17 +34,20 @@ public enum EventStream {
             body: ResponseBody { writer in
                 var cursor = since
                 try await run(wakes: stream.wakes, isAllowed: stream.isAllowed, to: &writer) { writer in
-                    var items: [Item]
+                    var count = 0
                     repeat {
-                        items = try await stream.page(cursor)
-                        var text = ""
-                        for item in items {
-                            let id = stream.cursor(item)
-                            text += Self.event(id: id, kind: stream.kind(item), data: Array(try encoder.encode(item)))
-                            cursor = id
+                        // Encoded once for every stream woken with this one at this cursor.
+                        let page = try await stream.rendered(after: cursor, as: "server-sent events") { items in
+                            var text = ""
+                            for item in items {
+                                text += Self.event(id: stream.cursor(item), kind: stream.kind(item), data: Array(try encoder.encode(item)))
+                            }
+                            return (text: text, last: items.last.map(stream.cursor), count: items.count)
                         }
-                        if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
-                    } while items.count == stream.pageSize
+                        if let last = page.last { cursor = last }
+                        count = page.count
+                        if !page.text.isEmpty { try await writer.write(ByteBuffer(string: page.text)) }
+                    } while count == stream.pageSize
                 }
                 try await writer.finish(nil)
             })

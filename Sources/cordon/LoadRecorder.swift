@@ -12,7 +12,8 @@ final class LoadRecorder: Sendable {
 
     private let kinds = Mutex<[String: Kind]>([:])
     private let firstErrors = Mutex<[String]>([])
-    /// When each watched item was sent (the request's start), and when it arrived where.
+    /// When each watched item (a case id, or the first hash of a batch) was sent (its
+    /// request's start), and when it arrived where.
     private let sent = Mutex<[String: ContinuousClock.Instant]>([:])
     private let arrived = Mutex<[String: [ContinuousClock.Instant]]>([:])
     private let events = Mutex<[String: Int]>([:])
@@ -31,36 +32,42 @@ final class LoadRecorder: Sendable {
         }
     }
 
-    func sent(_ item: String, at instant: ContinuousClock.Instant) {
-        sent.withLock { $0[item] = instant }
+    /// `item` of `group` (`case` or `hash`) was sent at `instant`.
+    func sent(_ item: String, of group: String, at instant: ContinuousClock.Instant) {
+        sent.withLock { $0["\(group) \(item)"] = instant }
     }
 
     /// An event on `channel` (a stream kind, or the webhook) about `item`; with
-    /// `onlyIfSent`, the arrival is kept only for an item whose sending was recorded.
-    func arrived(_ channel: String, item: String?, onlyIfSent: Bool = false) {
+    /// `onlyIfSentAs`, the arrival is kept only for an item of that group whose sending was recorded.
+    func arrived(_ channel: String, item: String?, onlyIfSentAs group: String? = nil) {
         let now = ContinuousClock.now
         events.withLock { $0[channel, default: 0] += 1 }
-        guard let item, !onlyIfSent || sent.withLock({ $0[item] != nil }) else { return }
+        guard let item, group.map({ group in sent.withLock { $0["\(group) \(item)"] != nil } }) ?? true else { return }
         arrived.withLock { $0["\(channel) \(item)", default: []].append(now) }
     }
 
-    /// Milliseconds from sending to each arrival on `channel`, for items sent while measuring.
-    func lags(_ channel: String, since start: ContinuousClock.Instant) -> [Double] {
-        let sent = sent.withLock { $0 }
+    /// Milliseconds from sending to each arrival on `channel`, for the items of `group`
+    /// (`case` or `hash`) sent while measuring.
+    func lags(_ channel: String, of group: String, since start: ContinuousClock.Instant) -> [Double] {
+        let sent = sent(group, from: start, to: .now + .seconds(3600))
         return arrived.withLock { arrived in
-            sent.compactMap { item, at -> [Double]? in
-                guard at >= start else { return nil }
-                return arrived["\(channel) \(item)"]?.map { ($0 - at).milliseconds }
-            }.flatMap { $0 }
+            sent.flatMap { item, at in arrived["\(channel) \(item)"]?.map { ($0 - at).milliseconds } ?? [] }
         }
     }
 
-    /// Watched items sent while measuring that never arrived on `channel` (expected `copies` times).
-    func missing(_ channel: String, copies: Int, since start: ContinuousClock.Instant, before end: ContinuousClock.Instant) -> Int {
-        let sent = sent.withLock { $0 }
+    /// Arrivals on `channel` still missing for the items of `group` sent between `start` and
+    /// `end`, each expected `copies` times.
+    func missing(_ channel: String, of group: String, copies: Int, since start: ContinuousClock.Instant,
+                 before end: ContinuousClock.Instant) -> Int {
+        let sent = sent(group, from: start, to: end)
         return arrived.withLock { arrived in
-            sent.filter { $0.value >= start && $0.value < end }.reduce(0) { $0 + max(0, copies - (arrived["\(channel) \($1.key)"]?.count ?? 0)) }
+            sent.keys.reduce(0) { $0 + max(0, copies - (arrived["\(channel) \($1)"]?.count ?? 0)) }
         }
+    }
+
+    private func sent(_ group: String, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> [String: ContinuousClock.Instant] {
+        sent.withLock { $0.filter { $0.key.hasPrefix(group + " ") && $0.value >= start && $0.value < end } }
+            .reduce(into: [:]) { $0[String($1.key.dropFirst(group.count + 1))] = $1.value }
     }
 
     var snapshot: [String: Kind] { kinds.withLock { $0 } }

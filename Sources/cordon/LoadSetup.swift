@@ -91,7 +91,7 @@ struct LoadSetup: Sendable {
                             if channel == "feed-stream" {
                                 // A thousand changes a second per stream: the value is read
                                 // without parsing, and kept only if it is one being timed.
-                                recorder.arrived(channel, item: Self.value(in: data), onlyIfSent: true)
+                                recorder.arrived(channel, item: Self.value(in: data), onlyIfSentAs: "hash")
                             } else {
                                 let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
                                 recorder.arrived(channel, item: event?["event"] as? String == "case-received" ? event?["caseID"] as? String : nil)

@@ -14,6 +14,8 @@ final class ChangeFollower: Sendable {
     private let store: HubStore
     private let catalog: SignalCatalog
     private let state: Mutex<State>
+    /// What the woken live streams read together (each wake starts a new generation).
+    let reads = SharedReads()
 
     private struct State {
         var cursor: Int
@@ -60,6 +62,7 @@ final class ChangeFollower: Sendable {
             guard let last = fresh.last else { return }
             catalog.apply(fresh.map(\.signal))
             state.cursor = last.cursor
+            reads.invalidate()
             for subscriber in state.subscribers.values { subscriber.yield() }
         }
     }

@@ -7,8 +7,11 @@ import Synchronization
 /// a missed one costs at most a tick.
 final class EventSignal: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
+    /// What the woken readers read together (each wake starts a new generation).
+    let reads = SharedReads()
 
     func wake() {
+        reads.invalidate()
         subscribers.withLock { for subscriber in $0.values { subscriber.yield() } }
     }
 

@@ -97,7 +97,10 @@ extension HubServices {
         if let incident { _ = try await authorisedIncident(.readIncident, incident, caller) }
         let store = store
         return LiveStream(
-            newest: { try await store.latestIncidentEvent() }, wakes: incidentEvents.subscribe(), pageSize: 500,
+            newest: { try await store.latestIncidentEvent() }, wakes: incidentEvents.subscribe(), reads: incidentEvents.reads,
+            // What a caller sees of incidents depends on its organisation, kind and role.
+            audience: "incident events of \(incident?.uuidString ?? "every incident") for \(caller.organisationID) \(caller.kind) \(caller.role)",
+            pageSize: 500,
             page: { try await store.incidentEvents(after: $0, for: caller, incident: incident, limit: 500).map(API.IncidentEventOut.init) },
             cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) }, lease: try streams.lease(for: caller))
     }

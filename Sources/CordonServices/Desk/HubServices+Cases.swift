@@ -144,7 +144,8 @@ extension HubServices {
         try authorise(.readCaseEvents, caller)
         let store = store
         return LiveStream(
-            newest: { try await store.latestCaseEvent() }, wakes: caseEvents.subscribe(), pageSize: 500,
+            newest: { try await store.latestCaseEvent() }, wakes: caseEvents.subscribe(), reads: caseEvents.reads,
+            audience: "case events of \(caller.organisationID)", pageSize: 500,
             page: { try await store.caseEvents(after: $0, for: caller.organisationID, limit: 500).map { API.CaseEventOut($0) } },
             cursor: \.id, kind: \.event, isAllowed: { [self] in isLive(caller) }, lease: try streams.lease(for: caller))
     }

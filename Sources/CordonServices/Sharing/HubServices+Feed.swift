@@ -26,8 +26,8 @@ extension HubServices {
         let follower = follower, store = store
         // Subscribed before the first read, so nothing committed in between is missed.
         return LiveStream(
-            newest: { follower.cursor }, wakes: follower.subscribe(), pageSize: 1000,
-            page: { try await store.changes(after: $0, in: collection, limit: 1000).map(API.FeedPage.Change.init) },
+            newest: { follower.cursor }, wakes: follower.subscribe(), reads: follower.reads, audience: "feed of \(collection)",
+            pageSize: 1000, page: { try await store.changes(after: $0, in: collection, limit: 1000).map(API.FeedPage.Change.init) },
             cursor: \.cursor, kind: \.kind.rawValue,
             isAllowed: { [self] in isLive(caller) && allows(.readFeed, caller, relation(caller, toCollection: collection)) },
             lease: try streams.lease(for: caller))
