@@ -105,6 +105,11 @@ def main():
     for channel in ["case-stream", "feed-stream", "webhook"]:
         cells = [f"{r[channel]['events']:>8} lag {r[channel]['lag_p99_ms']:>6.0f} ms" for r in results.values()]
         print(f"{channel:26}" + "".join(f"{c:>22}" for c in cells), file=sys.stderr)
+    routes = sorted({route for r in results.values() for route in r["server_time"]})
+    for route in routes:
+        cells = [f"{r['server_time'].get(route, {}).get('requests', 0):>8.0f} p99 ≤ {r['server_time'].get(route, {}).get('p99_ms_at_most', 0):>5.0f} ms"
+                 for r in results.values()]
+        print(f"{'hub: ' + route[:21]:26}" + "".join(f"{c:>22}" for c in cells), file=sys.stderr)
     print(f"{'RSS after warm-up → end':26}" + "".join(
         f"{r.get('rss_mb_after_warmup', 0):>10.0f} → {r.get('rss_mb_end', 0):>5.0f} MB" for r in results.values()), file=sys.stderr)
     for name, figures in results.items():

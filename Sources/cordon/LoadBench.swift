@@ -61,6 +61,7 @@ struct LoadBench: AsyncParsableCommand {
         let receiver = LoadReceiver(recorder: recorder)
         let started = ContinuousClock.now
         let measureFrom = started + .seconds(warmup), end = started + .seconds(seconds)
+        var serverTimes = (ServerLatency(), ServerLatency())
         let rss = try await receiver.run { port -> [String: Double] in
             try await setup.registerWebhook(port: port)
             var rss: [String: Double] = [:]
@@ -75,15 +76,17 @@ struct LoadBench: AsyncParsableCommand {
                 try await Task.sleep(until: measureFrom)
                 recorder.measuring.store(true, ordering: .relaxed)
                 rss["after_warmup"] = Self.residentMegabytes(serverPIDs)
+                serverTimes.0 = await ServerLatency.scrape(hubs)
                 try await group.waitForAll()
             }
             rss["end"] = Self.residentMegabytes(serverPIDs)
+            serverTimes.1 = await ServerLatency.scrape(hubs)
             // Streams and webhooks a moment to catch up with the last writes.
             try await Task.sleep(for: .seconds(3))
             return rss
         }
         print(try Self.report(recorder, setup: setup, from: measureFrom, to: end - .seconds(5), rss: rss, streams: streams,
-                              scale: scale, seconds: seconds))
+                              server: serverTimes.1.p99(since: serverTimes.0), scale: scale, seconds: seconds))
     }
 
     /// The hubs' resident memory in MB, summed (0 when no process ids were given).
@@ -97,8 +100,9 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     static func report(_ recorder: LoadRecorder, setup: LoadSetup, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant,
-                       rss: [String: Double], streams: Int, scale: Double, seconds: Int) throws -> String {
-        var figures: [String: Any] = ["scale": scale, "seconds": seconds, "hubs": setup.hubs.count]
+                       rss: [String: Double], streams: Int, server: [String: [String: Double]], scale: Double,
+                       seconds: Int) throws -> String {
+        var figures: [String: Any] = ["scale": scale, "seconds": seconds, "hubs": setup.hubs.count, "server_time": server]
         var totalErrors = 0
         for (kind, seen) in recorder.snapshot.sorted(by: { $0.key < $1.key }) {
             totalErrors += seen.errors
