@@ -42,8 +42,10 @@ def run(cordon, database, replicas, args, folder):
                    "--preload", str(args.preload)]
         for port, server in zip(ports, servers):
             command += ["--hub", f"http://127.0.0.1:{port}", "--server-pid", str(server.pid)]
-        out = subprocess.run(command, check=True, capture_output=True, text=True, timeout=args.seconds + 900).stdout
-        figures = json.loads(out.strip().splitlines()[-1])
+        driver = subprocess.run(command, capture_output=True, text=True, timeout=args.seconds + 900)
+        if driver.returncode != 0:
+            raise SystemExit(f"bench/load: the driver failed (exit {driver.returncode}): {driver.stderr.strip()[-2000:]}")
+        figures = json.loads(driver.stdout.strip().splitlines()[-1])
         figures["crashed"] = [port for port, server in zip(ports, servers) if server.poll() is not None]
         return figures
     finally:

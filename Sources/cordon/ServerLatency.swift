@@ -27,7 +27,7 @@ struct ServerLatency: Sendable {
     }
 
     /// For each route with at least `minimum` requests since `earlier`: how many, and the
-    /// bucket bound (ms) under which 99 % of them finished.
+    /// bucket bound (ms) under which 99 % of them finished (-1 when over the last bound, 10 s).
     func p99(since earlier: ServerLatency, minimum: Double = 100) -> [String: [String: Double]] {
         var out: [String: [String: Double]] = [:]
         for (route, list) in buckets {
@@ -35,7 +35,7 @@ struct ServerLatency: Sendable {
             let counts = list.map { bucket in bucket.count - (before.first { $0.bound == bucket.bound }?.count ?? 0) }
             guard let all = counts.last, all >= minimum else { continue }
             let index = counts.firstIndex { $0 >= all * 0.99 } ?? counts.count - 1
-            out[route] = ["requests": all, "p99_ms_at_most": list[index].bound * 1000]
+            out[route] = ["requests": all, "p99_ms_at_most": list[index].bound.isFinite ? list[index].bound * 1000 : -1]
         }
         return out
     }
