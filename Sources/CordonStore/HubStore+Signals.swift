@@ -2,6 +2,7 @@ import CordonDomain
 import FluentKit
 import FluentSQLiteDriver
 import Foundation
+import PostgresNIO
 import SQLKit
 import SQLiteNIO
 
@@ -291,22 +292,10 @@ extension HubStore {
                 return SignalChange(cursor: cursor, kind: kind, at: row.column("change_at").flatMap(Date.init(sqliteData:)), signal: signal)
             }
         }
-        let query = hub.sql.select()
-            .column(SQLColumn("id", table: "c"), as: "cursor").column(SQLColumn("kind", table: "c"), as: "change_kind")
-            .column(SQLColumn("at", table: "c"), as: "change_at").column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("s")))
-            .from(SQLAlias(SQLIdentifier(ChangeRecord.schema), as: SQLIdentifier("c")))
-            .join(SQLAlias(SQLIdentifier(SignalRecord.schema), as: SQLIdentifier("s")), on: SQLColumn("signal_id", table: "c"), .equal, SQLColumn("id", table: "s"))
-            .where(SQLColumn("id", table: "c"), .greaterThan, SQLBind(cursor))
-        if let collectionID {
-            query.where(SQLColumn("collection_id", table: "c"), .equal, SQLBind(collectionID))
+        guard let postgres = db as? any PostgresDatabase else {
+            throw StoreError.invalid(field: "database", message: "changes are read from SQLite or PostgreSQL only")
         }
-        return try await query.orderBy(SQLColumn("id", table: "c")).limit(limit).all().map { row in
-            SignalChange(
-                cursor: try row.decode(column: "cursor", as: Int.self),
-                kind: ChangeKind(rawValue: try row.decode(column: "change_kind", as: String.self)) ?? .updated,
-                at: try row.decode(column: "change_at", as: Date?.self),
-                signal: try StoredSignal(row: row))
-        }
+        return try await postgresChanges(after: cursor, in: collectionID, limit: limit, on: postgres)
     }
 
     /// The rows with these ids that are in the collection, by (type, value).
