@@ -29,6 +29,40 @@ import Testing
         #expect(try await again.call("GET", "/v1/collections", key: key).status == 401)
     }
 
+    /// Webhooks to this machine over plain http only with `--allow-loopback-outbound` (drills
+    /// and `bench/load`); without it they are refused by the field.
+    @Test func loopbackWebhooksOnlyWhenAllowed() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = "sqlite:" + folder.appendingPathComponent("hub.sqlite").path
+        let created = try CordonRunner.run(["admin", "create-organisation", "--database", database, "--name", "P", "--kind", "platform"])
+        let key = try #require(created.stdout.firstMatch(of: /cdn_[0-9a-f]{64}/).map { String($0.output) }, "\(created.stderr)")
+        let hook = ["url": "http://127.0.0.1:9/hook", "events": ["case-received"]] as [String: Any]
+        let strict = try ServerProcess(["--database", database])
+        let refused = try await strict.call("POST", "/v1/webhooks", key: key, json: hook)
+        #expect(refused.status == 400 && ((refused.body as? [String: Any])?["error"] as? [String: Any])?["field"] as? String == "url")
+        #expect(strict.stop() == 0)
+        let allowing = try ServerProcess(["--database", database, "--allow-loopback-outbound"])
+        defer { allowing.stop() }
+        #expect(try await allowing.call("POST", "/v1/webhooks", key: key, json: hook).status == 201)
+        #expect((try await allowing.call("GET", "/v1/webhooks", key: key).body as? [[String: Any]])?.count == 1)
+    }
+
+    /// `cordon bench load`'s bad options and an unreachable hub: a message on stderr and exit 1.
+    @Test func theLoadDriverRefusesBadOptionsAndAnUnreachableHub() throws {
+        let port = LoopbackPort.free()
+        for (arguments, message) in [
+            (["--operator-key", "k"], "--hub"),
+            (["--hub", "http://127.0.0.1:\(port)", "--operator-key", "k", "--seconds", "5", "--warmup", "10"], "--seconds must be longer than --warmup"),
+            (["--hub", "http://127.0.0.1:\(port)", "--operator-key", "k", "--streams", "5000"], "--streams is 0 to 2000"),
+            (["--hub", "http://127.0.0.1:\(port)", "--operator-key", "k", "--seconds", "2", "--warmup", "1"], "cannot reach the hub"),
+        ] {
+            let run = try CordonRunner.run(["bench", "load"] + arguments)
+            #expect(run.status != 0 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
     @Test func aPlatformWorksItsInboxFromTheShell() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-inbox-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
