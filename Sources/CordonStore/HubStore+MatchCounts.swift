@@ -25,7 +25,8 @@ extension HubStore {
         guard !counts.isEmpty else { return }
         try await hub.write([]) { db in
             let sql = db as! any SQLDatabase
-            for count in counts {
+            // In one order on every replica, so two adding to the same rows never deadlock.
+            for count in counts.sorted(by: { ($0.organisationID.uuidString, $0.day) < ($1.organisationID.uuidString, $1.day) }) {
                 try await sql.raw("""
                     INSERT INTO match_days (organisation_id, day, queries, matched)
                     VALUES (\(bind: count.organisationID.uuidString), \(bind: count.day), \(bind: count.queries), \(bind: count.matched))

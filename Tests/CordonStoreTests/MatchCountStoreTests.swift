@@ -24,4 +24,24 @@ import Testing
         #expect(try await store.matchCounts(of: UUID(), from: "2026-11-01").isEmpty)
         await database.close()
     }
+
+    /// Per-signal counts go in 500 a statement; counts for more signals than that, added
+    /// twice, add up for every one of them.
+    @Test(arguments: TransparencyFiguresTests.Backend.allCases)
+    func signalCountsAddUpAcrossStatements(_ backend: TransparencyFiguresTests.Backend) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-store-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await TransparencyFiguresTests.open(backend, in: folder)
+        let store = HubStore(database)
+        let first = Dictionary(uniqueKeysWithValues: (1...1_201).map { ($0, $0 % 7 + 1) })
+        try await store.addSignalMatches(first)
+        try await store.addSignalMatches([5: 10, 1_201: 1, 2_000: 4])
+        try await store.addSignalMatches([:])
+        var expected = first
+        expected[5, default: 0] += 10
+        expected[1_201, default: 0] += 1
+        expected[2_000] = 4
+        #expect(try await store.ledgerFacts().matches == expected)
+        await database.close()
+    }
 }
