@@ -16,6 +16,8 @@ public final class HubDatabase: Service, @unchecked Sendable {
     private let databases: Databases
     private let logger: Logger
     private let gate = WriteGate()
+    /// On PostgreSQL, one queue per table lock (see ``write(_:_:)``), in lock order.
+    private let tableGates: [(topic: HubTopic, gate: WriteGate)] = [(.cases, WriteGate()), (.incidents, WriteGate()), (.signals, WriteGate())]
     /// On SQLite, what copies the write-ahead log into the file (``WALCheckpointer``).
     private let checkpointer = Mutex<WALCheckpointer?>(nil)
     /// SQLite's blocking calls run on threads of their own: on the process's shared pool
@@ -149,7 +151,11 @@ public final class HubDatabase: Service, @unchecked Sendable {
         _ topics: Set<HubTopic>, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         if isPostgres {
-            return try await database.transaction { db in
+            // Writers of one event table queue here, in memory, before they take a
+            // connection: waiting on the table lock they held one each, and under load a
+            // replica's whole pool waited on one lock while its reads timed out.
+            let gates = tableGates.filter { topics.contains($0.topic) }.map(\.gate)
+            return try await Self.passing(gates[...]) { try await database.transaction { db in
                 // Streams and `?since=` readers page event tables by id. Sequence ids are
                 // taken at insert, not at commit: a later writer that commits first would
                 // let a reader pass the earlier one's event for good. A write that adds
@@ -164,7 +170,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
                     try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
                 }
                 return result
-            }
+            } }
         }
         defer { checkpointer.withLock { $0 }?.wrote() }
         return try await gate.run {
@@ -179,6 +185,12 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     static let channel = "cordon_changes"
+
+    /// Runs `body` once through each of `gates`, in order.
+    private static func passing<T: Sendable>(_ gates: ArraySlice<WriteGate>, _ body: () async throws -> T) async throws -> T {
+        guard let gate = gates.first else { return try await body() }
+        return try await gate.run { try await passing(gates.dropFirst(), body) }
+    }
 
     /// Runs `body` (the migrations) while holding a PostgreSQL advisory lock on a connection
     /// of its own, so replicas starting together migrate one after another instead of both

@@ -30,7 +30,8 @@ extension HubStore {
     /// none once gone (both sides are told) or once checks have run for `rules.checkFor`.
     public func recordCheck(_ url: CaseURLRecord, outcome: CheckOutcome, statusCode: Int?, detail: String,
                             now: Date, rules: DeskRules) async throws {
-        try await hub.write([.cases]) { db in
+        // Only a URL found gone adds a case event; other checks leave the event table's lock alone.
+        try await hub.write(outcome == .gone ? [.cases] : []) { db in
             guard let row = try await CaseURLRecord.find(url.id!, on: db), let record = try await CaseRecord.find(row.caseID, on: db)
             else { return }
             let check = URLCheckRecord()

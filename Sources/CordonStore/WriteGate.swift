@@ -4,8 +4,9 @@ import Synchronization
 ///
 /// SQLite allows one writer; two deferred transactions that both read and then write can
 /// fail with `SQLITE_BUSY` instead of waiting. Queuing the hub's own writers here avoids
-/// that. PostgreSQL needs no gate (it orders writers with a table lock, see
-/// ``HubStore``), so the gate is only used on SQLite.
+/// that. On PostgreSQL the writers of each event table queue on a gate of their own before
+/// taking a connection, so a replica never has more than one connection waiting on each
+/// table lock (see ``HubDatabase``).
 final class WriteGate: Sendable {
     private struct State {
         var busy = false
