@@ -1,5 +1,6 @@
 import CordonDomain
 import FluentKit
+import SQLKit
 import Foundation
 
 extension HubStore {
@@ -111,7 +112,12 @@ extension HubStore {
     /// one write, so replicas updating it at once each see the other's value; a nil result
     /// removes it.
     public func updateSetting(_ name: String, _ update: @escaping @Sendable (String?) throws -> String?) async throws {
+        let postgres = hub.isPostgres
         try await hub.write([]) { db in
+            // One updater of a setting at a time across replicas: a row lock cannot guard a
+            // setting not stored yet, and two replicas starting together both created it (the
+            // second failed to start), or both read the old value and one's change was lost.
+            if postgres { try await (db as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "hub_settings:" + name)))").run() }
             let existing = try await HubSettingRecord.find(name, on: db)
             let next = try update(existing?.value)
             switch (existing, next) {

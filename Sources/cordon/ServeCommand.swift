@@ -123,9 +123,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.keys = try await HubKeyFile.open(try storage.keySource(keyFile: keyFile), store: store)
             let hub = try await Hub(store: store, configuration: configuration)
             try await serve(hub, database: database, logger: logger, loaded: clock.now - start)
-        } catch let error as HubKeyError {
+        } catch {
             await database.close()
-            throw CommandFailure(error.description)
+            if let error = error as? HubKeyError { throw CommandFailure(error.description) }
+            throw CommandFailure("the hub could not start: \(String(reflecting: error))")
         }
     }
 
