@@ -26,6 +26,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
     /// On SQLite, what stands in for the unique index on signals (see ``SignalDirectory``).
     let signalDirectory: SignalDirectory?
     private let closed = Atomic<Bool>(false)
+    /// On PostgreSQL, signals this process added since it last had the feed's statistics
+    /// brought up to date, and how many it had added by then (see ``feedGrew(by:)``).
+    private let feedGrowth = Mutex<(sinceAnalyze: Int, analysed: Int)>((0, 0))
 
     /// A database handle for queries.
     public var database: any Database {
@@ -185,6 +188,32 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     static let channel = "cordon_changes"
+
+    /// Notes `rows` new signals on the feed. On PostgreSQL, once they are a fifth of what
+    /// this process had added before (and at least 1,000), the planner's statistics of the
+    /// feed's tables are brought up to date, in the background. After a bulk load, before
+    /// autovacuum got to them, a feed page was planned for 88 rows and joined all 65,000 it
+    /// found: 110 ms a page, against 11 ms once analysed, and under bench/load fifty streams'
+    /// pages filled both cores.
+    func feedGrew(by rows: Int) {
+        guard isPostgres, rows > 0 else { return }
+        let due = feedGrowth.withLock { growth -> Bool in
+            growth.sinceAnalyze += rows
+            guard growth.sinceAnalyze >= max(1_000, growth.analysed / 5) else { return false }
+            growth.analysed += growth.sinceAnalyze
+            growth.sinceAnalyze = 0
+            return true
+        }
+        guard due else { return }
+        let sql = sql, logger = logger
+        Task {
+            do {
+                try await sql.raw("ANALYZE \(unsafeRaw: ChangeRecord.schema), \(unsafeRaw: SignalRecord.schema)").run()
+            } catch {
+                logger.warning("could not update the feed's statistics (ANALYZE): \(String(reflecting: error))")
+            }
+        }
+    }
 
     /// Runs `body` once through each of `gates`, in order.
     private static func passing<T: Sendable>(_ gates: ArraySlice<WriteGate>, _ body: () async throws -> T) async throws -> T {

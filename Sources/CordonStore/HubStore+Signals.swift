@@ -47,6 +47,7 @@ extension HubStore {
             return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), directory: directory, on: db)
         }
         receipt.commit(to: directory)
+        hub.feedGrew(by: receipt.results.count { $0.outcome == .created })
         return receipt
     }
 
