@@ -158,22 +158,24 @@ public final class HubDatabase: Service, @unchecked Sendable {
             // connection: waiting on the table lock they held one each, and under load a
             // replica's whole pool waited on one lock while its reads timed out.
             let gates = tableGates.filter { topics.contains($0.topic) }.map(\.gate)
-            return try await Self.passing(gates[...]) { try await database.transaction { db in
-                // Streams and `?since=` readers page event tables by id. Sequence ids are
-                // taken at insert, not at commit: a later writer that commits first would
-                // let a reader pass the earlier one's event for good. A write that adds
-                // events holds its table's lock from its start (always cases before
-                // incidents, so two writers never deadlock over them), which puts ids in
-                // commit order and serialises the read-decide-write of case actions and votes.
-                let sql = db as! any SQLDatabase
-                if topics.contains(.cases) { try await sql.raw("LOCK TABLE case_events IN SHARE ROW EXCLUSIVE MODE").run() }
-                if topics.contains(.incidents) { try await sql.raw("LOCK TABLE incident_events IN SHARE ROW EXCLUSIVE MODE").run() }
-                let result = try await body(db)
-                for topic in topics {
-                    try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
+            return try await Self.passing(gates[...]) {
+                try await database.transaction { db in
+                    // Streams and `?since=` readers page event tables by id. Sequence ids are
+                    // taken at insert, not at commit: a later writer that commits first would
+                    // let a reader pass the earlier one's event for good. A write that adds
+                    // events holds its table's lock from its start (always cases before
+                    // incidents, so two writers never deadlock over them), which puts ids in
+                    // commit order and serialises the read-decide-write of case actions and votes.
+                    let sql = db as! any SQLDatabase
+                    if topics.contains(.cases) { try await sql.raw("LOCK TABLE case_events IN SHARE ROW EXCLUSIVE MODE").run() }
+                    if topics.contains(.incidents) { try await sql.raw("LOCK TABLE incident_events IN SHARE ROW EXCLUSIVE MODE").run() }
+                    let result = try await body(db)
+                    for topic in topics {
+                        try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
+                    }
+                    return result
                 }
-                return result
-            } }
+            }
         }
         defer { checkpointer.withLock { $0 }?.wrote() }
         return try await gate.run {
