@@ -30,9 +30,14 @@ public final class HubDatabase: Service, @unchecked Sendable {
     /// brought up to date, and how many it had added by then (see ``feedGrew(by:)``).
     private let feedGrowth = Mutex<(sinceAnalyze: Int, analysed: Int)>((0, 0))
 
+    /// One handle per event loop, made once: asked for after ``close()``, `Databases` has
+    /// none to give (a worker's last tick after a test closed its database stopped the
+    /// process), where a handle kept from before fails its queries with an error.
+    private let handles: [any Database]
+
     /// A database handle for queries.
     public var database: any Database {
-        databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+        handles.randomElement()!
     }
 
     /// The same handle, for SQL the query builder does not cover (bulk writes, streaming reads).
@@ -66,6 +71,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
             // Connections per event loop: with the driver's one, four requests writing at once
             // waited for two connections and, on a busy machine, gave up after 10 s (HTTP 500).
             databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace), as: .psql)
+        }
+        handles = MultiThreadedEventLoopGroup.singleton.makeIterator().compactMap { [databases, logger] in
+            databases.database(logger: logger, on: $0)
         }
         let migrations = Migrations()
         migrations.add(CreateSchema())

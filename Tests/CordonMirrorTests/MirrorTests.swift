@@ -103,6 +103,7 @@ import Testing
                                            settings: settings, logger: Self.logger)
         } catch {
             hubTask.cancel()
+            _ = await hubTask.result
             await up.hub.store.hub.close()
             throw error
         }
@@ -112,7 +113,9 @@ import Testing
         } catch {
             Issue.record(error)
         }
+        // The hub's workers stop before its database closes.
         hubTask.cancel()
+        _ = await hubTask.result
         await up.hub.store.hub.close()
         await mirror.hub.store.hub.close()
     }
@@ -183,7 +186,7 @@ import Testing
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: json))))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let data = try await response.body.collect(upTo: 1 << 22)
         return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:])
     }

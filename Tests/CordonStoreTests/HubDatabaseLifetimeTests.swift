@@ -25,4 +25,18 @@ import Testing
         }
         #expect(stopped, "the dropped database's threads are still running after 10 s")
     }
+
+    /// A worker's last tick after its database was closed (a test's fixture closing it under
+    /// a running synchroniser) gets an error, not a stopped process.
+    @Test(arguments: TransparencyFiguresTests.Backend.allCases)
+    func aQueryAfterCloseFailsWithAnError(_ backend: TransparencyFiguresTests.Backend) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-lifetime-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await TransparencyFiguresTests.open(backend, in: folder)
+        let store = HubStore(database)
+        _ = try await store.accessSnapshot()
+        await database.close()
+        await #expect(throws: (any Error).self) { try await store.accessSnapshot() }
+        await #expect(throws: (any Error).self) { try await store.setting("anything") }
+    }
 }
