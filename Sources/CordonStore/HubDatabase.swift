@@ -46,9 +46,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
     /// On SQLite, one handle per event loop, each on a connection of its own: a read split
     /// between them runs on as many threads at once (start-up reads every signal).
     var sqliteConnections: [any SQLiteDatabase] {
-        MultiThreadedEventLoopGroup.singleton.makeIterator().compactMap {
-            databases.database(logger: logger, on: $0) as? any SQLiteDatabase
-        }
+        handles.compactMap { $0 as? any SQLiteDatabase }
     }
 
     /// Connects and brings the schema up to date.
@@ -179,7 +177,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
                     if topics.contains(.incidents) { try await sql.raw("LOCK TABLE incident_events IN SHARE ROW EXCLUSIVE MODE").run() }
                     let result = try await body(db)
                     for topic in topics {
-                        try await (db as! any SQLDatabase).raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
+                        try await sql.raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()
                     }
                     return result
                 }

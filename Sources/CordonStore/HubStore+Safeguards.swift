@@ -105,8 +105,8 @@ extension HubStore {
         let sorted = counts.sorted(by: { $0.key < $1.key })
         try await hub.write([]) { db in
             let sql = db as! any SQLDatabase
-            for start in stride(from: 0, to: sorted.count, by: 500) {
-                let values = sorted[start..<min(start + 500, sorted.count)]
+            for chunk in sorted.chunked(500) {
+                let values = chunk
                     .map { (id, matches) -> SQLQueryString in "(\(bind: id), \(bind: matches))" }.joined(separator: ", ")
                 try await sql.raw("""
                     INSERT INTO signal_matches (signal_id, matches) VALUES \(values)
