@@ -18,14 +18,16 @@ public struct EventStreamClient: Sendable {
     }
 
     /// Connects with `headers` and yields each event until `stop` says so, the server
-    /// closes the stream, or `timeout` passes (tests must end).
+    /// closes the stream, or `timeout` passes (tests must end). `timeout` counts from the
+    /// server's answer: a loaded server gets a further `answerWithin` to send its headers.
     public static func collect(
         url: String, headers: [(String, String)], timeout: Duration = .seconds(20),
-        until stop: @escaping @Sendable ([Event]) -> Bool
+        answerWithin: Duration = .seconds(30), until stop: @escaping @Sendable ([Event]) -> Bool
     ) async throws -> (status: Int, events: [Event]) {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
+        let response = try await HTTPClient.shared.execute(
+            request, timeout: .seconds(Int64((timeout + answerWithin).components.seconds)))
         guard response.status.code == 200 else { return (Int(response.status.code), []) }
         return try await withThrowingTaskGroup(of: [Event]?.self) { group in
             group.addTask {

@@ -31,6 +31,12 @@ public final class LoopbackSite: Sendable {
         router.get("/gone") { _, _ in Response(status: .notFound) }
         router.get("/moved") { _, _ in Response(status: .found, headers: [.location: "/gone"]) }
         router.get("/loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
+        // An event stream whose server is slow to answer, as a hub under load can be.
+        router.get("/slow-stream") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(2))
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"],
+                            body: .init(byteBuffer: ByteBuffer(string: "id: 1\ndata: late\n\n")))
+        }
         router.post("/:hook") { request, context -> Response in
             let data = try await request.body.collect(upTo: 1 << 20)
             let path = context.parameters.get("hook") ?? ""
