@@ -50,7 +50,11 @@ public final class HubDatabase: Service, @unchecked Sendable {
     }
 
     /// Connects and brings the schema up to date.
-    public init(_ location: DatabaseLocation, logger: Logger) async throws {
+    ///
+    /// On PostgreSQL, a statement, or a transaction left idle, that runs longer than
+    /// `statementTimeout` is cancelled, so a runaway query or a stuck task cannot hold a
+    /// table lock and a pooled connection for ever (the review's F12).
+    public init(_ location: DatabaseLocation, statementTimeout: Duration = .seconds(60), logger: Logger) async throws {
         self.location = location
         self.logger = logger
         if case .sqlite = location { signalDirectory = SignalDirectory() } else { signalDirectory = nil }
@@ -68,29 +72,42 @@ public final class HubDatabase: Service, @unchecked Sendable {
         case .postgres(let url):
             // Connections per event loop: with the driver's one, four requests writing at once
             // waited for two connections and, on a busy machine, gave up after 10 s (HTTP 500).
-            databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace), as: .psql)
+            var serving = try SQLPostgresConfiguration(url: url)
+            let seconds = "\(statementTimeout.components.seconds)s"
+            serving.coreConfiguration.options.additionalStartupParameters = [
+                ("statement_timeout", seconds), ("idle_in_transaction_session_timeout", seconds),
+            ]
+            databases.use(.postgres(configuration: serving, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(60),
+                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
+            // Migrations get connections of their own without the limit: an index built over
+            // millions of existing rows may take minutes, once.
+            databases.use(try .postgres(url: url, connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace),
+                          as: .migrating, isDefault: false)
         }
         handles = MultiThreadedEventLoopGroup.singleton.makeIterator().compactMap { [databases, logger] in
             databases.database(logger: logger, on: $0)
         }
         let migrations = Migrations()
-        migrations.add(CreateSchema())
-        migrations.add(CreateCaseSchema())
-        migrations.add(CreateReportIndexes())
-        migrations.add(CreateIncidentSchema())
-        migrations.add(AppendOnlyLogs())
-        migrations.add(OperatorAndOwnership())
-        migrations.add(AuditChainSchema())
-        migrations.add(VideoSignalSchema())
-        migrations.add(UserAccountSchema())
-        migrations.add(MatchCountSchema())
-        migrations.add(UpstreamSchema())
-        migrations.add(ReviewSchema())
-        migrations.add(ReviewPublishingSchema())
-        migrations.add(UpstreamSnapshotSchema())
-        migrations.add(SignalFileIndexSchema())
-        migrations.add(SafeguardSchema())
-        migrations.add(CivilSocietySchema())
+        let schema: [any Migration] = [
+            CreateSchema(),
+            CreateCaseSchema(),
+            CreateReportIndexes(),
+            CreateIncidentSchema(),
+            AppendOnlyLogs(),
+            OperatorAndOwnership(),
+            AuditChainSchema(),
+            VideoSignalSchema(),
+            UserAccountSchema(),
+            MatchCountSchema(),
+            UpstreamSchema(),
+            ReviewSchema(),
+            ReviewPublishingSchema(),
+            UpstreamSnapshotSchema(),
+            SignalFileIndexSchema(),
+            SafeguardSchema(),
+            CivilSocietySchema(),
+        ]
+        migrations.add(schema, to: isPostgres ? .migrating : nil)
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.any(), migrationLogLevel: .debug)
@@ -290,4 +307,9 @@ public enum HubTopic: String, Sendable, CaseIterable, Hashable {
     case cases
     /// Incidents of the crisis protocol (the `incident_events` table grew).
     case incidents
+}
+
+extension DatabaseID {
+    /// PostgreSQL connections for migrations, without the serving pool's statement timeout.
+    static let migrating = DatabaseID(string: "psql-migrating")
 }
