@@ -186,12 +186,15 @@ public final class HubDatabase: Service, @unchecked Sendable {
                     // Streams and `?since=` readers page event tables by id. Sequence ids are
                     // taken at insert, not at commit: a later writer that commits first would
                     // let a reader pass the earlier one's event for good. A write that adds
-                    // events holds its table's lock from its start (always cases before
-                    // incidents, so two writers never deadlock over them), which puts ids in
+                    // events holds its table's lock from its start (always cases, then incidents,
+                    // then the feed, so two writers never deadlock over them), which puts ids in
                     // commit order and serialises the read-decide-write of case actions and votes.
                     let sql = db as! any SQLDatabase
                     if topics.contains(.cases) { try await sql.raw("LOCK TABLE case_events IN SHARE ROW EXCLUSIVE MODE").run() }
                     if topics.contains(.incidents) { try await sql.raw("LOCK TABLE incident_events IN SHARE ROW EXCLUSIVE MODE").run() }
+                    // The feed's `changes` likewise, and a signal read after it is current: feedback
+                    // that read a signal before a retraction committed wrote its stale status back.
+                    if topics.contains(.signals) { try await sql.raw("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE").run() }
                     let result = try await body(db)
                     for topic in topics {
                         try await sql.raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: topic.rawValue))").run()

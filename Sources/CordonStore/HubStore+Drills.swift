@@ -18,11 +18,9 @@ extension HubStore {
             throw StoreError.forbidden(field: "incident", message: "a drill is purged by the organisation that proposed it or a board member")
         }
         let collection = record.collectionID
-        let postgres = hub.isPostgres
         // First: retract, so that followers remove the hashes from their catalogs.
         try await hub.write([.signals]) { db in
             let sql = db as! any SQLDatabase
-            try await Self.lockFeed(on: sql, postgres: postgres)
             let live = try await SignalRecord.query(on: db).filter(\.$collectionID == collection)
                 .filter(\.$status != SignalStatus.retracted.rawValue).all()
             guard !live.isEmpty else { return }

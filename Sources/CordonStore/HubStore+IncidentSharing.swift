@@ -36,11 +36,9 @@ extension HubStore {
     public func contributeHashes(_ submissions: [SignalSubmission], to id: UUID, by caller: Caller, now: Date)
         async throws -> SubmissionReceipt
     {
-        let postgres = hub.isPostgres
         let directory = hub.signalDirectory
         let receipt = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             let receipt = try await Self.addSignals(submissions, to: record.collectionID, by: caller, now: now, directory: directory, on: db)
             var detail = IncidentEventDetail()
             detail.hashes = receipt.results.filter { $0.outcome != .unchanged }
@@ -58,7 +56,6 @@ extension HubStore {
     /// becomes a URL signal of the incident's collection, so platforms can block the link.
     public func shareURL(_ url: String, platform: UUID?, firstSeenAt: Date?, views: Int?, note: String, in id: UUID,
                          by caller: Caller, now: Date) async throws -> (IncidentURLRecord, SubmissionReceipt) {
-        let postgres = hub.isPostgres
         let directory = hub.signalDirectory
         let (shared, receipt) = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
@@ -85,7 +82,6 @@ extension HubStore {
             detail.views = views
             detail.note = note.isEmpty ? nil : note
             try await Self.recordIncidentEvent(.urlShared, of: record, by: caller.organisationID, at: now, detail: detail, on: db)
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             var labels = SignalLabels()
             labels.incident = record.title
             let signal = SignalSubmission(type: .url, value: url, labels: labels)

@@ -12,14 +12,12 @@ extension HubStore {
     /// where the platform gives it, feeds the ledger by threshold.
     public func addFeedback(signalID: Int, kind: FeedbackKind, comment: String, distance: Int? = nil, signed: String? = nil,
                             rules: SafeguardRules, now: Date, by caller: Caller) async throws -> StoredSignal {
-        let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
             let record = try await Self.signalRecord(signalID, on: db)
             try await FeedbackRecord(signalID: signalID, organisationID: caller.organisationID, kind: kind.rawValue, comment: comment,
                                      distance: distance, signed: signed).create(on: db)
             // Every feedback is a change on the feed, whether or not the status moved: the
             // exchange formats (ThreatExchange reactions, StopNCII feedbacks) carry it.
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             try await Self.applyRules(to: record, rules: rules, now: now, on: db)
             try await Self.audit(caller, "signal.feedback", target: String(signalID),
                                  detail: ["kind": kind.rawValue, "status": record.status], on: db)
@@ -31,7 +29,6 @@ extension HubStore {
     /// the next review is due at `reviewBy` (none when nil).
     public func confirm(signalID: Int, comment: String, reviewBy: Date?, rules: SafeguardRules, now: Date,
                         by caller: Caller) async throws -> StoredSignal {
-        let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
             let record = try await Self.signalRecord(signalID, on: db)
             guard record.status != SignalStatus.retracted.rawValue else {
@@ -42,7 +39,6 @@ extension HubStore {
                                      comment: comment).create(on: db)
             try await sql.raw("DELETE FROM signal_reviews WHERE signal_id = \(bind: signalID)").run()
             if let reviewBy { try await Self.setReview(signalID, at: reviewBy, reason: "confirmed", on: sql) }
-            try await Self.lockFeed(on: sql, postgres: postgres)
             try await Self.applyRules(to: record, rules: rules, now: now, on: db)
             try await Self.audit(caller, "signal.confirm", target: String(signalID),
                                  detail: ["status": record.status, "reviewBy": reviewBy.map { String(Int($0.timeIntervalSince1970)) } ?? ""], on: db)
@@ -82,9 +78,7 @@ extension HubStore {
             ORDER BY r.signal_id LIMIT 1000
             """).all(decoding: Row.self).map(\.signal_id)
         guard !due.isEmpty else { return [] }
-        let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             var changes: [SignalChange] = []
             for id in due {
                 let record = try await Self.signalRecord(id, on: db)

@@ -40,10 +40,8 @@ extension HubStore {
     public func submit(_ submissions: [SignalSubmission], to collectionID: UUID, by caller: Caller)
         async throws -> SubmissionReceipt
     {
-        let postgres = hub.isPostgres
         let directory = hub.signalDirectory
         let receipt = try await hub.write([.signals]) { db in
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             return try await Self.addSignals(submissions, to: collectionID, by: caller, now: Date(), directory: directory, on: db)
         }
         receipt.commit(to: directory)
@@ -230,7 +228,6 @@ extension HubStore {
     /// otherwise only the caller's own contribution is withdrawn, and the signal goes when
     /// its last source has. Who may is the services' concern.
     public func retract(signalID: Int, wholly: Bool, by caller: Caller) async throws -> StoredSignal {
-        let postgres = hub.isPostgres
         return try await hub.write([.signals]) { db in
             guard let record = try await SignalRecord.find(signalID, on: db) else {
                 throw StoreError.notFound(field: "signal", message: "no signal \(signalID)")
@@ -242,7 +239,6 @@ extension HubStore {
             }
             sources.removeAll { $0 == caller.organisationID }
             let gone = wholly || sources.isEmpty
-            try await Self.lockFeed(on: db as! any SQLDatabase, postgres: postgres)
             if gone {
                 record.status = SignalStatus.retracted.rawValue
             } else {

@@ -272,14 +272,6 @@ public struct HubStore: Sendable {
         try await AuditRecord(organisationID: caller?.organisationID, keyID: caller?.keyID, action: action,
                               target: target, detail: json).create(on: db)
     }
-
-    /// Serialises writers of the feed on PostgreSQL, so change ids are committed in order
-    /// and a mirror reading `id > cursor` never skips one committed late (SQLite already
-    /// allows one writer at a time).
-    static func lockFeed(on sql: any SQLDatabase, postgres: Bool) async throws {
-        guard postgres else { return }
-        try await sql.raw("LOCK TABLE changes IN SHARE ROW EXCLUSIVE MODE").run()
-    }
 }
 
 /// Who may do what, as of one moment: see ``HubStore/accessSnapshot()``.
