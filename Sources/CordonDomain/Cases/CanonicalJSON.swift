@@ -56,13 +56,7 @@ public indirect enum CanonicalJSON: Codable, Sendable, Hashable {
         switch self {
         case .null: output += Array("null".utf8)
         case .bool(let value): output += Array((value ? "true" : "false").utf8)
-        case .number(let value):
-            // Integers (the only numbers an order has) print without a fraction, as in ES6.
-            if value.rounded() == value, abs(value) < 1e15 {
-                output += Array(String(Int64(value)).utf8)
-            } else {
-                output += Array("\(value)".utf8)
-            }
+        case .number(let value): output += Array(Self.number(value).utf8)
         case .string(let value): Self.write(string: value, to: &output)
         case .array(let values):
             output.append(UInt8(ascii: "["))
@@ -81,6 +75,36 @@ public indirect enum CanonicalJSON: Codable, Sendable, Hashable {
                 members[key]!.write(to: &output)
             }
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A number as ECMAScript's `Number.prototype.toString` writes it, which RFC 8785
+    /// requires: the shortest digits that read back to the same double (Swift's own
+    /// `description` finds them), then ES6's choice between plain and exponent notation.
+    /// JSON cannot carry NaN or infinities; they are written `null`, as `JSON.stringify` does.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == 0 { return "0" }
+        if value < 0 { return "-" + number(-value) }
+        // `description` gives "123.45", "1e-07" or "1.5e+300": split it into digits `d` and
+        // the position `n` of the decimal point, so value = 0.d × 10^n.
+        let text = value.description
+        let parts = text.split(separator: "e")
+        let mantissa = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        var digits = Array(mantissa[0] + (mantissa.count > 1 ? mantissa[1] : ""))
+        var n = mantissa[0].count + (parts.count > 1 ? Int(parts[1])! : 0)
+        while digits.first == "0" { digits.removeFirst(); n -= 1 }
+        while digits.last == "0" { digits.removeLast() }
+        let k = digits.count
+        switch n {
+        case k...21: return String(digits) + String(repeating: "0", count: n - k)
+        case 1...21: return String(digits[..<n]) + "." + String(digits[n...])
+        case -5...0: return "0." + String(repeating: "0", count: -n) + String(digits)
+        default:
+            let exponent = n - 1
+            let sign = exponent < 0 ? "-" : "+"
+            let head = k == 1 ? String(digits) : String(digits[0]) + "." + String(digits[1...])
+            return head + "e" + sign + String(abs(exponent))
         }
     }
 
