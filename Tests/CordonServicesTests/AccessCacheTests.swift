@@ -35,6 +35,33 @@ import Testing
         #expect(cache.caller(keyID: key.id) == nil, "the stale snapshot put the revoked key back")
     }
 
+    /// A client retrying with a revoked key, or guessing, costs one store lookup per key
+    /// and snapshot, not one per request (the review's F6).
+    @Test func aRefusedKeyIsLookedUpOncePerSnapshot() async throws {
+        let w = try await HubServicesTests.world()
+        defer { Task { await w.close() } }
+        let organisation = try await w.services.createOrganisation(.init(name: "P", kind: .platform), by: w.operator_)
+        let key = try await w.services.createKey(for: organisation.id, .init(role: .consumer), by: w.operator_)
+        let secret = try #require(key.secret)
+        try await w.services.revokeKey(key.id, by: w.operator_)
+        let store = w.services.store
+        let lookups = Atomic(0)
+        let cache = AccessCache(store: store, lookup: { secret in
+            lookups.add(1, ordering: .relaxed)
+            return try await store.authenticate(secret: secret)
+        })
+        try await cache.reload()
+        for _ in 0..<50 {
+            #expect(try await cache.caller(secret: secret) == nil)
+            #expect(try await cache.caller(secret: "cdn_guessed") == nil)
+        }
+        #expect(lookups.load(ordering: .relaxed) == 2)
+        // A new snapshot forgets them: an organisation reinstated meanwhile works again.
+        try await cache.reload()
+        #expect(try await cache.caller(secret: secret) == nil)
+        #expect(lookups.load(ordering: .relaxed) == 3)
+    }
+
     @Test func aReplicaWithNoNotificationsRefusesARevokedKeyWithinTheTimer() async throws {
         // Two processes' worth of services on one SQLite file: SQLite sends no notifications,
         // so only the once-a-second reload tells the second about the first's revocation.

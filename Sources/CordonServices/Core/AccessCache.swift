@@ -17,16 +17,25 @@ final class AccessCache: Sendable {
         var snapshot = AccessSnapshot()
         var issued = 0
         var installed = 0
+        /// Hashes of secrets the store did not accept (unknown, revoked, suspended) since the
+        /// last snapshot: a client retrying with a revoked key costs a query a second, not one
+        /// a request. Emptied with each snapshot, so a reinstated organisation's keys work again.
+        var refused = Set<String>()
     }
 
-    private let state = Mutex(State())
-    private let store: HubStore
-    private let load: @Sendable () async throws -> AccessSnapshot
+    /// At most this many refused hashes are remembered; past it the set starts again.
+    static let refusedCapacity = 4096
 
-    /// `load` reads a snapshot (the store's, unless a test slows one down).
-    init(store: HubStore, load: (@Sendable () async throws -> AccessSnapshot)? = nil) {
-        self.store = store
+    private let state = Mutex(State())
+    private let load: @Sendable () async throws -> AccessSnapshot
+    private let lookup: @Sendable (String) async throws -> Caller?
+
+    /// `load` reads a snapshot and `lookup` one secret (the store's, unless a test slows
+    /// one down or counts them).
+    init(store: HubStore, load: (@Sendable () async throws -> AccessSnapshot)? = nil,
+         lookup: (@Sendable (String) async throws -> Caller?)? = nil) {
         self.load = load ?? { try await store.accessSnapshot() }
+        self.lookup = lookup ?? { try await store.authenticate(secret: $0) }
     }
 
     func reload() async throws {
@@ -39,15 +48,25 @@ final class AccessCache: Sendable {
             guard ticket > state.installed else { return }
             state.snapshot = fresh
             state.installed = ticket
+            state.refused.removeAll()
         }
     }
 
     /// The caller a secret belongs to. A key this process has not heard of yet (made by
-    /// `cordon admin` beside a running server on SQLite) is looked up in the store.
+    /// `cordon admin` beside a running server on SQLite) is looked up in the store, once
+    /// per snapshot.
     func caller(secret: String) async throws -> Caller? {
         let hash = HubStore.hashSecret(secret)
-        if let caller = state.withLock({ $0.snapshot.callers[hash] }) { return caller }
-        guard let caller = try await store.authenticate(secret: secret) else { return nil }
+        let (known, refused) = state.withLock { ($0.snapshot.callers[hash], $0.refused.contains(hash)) }
+        if let known { return known }
+        if refused { return nil }
+        guard let caller = try await lookup(secret) else {
+            state.withLock { state in
+                if state.refused.count >= Self.refusedCapacity { state.refused.removeAll() }
+                state.refused.insert(hash)
+            }
+            return nil
+        }
         try await reload()
         return caller
     }
