@@ -51,9 +51,12 @@ extension HubStore {
                 record.scrutinyAuthorityID = try await Self.homeAuthority(of: platform, issuer: caller.organisationID, on: db)
             }
             try await record.create(on: db)
+            // No check while the order's non-disclosure runs: a fetch from the hub would tell
+            // the host (and a content provider reading its logs) that an order exists.
+            let firstCheck = max(receivedAt.addingTimeInterval(rules.firstCheckAfter), new.nonDisclosureUntil ?? .distantPast)
             for url in new.urls {
                 try await CaseURLRecord(caseID: new.id, issuerID: caller.organisationID, url: url.normalised, host: url.host,
-                                        nextCheckAt: receivedAt.addingTimeInterval(rules.firstCheckAfter)).create(on: db)
+                                        nextCheckAt: firstCheck).create(on: db)
             }
             try await Self.audit(caller, "\(new.kind.rawValue).issue", target: new.id.uuidString,
                                  detail: ["platform": new.platformID.uuidString, "reference": new.reference,

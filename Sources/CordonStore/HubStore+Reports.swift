@@ -64,15 +64,18 @@ extension HubStore {
         }
 
         struct IssuerRow: Decodable {
-            var orders: Int?, referrals: Int?, ordersRemoved: Int?, referralsRemoved: Int?, breached: Int?
+            var orders: Int?, referrals: Int?, ordersRemoved: Int?, referralsRemoved: Int?, ordersGone: Int?, referralsGone: Int?,
+                breached: Int?
             var q15: Int?, q30: Int?, q60: Int?, q1440: Int?, over: Int?
         }
-        let removedOrGone = "(removed_at IS NOT NULL OR EXISTS (SELECT 1 FROM case_urls u WHERE u.case_id = cases.id AND u.status = 'gone'))"
+        let gone = "(removed_at IS NULL AND EXISTS (SELECT 1 FROM case_urls u WHERE u.case_id = cases.id AND u.status = 'gone'))"
         if let row = try await sql.raw("""
             SELECT SUM(CASE WHEN kind = \(bind: order) THEN 1 ELSE 0 END) AS orders,
                    SUM(CASE WHEN kind = \(bind: referral) THEN 1 ELSE 0 END) AS referrals,
-                   SUM(CASE WHEN kind = \(bind: order) AND \(unsafeRaw: removedOrGone) THEN 1 ELSE 0 END) AS "ordersRemoved",
-                   SUM(CASE WHEN kind = \(bind: referral) AND \(unsafeRaw: removedOrGone) THEN 1 ELSE 0 END) AS "referralsRemoved",
+                   SUM(CASE WHEN kind = \(bind: order) AND removed_at IS NOT NULL THEN 1 ELSE 0 END) AS "ordersRemoved",
+                   SUM(CASE WHEN kind = \(bind: referral) AND removed_at IS NOT NULL THEN 1 ELSE 0 END) AS "referralsRemoved",
+                   SUM(CASE WHEN kind = \(bind: order) AND \(unsafeRaw: gone) THEN 1 ELSE 0 END) AS "ordersGone",
+                   SUM(CASE WHEN kind = \(bind: referral) AND \(unsafeRaw: gone) THEN 1 ELSE 0 END) AS "referralsGone",
                    SUM(CASE WHEN breached_at IS NOT NULL THEN 1 ELSE 0 END) AS breached,
                    SUM(CASE WHEN kind = \(bind: order) AND removal_seconds <= 900 THEN 1 ELSE 0 END) AS q15,
                    SUM(CASE WHEN kind = \(bind: order) AND removal_seconds > 900 AND removal_seconds <= 1800 THEN 1 ELSE 0 END) AS q30,
@@ -86,6 +89,8 @@ extension HubStore {
             issuer.referralsIssued = row.referrals ?? 0
             issuer.ordersRemoved = row.ordersRemoved ?? 0
             issuer.referralsRemoved = row.referralsRemoved ?? 0
+            issuer.ordersFoundGone = row.ordersGone ?? 0
+            issuer.referralsFoundGone = row.referralsGone ?? 0
             issuer.orderRemovalRate = issuer.ordersIssued == 0 ? 0 : Double(issuer.ordersRemoved) / Double(issuer.ordersIssued)
             issuer.referralRemovalRate = issuer.referralsIssued == 0 ? 0 : Double(issuer.referralsRemoved) / Double(issuer.referralsIssued)
             issuer.deadlinesBreached = row.breached ?? 0

@@ -33,9 +33,13 @@ public struct TransparencyFigures: Codable, Sendable, Hashable {
     public struct IssuerFigures: Codable, Sendable, Hashable {
         public var ordersIssued = 0
         public var referralsIssued = 0
-        /// Cases whose content was removed (confirmed, or found gone by the checker).
+        /// Cases whose removal the platform confirmed.
         public var ordersRemoved = 0
         public var referralsRemoved = 0
+        /// Cases the checker found gone without the platform confirming a removal: a host
+        /// can answer 404 to the checker alone, so these are counted apart, never as removed.
+        public var ordersFoundGone = 0
+        public var referralsFoundGone = 0
         public var orderRemovalRate = 0.0
         public var referralRemovalRate = 0.0
         public var deadlinesBreached = 0

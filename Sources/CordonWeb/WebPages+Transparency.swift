@@ -53,6 +53,7 @@ extension WebPages {
         let a = f.asIssuer, t = a.timeToRemoval
         return [("Removal orders issued", a.ordersIssued), ("Referrals issued", a.referralsIssued),
                 ("Orders leading to removal", a.ordersRemoved), ("Referrals leading to removal", a.referralsRemoved),
+                ("Orders found gone, unconfirmed", a.ordersFoundGone), ("Referrals found gone, unconfirmed", a.referralsFoundGone),
                 ("Deadlines breached", a.deadlinesBreached), ("Removed within 15 minutes", t.within15Minutes),
                 ("Removed within 30 minutes", t.within30Minutes), ("Removed within 1 hour", t.within1Hour),
                 ("Removed within 24 hours", t.within24Hours), ("Removed after 24 hours", t.over24Hours)]

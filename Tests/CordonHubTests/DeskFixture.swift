@@ -42,13 +42,14 @@ struct DeskFixture {
 
     /// A removal order from the FR authority to Beta, signed with its registered key.
     func order(_ c: HubClient, urls: [String], keyID: String, reasons: [String] = ["incitement"], emergency: Bool = true,
-               tamper: Bool = false, override: Bool = false,
+               tamper: Bool = false, override: Bool = false, nonDisclosureUntil: Date? = nil,
                statement: String = "Glorifies the attack of 22 November.") async throws -> HubClient.Reply {
         let order = RemovalOrderContent(
             referenceNumber: "FR-\(UUID().uuidString.prefix(8))", issuingAuthority: authorityFR, platform: beta, urls: urls,
             reasons: reasons.compactMap(ContentCategory.init(rawValue:)), statement: statement,
             legalBasis: "Regulation (EU) 2021/784, Art. 3", redress: "Appeal to the administrative court within two months.",
             issuedAt: "2026-11-23T10:00:00Z",
+            nonDisclosure: nonDisclosureUntil.map { .init(until: ISO8601DateFormatter().string(from: $0), reason: "ongoing investigation") },
             emergency: emergency ? .init(justification: "ongoing attack") : nil)
         var signed = order
         if tamper { signed.statement += " (edited)" }

@@ -11,6 +11,30 @@ import Testing
 /// Removal orders over real HTTP: issue, receipt proof, the one-hour clock with pauses,
 /// alerts to both sides, and everything a wrong request must not do.
 @Suite struct OrderDeskTests {
+    /// The checker does not fetch an order's URLs while its non-disclosure runs: the fetch
+    /// would tell the host, and a content provider reading its logs, that an order exists
+    /// (the review's F14). An order without one, issued beside it, is checked as usual.
+    @Test func noRemovalCheckRunsWhileAnOrdersNonDisclosureLasts() async throws {
+        let d = try await DeskFixture.make(.sqlite)
+        let site = LoopbackSite()
+        try await site.run { sitePort in
+            try await d.hub.withServer { c in
+                let keyID = try await d.registerKey(c)
+                let secret = try await d.order(c, urls: ["http://127.0.0.1:\(sitePort)/live?order=secret"], keyID: keyID,
+                                               nonDisclosureUntil: d.clock.now().addingTimeInterval(7200))
+                let open = try await d.order(c, urls: ["http://127.0.0.1:\(sitePort)/live?order=open"], keyID: keyID)
+                let secretID = try #require(secret.object["id"] as? String, "\(secret.json ?? "")")
+                let openID = try #require(open.object["id"] as? String, "\(open.json ?? "")")
+                @Sendable func checks(_ id: String) async throws -> Int { try await c.call(.get, "/v1/cases/\(id)/checks", key: d.frKey).array.count }
+                d.clock.advance(by: DeskFixture.rules.firstCheckAfter + 1)
+                #expect(try await eventually(within: 15) { try await checks(openID) == 1 })
+                #expect(try await checks(secretID) == 0, "checked during its non-disclosure")
+                d.clock.advance(by: 7200)
+                #expect(try await eventually(within: 15) { try await checks(secretID) == 1 })
+            }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func anOrderRunsFromReceiptToRemovalWithAProvableReceipt(_ backend: Backend) async throws {
         let d = try await DeskFixture.make(backend)

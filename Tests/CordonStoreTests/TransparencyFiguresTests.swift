@@ -100,7 +100,9 @@ import Testing
 
         let issuer = try await store.transparency(of: authority, year: 2026).asIssuer
         #expect(issuer.ordersIssued == 4 && issuer.referralsIssued == 3)
-        #expect(issuer.ordersRemoved == 4 && issuer.referralsRemoved == 2)
+        // The referral the checker found gone is not a removal: the platform never confirmed one.
+        #expect(issuer.ordersRemoved == 4 && issuer.referralsRemoved == 1)
+        #expect(issuer.ordersFoundGone == 0 && issuer.referralsFoundGone == 1)
         #expect(issuer.deadlinesBreached == 1)
         let times = issuer.timeToRemoval
         #expect([times.within15Minutes, times.within30Minutes, times.within1Hour, times.within24Hours, times.over24Hours] == [1, 1, 1, 0, 1] as [Int])
