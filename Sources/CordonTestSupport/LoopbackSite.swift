@@ -19,6 +19,8 @@ public final class LoopbackSite: Sendable {
     }
 
     public let calls = Mutex<[Call]>([])
+    /// Requests `/slow` has had; each is answered only after 20 s.
+    public let slowRequests = Mutex<Int>(0)
     /// Status the `/hook-flaky` path answers with.
     public let flakyStatus = Mutex<Int>(500)
 
@@ -31,6 +33,12 @@ public final class LoopbackSite: Sendable {
         router.get("/gone") { _, _ in Response(status: .notFound) }
         router.get("/moved") { _, _ in Response(status: .found, headers: [.location: "/gone"]) }
         router.get("/loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
+        // A host that takes its time, as one stalling the removal checker would.
+        router.get("/slow") { _, _ -> String in
+            self.slowRequests.withLock { $0 += 1 }
+            try await Task.sleep(for: .seconds(20))
+            return "the content is still here, eventually"
+        }
         // An event stream whose server is slow to answer, as a hub under load can be.
         router.get("/slow-stream") { _, _ -> Response in
             try await Task.sleep(for: .seconds(2))

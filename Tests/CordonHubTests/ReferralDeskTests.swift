@@ -55,6 +55,34 @@ import Testing
         }
     }
 
+    /// A host that answers slowly holds one of the checker's places, not every other URL's
+    /// check until it answers (the review's F10: checks ran in groups of 20).
+    @Test func aSlowHostDoesNotHoldUpOtherChecks() async throws {
+        let d = try await DeskFixture.make(.sqlite)
+        let site = LoopbackSite()
+        try await site.run { sitePort in
+            try await d.hub.withServer { c in
+                let base = "http://127.0.0.1:\(sitePort)"
+                @Sendable func refer(_ path: String) async throws -> String {
+                    let reply = try await c.call(.post, "/v1/referrals", key: d.unitKey,
+                                                 json: ["platform": d.beta.uuidString, "statement": "s", "urls": ["\(base)\(path)"]])
+                    return try #require(reply.object["id"] as? String, "\(reply.json ?? "")")
+                }
+                @Sendable func checks(_ id: String) async throws -> Int {
+                    try await c.call(.get, "/v1/cases/\(id)/checks", key: d.unitKey).array.count
+                }
+                let slow = try await refer("/slow")
+                d.clock.advance(by: DeskFixture.rules.firstCheckAfter + 1)
+                #expect(try await eventually(within: 15) { site.slowRequests.withLock { $0 } == 1 })
+                let quick = try await refer("/live")
+                d.clock.advance(by: DeskFixture.rules.firstCheckAfter + 1)
+                // The slow host answers 20 s after it was asked; the other URL is checked long before.
+                #expect(try await eventually(within: 12) { try await checks(quick) == 1 })
+                #expect(try await checks(slow) == 0)
+            }
+        }
+    }
+
     @Test func theCheckerFindsWhatIsLiveAndGoneAndFollowsBoundedRedirects() async throws {
         let d = try await DeskFixture.make(.sqlite)
         let site = LoopbackSite()

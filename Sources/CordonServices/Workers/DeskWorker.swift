@@ -17,6 +17,10 @@ struct DeskWorker: Service {
     let logger: Logger
     /// Delays between delivery attempts; after the last, a delivery is dead-lettered.
     static let retryDelays: [TimeInterval] = [1, 5, 30, 120, 600, 3600]
+    /// Removal checks in flight at once on a replica.
+    static let checksInFlight = 20
+    /// Webhook calls in flight at once on a replica; past it, claiming waits for the next wake.
+    static let deliveriesInFlight = 500
 
     func run() async throws {
         let clients = PinnedClients()
@@ -26,7 +30,7 @@ struct DeskWorker: Service {
             group.addTask { await loop(every: services.configuration.deskTick) { try await alerts() } }
             group.addTask { await deliveries(sender) }
             group.addTask { await loop(every: services.configuration.deskTick) { services.deliveries.wake() } }
-            group.addTask { await loop(every: .seconds(1)) { try await checks(checker) } }
+            group.addTask { await checks(checker) }
             group.addTask {
                 await loop(every: .seconds(60)) {
                     let now = services.now()
@@ -75,6 +79,7 @@ struct DeskWorker: Service {
     /// timeout). Outcomes are recorded in batches as they come in.
     private func deliveries(_ sender: WebhookSender) async {
         let finished = Finished()
+        let sending = InFlight()
         let (arrivals, arrival) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -89,10 +94,12 @@ struct DeskWorker: Service {
             }
             for await _ in services.deliveries.subscribe() {
                 do {
-                    while true {
-                        let due = try await services.store.claimDueDeliveries(now: services.now(), lease: 60, limit: 500)
+                    while case let room = Self.deliveriesInFlight - sending.count.load(ordering: .relaxed), room > 0 {
+                        let due = try await services.store.claimDueDeliveries(now: services.now(), lease: 60, limit: room)
                         for (delivery, hook) in due {
+                            sending.count.add(1, ordering: .relaxed)
                             group.addTask {
+                                defer { sending.count.subtract(1, ordering: .relaxed) }
                                 let error = await sender.send(to: hook.url, body: delivery.body, secret: hook.secret,
                                                               event: delivery.eventKind, delivery: delivery.id!, now: Date())
                                 let attempt = delivery.attempts
@@ -101,7 +108,7 @@ struct DeskWorker: Service {
                                 arrival.yield()
                             }
                         }
-                        if due.count < 500 { break }
+                        if due.count < room { break }
                     }
                 } catch {
                     logger.warning("desk worker: \(error)")
@@ -111,27 +118,46 @@ struct DeskWorker: Service {
         }
     }
 
-    private func checks(_ checker: URLChecker) async throws {
-        let due = try await services.store.claimDueChecks(now: services.now(), lease: 300, limit: 20)
+    /// Removal checks, as a sliding window: each second claims as many due URLs as there
+    /// are free places, so a host that answers slowly (up to the checker's 30-s deadline)
+    /// holds one place, not the next claim of every other URL.
+    private func checks(_ checker: URLChecker) async {
+        let checking = InFlight()
         await withDiscardingTaskGroup { group in
-            for url in due {
-                group.addTask {
-                    let result = await checker.check(url.url)
-                    let outcome = HubStore.CheckOutcome(rawValue: result.outcome.rawValue) ?? .error
-                    do {
-                        try await services.store.recordCheck(url, outcome: outcome, statusCode: result.statusCode, detail: result.detail,
-                                                        now: services.now(), rules: services.configuration.desk)
-                    } catch {
-                        logger.warning("could not record the check of \(url.url): \(error)")
+            while !Task.isCancelled {
+                let room = Self.checksInFlight - checking.count.load(ordering: .relaxed)
+                do {
+                    let due = room > 0 ? try await services.store.claimDueChecks(now: services.now(), lease: 300, limit: room) : []
+                    for url in due {
+                        checking.count.add(1, ordering: .relaxed)
+                        group.addTask {
+                            defer { checking.count.subtract(1, ordering: .relaxed) }
+                            let result = await checker.check(url.url)
+                            let outcome = HubStore.CheckOutcome(rawValue: result.outcome.rawValue) ?? .error
+                            do {
+                                try await services.store.recordCheck(url, outcome: outcome, statusCode: result.statusCode, detail: result.detail,
+                                                                     now: services.now(), rules: services.configuration.desk)
+                                services.casesChanged()
+                            } catch {
+                                logger.warning("could not record the check of \(url.url): \(error)")
+                            }
+                        }
                     }
+                } catch {
+                    logger.warning("desk worker: \(error)")
                 }
+                try? await Task.sleep(for: .seconds(1))
             }
         }
-        if !due.isEmpty { services.casesChanged() }
     }
 }
 
 /// Delivery outcomes waiting to be recorded.
 private final class Finished: Sendable {
     let attempts = Mutex<[HubStore.DeliveryAttempt]>([])
+}
+
+/// Jobs of one kind in flight, shared with the tasks doing them.
+private final class InFlight: Sendable {
+    let count = Atomic(0)
 }
