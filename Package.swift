@@ -290,7 +290,8 @@ let package = Package(
             dependencies: ["MediaHashing", "PDQ", "MediaDecoding", "CordonTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "CordonTests", dependencies: ["cordon", "PDQ", "CordonOutbound", "CordonTestSupport"],
+            name: "CordonTests", dependencies: ["cordon", "PDQ", "CordonDomain", "CordonOutbound", "CordonTestSupport",
+                                                .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Interop/pytx_te_fetch.py", "Interop/dsa_database.py"],
             swiftSettings: strict),
     ]
