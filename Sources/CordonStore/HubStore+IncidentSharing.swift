@@ -60,8 +60,11 @@ extension HubStore {
         let (shared, receipt) = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             if let platform {
-                guard try await OrganisationRecord.find(platform, on: db)?.kind == OrganisationKind.platform.rawValue else {
-                    throw StoreError.invalid(field: "platform", message: "\(platform) is not a platform of this hub; leave it out when the host is not a member")
+                guard let organisation = try await OrganisationRecord.find(platform, on: db) else {
+                    throw StoreError.notFound(field: "platform", message: "no organisation \(platform); leave it out when the host is not a member")
+                }
+                guard organisation.kind == OrganisationKind.platform.rawValue else {
+                    throw StoreError.invalid(field: "platform", message: "'\(organisation.name)' is not a hosting platform")
                 }
             }
             let shared = IncidentURLRecord()

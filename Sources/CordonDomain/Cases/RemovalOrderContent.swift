@@ -123,7 +123,18 @@ public struct RemovalOrderContent: Codable, Sendable, Hashable {
     }
 
     public static func parseDate(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+        // Foundation rolls a day past the month's end into the next month (June 31 is
+        // July 1); RFC 3339 has no such day, so it is refused first.
+        let digits = Array(text.utf8.prefix(10))
+        if digits.count == 10, digits[4] == UInt8(ascii: "-"), digits[7] == UInt8(ascii: "-"),
+           let year = Int(String(decoding: digits[0..<4], as: UTF8.self)),
+           let month = Int(String(decoding: digits[5..<7], as: UTF8.self)),
+           let day = Int(String(decoding: digits[8..<10], as: UTF8.self)) {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard (1...12).contains(month), (1...days[month - 1]).contains(day) else { return nil }
+        }
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
             ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

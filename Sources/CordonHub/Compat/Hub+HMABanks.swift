@@ -41,6 +41,7 @@ extension Hub {
             let caller = try context.requireCaller(.submitSignals, services)
             let (collection, _) = try await requireBank(context)
             let body = try await Self.hmaObject(request, context)
+            guard body["note"] == nil || body["note"] is String else { throw HMAError.badRequest("note is text") }
             let signals = body.filter { $0.key != "note" }
             guard signals.count == 1, let (name, value) = signals.first, let hash = value as? String else {
                 throw HMAError.badRequest("send one signal, as {\"pdq\": \"<hash>\"}")

@@ -137,6 +137,13 @@ extension API {
                     throw ServiceError.invalid(field, "\(field) is at most 10,000 characters; got \(text.count)")
                 }
             }
+            // Checked whatever the action: a malformed time is an error even where it is not read.
+            let time = try at.map { text in
+                guard let parsed = RemovalOrderContent.parseDate(text) else {
+                    throw ServiceError.invalid("at", "at must be an ISO 8601 time such as 2026-11-23T10:15:00Z")
+                }
+                return parsed
+            }
             switch action {
             case "acknowledge": return .acknowledge
             case "report-inability":
@@ -146,15 +153,7 @@ extension API {
                 return .reportInability(reason, detail: detail ?? "")
             case "resume": return .resume
             case "clarify": return .clarify(clarification ?? "")
-            case "confirm-removal":
-                var time: Date?
-                if let at {
-                    guard let parsed = RemovalOrderContent.parseDate(at) else {
-                        throw ServiceError.invalid("at", "at must be an ISO 8601 time such as 2026-11-23T10:15:00Z")
-                    }
-                    time = parsed
-                }
-                return .confirmRemoval(removal ?? .removed, at: time)
+            case "confirm-removal": return .confirmRemoval(removal ?? .removed, at: time)
             case "refuse": return .refuse(reason ?? "")
             case "withdraw": return .withdraw(reason ?? "")
             case "reinstate": return .reinstate
