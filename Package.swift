@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "MediaHashing", targets: ["MediaHashing"]),
         .library(name: "VideoFeatures", targets: ["VideoFeatures"]),
         .library(name: "VideoHash", targets: ["VideoHash"]),
+        .library(name: "CordonServices", targets: ["CordonServices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -1,3 +1,4 @@
+import CordonDomain
 import CordonServices
 import Foundation
 import Hummingbird
@@ -15,7 +16,7 @@ public enum EventStream {
     /// after `?since=`, else after `newest()` (only what happens from now on).
     static func resumePoint(_ request: Request, newest: () async throws -> Int) async throws -> Int {
         if let lastEventID = request.headers[.lastEventID] {
-            guard let cursor = Int(lastEventID), cursor >= 0 else {
+            guard let cursor = EventCursor.parse(lastEventID) else {
                 throw ServiceError.invalid("Last-Event-ID", "Last-Event-ID must be the id of an earlier event")
             }
             return cursor

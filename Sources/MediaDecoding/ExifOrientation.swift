@@ -13,7 +13,8 @@ public enum ExifOrientation: Int, Sendable, CaseIterable, Codable {
     case left = 8
 
     /// Reads the orientation from a JPEG's APP1 Exif segment; `.up` when there is none.
-    init(jpeg bytes: UnsafeBufferPointer<UInt8>) {
+    /// Public for the fuzz target: the parser reads offsets from outside input.
+    public init(jpeg bytes: UnsafeBufferPointer<UInt8>) {
         self = Self.parse(bytes) ?? .up
     }
 

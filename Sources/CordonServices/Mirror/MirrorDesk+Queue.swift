@@ -14,17 +14,15 @@ extension MirrorDesk {
         guard (1...1000).contains(limit) else { throw ServiceError.invalid("limit", "limit is 1 to 1,000; got \(limit)") }
         var after: HubStore.ReviewCase?
         if let cursor {
-            let parts = cursor.split(separator: ":").compactMap { Int($0) }
-            guard let id = parts.last, parts.count == (order == .priority ? 2 : 1),
-                  var item = try await services.store.reviewCase(id) else {
+            guard let read = ReviewCursor(cursor, byPriority: order == .priority), var item = try await services.store.reviewCase(read.id) else {
                 throw ServiceError.invalid("cursor", "pass the cursor of the previous page (\(order == .priority ? "priority:id" : "a case id"))")
             }
-            if order == .priority { item.priority = parts[0] }
+            if let priority = read.priority { item.priority = priority }
             after = item
         }
         let items = try await services.store.reviewCases(state: state, order: order, after: after, limit: limit)
         let out = try await evidence(items, by: caller)
-        let next = items.count == limit ? items.last.map { order == .priority ? "\($0.priority):\($0.id)" : "\($0.id)" } : nil
+        let next = items.count == limit ? items.last.map { ReviewCursor(priority: order == .priority ? $0.priority : nil, id: $0.id).text } : nil
         return CasePage(cases: out, next: next)
     }
 
