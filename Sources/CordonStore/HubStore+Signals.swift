@@ -273,11 +273,7 @@ extension HubStore {
     public func changes(after cursor: Int, in collectionID: UUID? = nil, limit: Int) async throws -> [SignalChange] {
         if let sqlite = db as? any SQLiteDatabase {
             // SQLite's own values: a mirror's first copy reads a million of these.
-            let rows = try await sqlite.rows("""
-                SELECT c.id AS cursor, c.kind AS change_kind, c.at AS change_at, s.*
-                FROM \(ChangeRecord.schema) c JOIN \(SignalRecord.schema) s ON c.signal_id = s.id
-                WHERE c.id > ?\(collectionID == nil ? "" : " AND c.collection_id = ?") ORDER BY c.id LIMIT ?
-                """, [.integer(cursor)] + (collectionID.map { [.text($0.uuidString)] } ?? []) + [.integer(limit)])
+            let rows = try await sqlite.rows(Self.changesStatement(inCollection: collectionID != nil) { _ in "?" }, [.integer(cursor)] + (collectionID.map { [.text($0.uuidString)] } ?? []) + [.integer(limit)])
             // A page's rows repeat their collection, labels and contributors: each parsed once per run.
             var memo = StoredSignal.RowMemo()
             return try rows.map { row in
@@ -293,6 +289,17 @@ extension HubStore {
             throw StoreError.invalid(field: "database", message: "changes are read from SQLite or PostgreSQL only")
         }
         return try await postgresChanges(after: cursor, in: collectionID, limit: limit, on: postgres)
+    }
+
+    /// The statement both drivers run for ``changes(after:in:limit:)``, `placeholder(n)`
+    /// writing its n-th value as the driver wants it (`?`, `$1`).
+    static func changesStatement(inCollection: Bool, placeholder: (Int) -> String) -> String {
+        """
+        SELECT c.id AS cursor, c.kind AS change_kind, c.at AS change_at, s.*
+        FROM \(ChangeRecord.schema) c JOIN \(SignalRecord.schema) s ON c.signal_id = s.id
+        WHERE c.id > \(placeholder(1))\(inCollection ? " AND c.collection_id = \(placeholder(2))" : "") \
+        ORDER BY c.id LIMIT \(placeholder(inCollection ? 3 : 2))
+        """
     }
 
     /// The rows with these ids that are in the collection, by (type, value).

@@ -32,11 +32,7 @@ extension HubStore {
         binds.append(cursor)
         if let collectionID { binds.append(collectionID) }
         binds.append(limit)
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT c.id AS cursor, c.kind AS change_kind, c.at AS change_at, s.*
-            FROM \(ChangeRecord.schema) c JOIN \(SignalRecord.schema) s ON c.signal_id = s.id
-            WHERE c.id > $1\(collectionID == nil ? "" : " AND c.collection_id = $2") ORDER BY c.id LIMIT $\(binds.count)
-            """, binds: binds)
+        let query = PostgresQuery(unsafeSQL: HubStore.changesStatement(inCollection: collectionID != nil) { "$\($0)" }, binds: binds)
         let logger = postgres.logger
         return try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {

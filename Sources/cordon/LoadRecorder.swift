@@ -14,8 +14,8 @@ final class LoadRecorder: Sendable {
     private let firstErrors = Mutex<[String]>([])
     /// When each watched item (a case id, or the first hash of a batch) was sent (its
     /// request's start), and when it arrived where.
-    private let sent = Mutex<[String: ContinuousClock.Instant]>([:])
-    private let arrived = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    private let sent = Mutex<[Tagged: ContinuousClock.Instant]>([:])
+    private let arrived = Mutex<[Tagged: [ContinuousClock.Instant]]>([:])
     private let events = Mutex<[String: Int]>([:])
     /// Latencies count from the end of the warm-up; errors always count.
     let measuring = Atomic<Bool>(false)
@@ -34,7 +34,7 @@ final class LoadRecorder: Sendable {
 
     /// `item` of `group` (`case` or `hash`) was sent at `instant`.
     func sent(_ item: String, of group: String, at instant: ContinuousClock.Instant) {
-        sent.withLock { $0["\(group) \(item)"] = instant }
+        sent.withLock { $0[Tagged(tag: group, item: item)] = instant }
     }
 
     /// An event on `channel` (a stream kind, or the webhook) about `item`; with
@@ -42,8 +42,8 @@ final class LoadRecorder: Sendable {
     func arrived(_ channel: String, item: String?, onlyIfSentAs group: String? = nil) {
         let now = ContinuousClock.now
         events.withLock { $0[channel, default: 0] += 1 }
-        guard let item, group.map({ group in sent.withLock { $0["\(group) \(item)"] != nil } }) ?? true else { return }
-        arrived.withLock { $0["\(channel) \(item)", default: []].append(now) }
+        guard let item, group.map({ group in sent.withLock { $0[Tagged(tag: group, item: item)] != nil } }) ?? true else { return }
+        arrived.withLock { $0[Tagged(tag: channel, item: item), default: []].append(now) }
     }
 
     /// Milliseconds from sending to each arrival on `channel`, for the items of `group`
@@ -51,7 +51,7 @@ final class LoadRecorder: Sendable {
     func lags(_ channel: String, of group: String, since start: ContinuousClock.Instant) -> [Double] {
         let sent = sent(group, from: start, to: .now + .seconds(3600))
         return arrived.withLock { arrived in
-            sent.flatMap { item, at in arrived["\(channel) \(item)"]?.map { ($0 - at).milliseconds } ?? [] }
+            sent.flatMap { item, at in arrived[Tagged(tag: channel, item: item)]?.map { ($0 - at).milliseconds } ?? [] }
         }
     }
 
@@ -61,13 +61,19 @@ final class LoadRecorder: Sendable {
                  before end: ContinuousClock.Instant) -> Int {
         let sent = sent(group, from: start, to: end)
         return arrived.withLock { arrived in
-            sent.keys.reduce(0) { $0 + max(0, copies - (arrived["\(channel) \($1)"]?.count ?? 0)) }
+            sent.keys.reduce(0) { $0 + max(0, copies - (arrived[Tagged(tag: channel, item: $1)]?.count ?? 0)) }
         }
     }
 
     private func sent(_ group: String, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> [String: ContinuousClock.Instant] {
-        sent.withLock { $0.filter { $0.key.hasPrefix(group + " ") && $0.value >= start && $0.value < end } }
-            .reduce(into: [:]) { $0[String($1.key.dropFirst(group.count + 1))] = $1.value }
+        sent.withLock { $0.filter { $0.key.tag == group && $0.value >= start && $0.value < end } }
+            .reduce(into: [:]) { $0[$1.key.item] = $1.value }
+    }
+
+    /// An item (a case id, a hash) as sent in a group or seen on a channel.
+    private struct Tagged: Hashable {
+        var tag: String
+        var item: String
     }
 
     var snapshot: [String: Kind] { kinds.withLock { $0 } }

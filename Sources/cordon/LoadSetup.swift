@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import PDQ
 import Synchronization
 
 /// What `cordon bench load` makes on the hub before it starts: a platform with a
@@ -30,7 +31,7 @@ struct LoadSetup: Sendable {
         let owner = HubAPI(base: hubs[0], key: platformKeys[0])
         let collection = try await owner.object(.POST, "/v1/collections", json: ["name": "load \(UUID().uuidString.prefix(8))"])["id"] as! String
         var random = SystemRandomNumberGenerator()
-        let stored = (0..<preload).map { _ in Self.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }) }
+        let stored = (0..<preload).map { _ in Self.randomHash(using: &random) }
         for start in stride(from: 0, to: stored.count, by: 10_000) {
             let batch = stored[start..<min(stored.count, start + 10_000)].map { ["type": "pdq", "value": $0] }
             try await owner.object(.POST, "/v1/collections/\(collection)/signals", json: ["signals": batch], headers: [("Prefer", "return=minimal")])
@@ -48,11 +49,10 @@ struct LoadSetup: Sendable {
         return LoadSetup(hubs: hubs, platformID: platform, platformKeys: platformKeys, unitKey: unitKey, collection: collection, stored: stored)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        String(bytes.flatMap { [Self.digits[Int($0 >> 4)], Self.digits[Int($0 & 15)]] })
+    /// A random PDQ hash's hex, from `random`.
+    static func randomHash(using random: inout some RandomNumberGenerator) -> String {
+        PDQHash(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })!.hex
     }
-
-    private static let digits = Array("0123456789abcdef")
 
     func registerWebhook(port: Int) async throws {
         try await HubAPI(base: hubs[0], key: platformKeys[0])

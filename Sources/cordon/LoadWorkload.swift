@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PDQ
 import Synchronization
 
 /// The requests `cordon bench load` sends, each kind at a steady rate of its own, to the
@@ -126,16 +127,17 @@ final class LoadWorkload: Sendable {
     }
 
     static func randomHash() -> String {
-        LoadSetup.hex((0..<32).map { _ in UInt8.random(in: 0...255) })
+        var random = SystemRandomNumberGenerator()
+        return LoadSetup.randomHash(using: &random)
     }
 
     /// `hex` with up to 16 of its 256 bits flipped: within PDQ's match distance of 31.
     static func nearCopy(of hex: String) -> String {
-        var bytes = stride(from: 0, to: 64, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16)! }
+        var bytes = PDQHash(hex: hex)!.bytes
         for _ in 0..<Int.random(in: 0...16) {
             let bit = Int.random(in: 0..<256)
             bytes[bit / 8] ^= 1 << (bit % 8)
         }
-        return LoadSetup.hex(bytes)
+        return PDQHash(bytes: bytes)!.hex
     }
 }
