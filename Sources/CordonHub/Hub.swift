@@ -38,9 +38,9 @@ public struct Hub: Sendable {
         router.add(middleware: MethodGuard(routes: methods))
         router.get("/health") { _, _ in "ok" }
         addMetricsRoute(to: router)
+        let document = ByteBuffer(bytes: OpenAPIDocument.json(incidentLevels: services.configuration.crisis.levels))
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: document))
         }
         let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(services: services))
         addOrganisationRoutes(to: v1)

@@ -74,6 +74,9 @@ import Testing
                 #expect(badLevel.status == 400 && badLevel.error["field"] as? String == "level")
                 let badAuthority = try await c.call(.post, "/v1/incidents", key: d.unitKey, json: Self.proposal(authorities: [d.beta]))
                 #expect(badAuthority.status == 400 && badAuthority.error["field"] as? String == "authorities")
+                // An organisation that is not there is not found, as a referral's platform is.
+                let unknown = try await c.call(.post, "/v1/incidents", key: d.unitKey, json: Self.proposal(authorities: [UUID()]))
+                #expect(unknown.status == 404 && unknown.error["field"] as? String == "authorities")
 
                 let proposed = try await c.call(.post, "/v1/incidents", key: d.unitKey, json: Self.proposal(authorities: [d.authorityDE]))
                 #expect(proposed.status == 201 && proposed.object["state"] as? String == "proposed")

@@ -9,6 +9,21 @@ import Testing
 
 /// `/openapi.json` describes exactly the routes the hub serves.
 @Suite struct OpenAPITests {
+    /// A hub started with its own incident levels documents those, and refuses any other.
+    @Test func theDocumentNamesThisHubsIncidentLevels() async throws {
+        var configuration = HubConfiguration()
+        configuration.crisis = try CrisisRules(levels: ["watch", "protocol"])
+        let f = try await HubFixture.make(configuration: configuration)
+        try await f.withServer { c in
+            let document = try await c.call(.get, "/openapi.json", key: nil).object
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let level = ((schemas?["NewIncident"] as? [String: Any])?["properties"] as? [String: Any])?["level"] as? [String: Any]
+            let named = (level?["enum"] as? [Any])?.map { $0 as? String ?? "null" }
+            #expect(named == ["watch", "protocol", "null"])
+            #expect(level?["type"] as? [String] == ["string", "null"])
+        }
+    }
+
     @Test func theDocumentAndTheRouterNameTheSameRoutes() async throws {
         let f = try await HubFixture.make()
         let served = Set(f.hub.router().routes.map { route in
