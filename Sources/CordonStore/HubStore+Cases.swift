@@ -11,12 +11,7 @@ extension HubStore {
         _ new: NewCase, by caller: Caller, sentAt: Date, receivedAt: Date, receipt: String?, rules: DeskRules
     ) async throws -> CaseRecord {
         try await hub.write([.cases]) { db in
-            guard let platform = try await OrganisationRecord.find(new.platformID, on: db) else {
-                throw StoreError.notFound(field: "platform", message: "no organisation \(new.platformID); list them with GET /v1/organisations")
-            }
-            guard platform.kind == OrganisationKind.platform.rawValue else {
-                throw StoreError.invalid(field: "platform", message: "'\(platform.name)' is not a hosting platform")
-            }
+            let platform = try await Self.organisation(new.platformID, field: "platform", kinds: [.platform], role: "a hosting platform", on: db)
             try await Self.deconflict(new, by: caller, now: receivedAt, on: db)
             let record = CaseRecord()
             record.id = new.id

@@ -60,12 +60,8 @@ extension HubStore {
         let (shared, receipt) = try await hub.write([.signals, .incidents]) { db in
             let record = try await Self.activeIncident(id, for: caller, on: db)
             if let platform {
-                guard let organisation = try await OrganisationRecord.find(platform, on: db) else {
-                    throw StoreError.notFound(field: "platform", message: "no organisation \(platform); leave it out when the host is not a member")
-                }
-                guard organisation.kind == OrganisationKind.platform.rawValue else {
-                    throw StoreError.invalid(field: "platform", message: "'\(organisation.name)' is not a hosting platform")
-                }
+                _ = try await Self.organisation(platform, field: "platform", kinds: [.platform],
+                                                role: "a hosting platform (leave it out when the host is not a member)", on: db)
             }
             let shared = IncidentURLRecord()
             shared.incidentID = id

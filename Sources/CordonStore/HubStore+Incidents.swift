@@ -13,12 +13,8 @@ extension HubStore {
     public func proposeIncident(_ new: NewIncident, by caller: Caller, now: Date) async throws -> IncidentRecord {
         try await hub.write([.incidents, .access]) { db in
             for authority in new.authorities {
-                guard let organisation = try await OrganisationRecord.find(authority, on: db) else {
-                    throw StoreError.notFound(field: "authorities", message: "no organisation \(authority); list them with GET /v1/organisations")
-                }
-                guard [OrganisationKind.authority.rawValue, OrganisationKind.referralUnit.rawValue].contains(organisation.kind) else {
-                    throw StoreError.invalid(field: "authorities", message: "'\(organisation.name)' is not an authority or referral unit")
-                }
+                _ = try await Self.organisation(authority, field: "authorities", kinds: [.authority, .referralUnit],
+                                                role: "an authority or referral unit", on: db)
             }
             let id = UUID()
             let collection = CollectionRecord(

@@ -138,12 +138,7 @@ extension API {
                 }
             }
             // Checked whatever the action: a malformed time is an error even where it is not read.
-            let time = try at.map { text in
-                guard let parsed = RemovalOrderContent.parseDate(text) else {
-                    throw ServiceError.invalid("at", "at must be an ISO 8601 time such as 2026-11-23T10:15:00Z")
-                }
-                return parsed
-            }
+            let time = try at.map { try Validation.date($0, field: "at") }
             switch action {
             case "acknowledge": return .acknowledge
             case "report-inability":

@@ -10,13 +10,8 @@ import Foundation
 extension HubServices {
     public func submitNotice(_ command: API.NoticeIn, by caller: Caller) async throws -> API.NoticeReceipt {
         try authorise(.submitNotice, caller)
-        // As for referrals: an organisation that is not there is not found; one that is, but
-        // hosts nothing, is the wrong one to name.
-        guard let platform = try await store.organisations([command.platform])[command.platform] else {
-            throw ServiceError.notFound("platform", "no organisation \(command.platform); list the platforms with GET /v1/organisations")
-        }
-        guard platform.kind == OrganisationKind.platform.rawValue else {
-            throw ServiceError.invalid("platform", "name the hosting platform the notice is for; '\(platform.name)' is not a platform")
+        _ = try await storeCall {
+            try await store.organisation(command.platform, field: "platform", kinds: [.platform], role: "a hosting platform")
         }
         let explanation = try Validation.text(command.explanation, field: "explanation",
                                               "explain why the content is illegal: a sufficiently substantiated explanation (Art. 16(2)(a))")
