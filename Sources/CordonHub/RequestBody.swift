@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 extension Request {
-    /// Decodes a JSON body, turning every decoding failure into a 400 that names the field.
+    /// Decodes a JSON body, its nesting checked first, turning every decoding failure into a
+    /// 400 that names the field.
     public func decodeJSON<T: Decodable>(_ type: T.Type, context: HubRequestContext) async throws -> T {
         let buffer: ByteBuffer
         do {
@@ -13,9 +14,11 @@ extension Request {
                            message: "the body is over \(context.maxUploadSize / 1_048_576) MiB; send fewer items per request")
         }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, fromUntrusted: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw ServiceError.invalid(error.fieldPath, error.explanation)
+        } catch let error as JSONNestingError {
+            throw ServiceError.invalid("body", error.description)
         }
     }
 }

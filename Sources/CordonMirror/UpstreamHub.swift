@@ -22,7 +22,7 @@ public struct UpstreamHub: Sendable {
     /// Every collection the key may read at the hub, asked for at most `timeout`: the HTTP
     /// client keeps trying to connect to a hub that refuses until then.
     public func collections(timeout: Duration = .seconds(60)) async throws -> [API.CollectionOut] {
-        try Self.decoder.decode([API.CollectionOut].self, from: Data(try await get("/v1/collections", timeout: timeout).readableBytesView))
+        try Self.decoder.decode([API.CollectionOut].self, fromUntrusted: Data(try await get("/v1/collections", timeout: timeout).readableBytesView))
     }
 
     /// Up to `limit` changes of `collection` after `since`.
@@ -91,7 +91,7 @@ public struct UpstreamHub: Sendable {
 
     /// The hub's campaign registry, as this mirror's platform sees it.
     public func campaigns() async throws -> [Campaign] {
-        try Self.decoder.decode([Campaign].self, from: Data(try await get("/v1/campaigns", timeout: .seconds(30)).readableBytesView))
+        try Self.decoder.decode([Campaign].self, fromUntrusted: Data(try await get("/v1/campaigns", timeout: .seconds(30)).readableBytesView))
     }
 
     private func get(_ path: String, timeout: Duration = .seconds(60)) async throws -> ByteBuffer {

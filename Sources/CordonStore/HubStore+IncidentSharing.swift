@@ -5,7 +5,9 @@ import SQLKit
 
 extension HubStore {
     /// Appends to an incident's timeline and queues the event for the webhooks of every
-    /// organisation that sees the incident.
+    /// organisation that sees the incident. The deliveries carry no body: each is written
+    /// from the event when it is sent, so an event of 10,000 hashes is stored once, not
+    /// once more per subscriber (review F15).
     static func recordIncidentEvent(_ kind: IncidentEventKind, of record: IncidentRecord, by organisation: UUID?, at: Date,
                                     detail: IncidentEventDetail, on db: any Database) async throws {
         let event = IncidentEventRecord()
@@ -18,8 +20,22 @@ extension HubStore {
         try await event.create(on: db)
         let audience = try await audience(of: record.id!, on: db)
         let hooks = try await WebhookRecord.query(on: db).filter(\.$revokedAt == nil).all().filter { audience.contains($0.organisationID) }
-        try await queue(json(IncidentWebhookPayload(event, detail: detail)), kind: event.kind, eventID: event.id!, at: at,
-                        to: hooks, on: db)
+        try await queue("", kind: event.kind, eventID: event.id!, at: at, to: hooks, on: db)
+    }
+
+    /// The bodies of incident deliveries queued without one, written from their events.
+    /// A delivery whose event is gone gets none (a drill's purge deletes both together).
+    static func incidentBodies(for deliveries: [WebhookDeliveryRecord], on db: any Database) async throws -> [Int: String] {
+        let kinds = Set(IncidentEventKind.allCases.map(\.rawValue))
+        let wanted = Set(deliveries.filter { $0.body.isEmpty && kinds.contains($0.eventKind) }.map(\.eventID))
+        guard !wanted.isEmpty else { return [:] }
+        var bodies: [Int: String] = [:]
+        for chunk in Array(wanted).chunked(500) {
+            for event in try await IncidentEventRecord.query(on: db).filter(\.$id ~~ chunk).all() {
+                bodies[event.id!] = json(IncidentWebhookPayload(event, detail: decode(event.detail, as: IncidentEventDetail.self) ?? .init()))
+            }
+        }
+        return bodies
     }
 
     /// The incident, which must be active for contributions.

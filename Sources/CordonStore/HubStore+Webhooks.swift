@@ -84,7 +84,11 @@ extension HubStore {
         let hooks = Dictionary(uniqueKeysWithValues: try await WebhookRecord.query(on: db)
             .filter(\.$id ~~ Set(claimed.map(\.webhookID))).filter(\.$revokedAt == nil).all()
             .filter { !suspended.contains($0.organisationID) }.map { ($0.id!, $0) })
-        return claimed.compactMap { delivery in hooks[delivery.webhookID].map { (delivery, $0) } }
+        let bodies = try await Self.incidentBodies(for: claimed, on: db)
+        return claimed.compactMap { delivery in
+            if delivery.body.isEmpty, let body = bodies[delivery.eventID] { delivery.body = body }
+            return hooks[delivery.webhookID].map { (delivery, $0) }
+        }
     }
 
     /// One attempt at a delivery: delivered, or failed with an error and retried at

@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
             if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
                 do {
-                    export = try JSONDecoder().decode(API.AuditChainExport.self, from: data)
+                    export = try JSONDecoder().decode(API.AuditChainExport.self, fromUntrusted: data)
                 } catch {
                     throw ValidationError("\(file) is not an audit chain export: \(error)")
                 }
@@ -65,7 +65,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         static func fetch(_ options: HubOptions) async throws -> API.AuditChainExport {
-            try JSONDecoder().decode(API.AuditChainExport.self, from: Data(try await options.api.text(.GET, "/v1/audit/chain").utf8))
+            try JSONDecoder().decode(API.AuditChainExport.self, fromUntrusted: Data(try await options.api.text(.GET, "/v1/audit/chain").utf8))
         }
     }
 }

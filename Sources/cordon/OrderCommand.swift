@@ -1,5 +1,6 @@
 import ArgumentParser
 import CordonDomain
+import CordonServices
 import Crypto
 import Foundation
 
@@ -48,7 +49,7 @@ struct OrderCommand: ParsableCommand {
             let signer = try SigningKeyFile.read(key)
             let content: RemovalOrderContent
             do {
-                content = try JSONDecoder().decode(RemovalOrderContent.self, from: try Data(contentsOf: URL(fileURLWithPath: order)))
+                content = try JSONDecoder().decode(RemovalOrderContent.self, fromUntrusted: try Data(contentsOf: URL(fileURLWithPath: order)))
             } catch let error as DecodingError {
                 throw ValidationError("\(order) is not a removal order: \(error)")
             }

@@ -1,6 +1,7 @@
 /// Where a page of a mirror's review queue ended: the last case's id and, when the queue is
 /// in priority order, its priority. Written `priority:id` or `id`; only what the hub wrote
-/// is read back (a cursor that read `1:x:2` as `1:2` sent a reviewer to the wrong page).
+/// is read back (a cursor that read `1:x:2` as `1:2` sent a reviewer to the wrong page), and
+/// priorities, like ids, are never negative (`ReviewPriority`).
 public struct ReviewCursor: Hashable, Sendable {
     public var priority: Int?
     public var id: Int
@@ -21,10 +22,8 @@ public struct ReviewCursor: Hashable, Sendable {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == (byPriority ? 2 : 1), let id = EventCursor.parse(parts[parts.count - 1]) else { return nil }
         if byPriority {
-            let head = parts[0]
-            let digits = head.hasPrefix("-") ? head.dropFirst() : head[...]
-            guard head != "-0", let magnitude = EventCursor.parse(digits) else { return nil }
-            priority = head.hasPrefix("-") ? -magnitude : magnitude
+            guard let priority = EventCursor.parse(parts[0]) else { return nil }
+            self.priority = priority
         } else {
             priority = nil
         }

@@ -34,7 +34,7 @@ public enum HubKeyFile {
     public static func parse(_ data: Data) throws(HubKeyError) -> HubKeyring {
         let ring: HubKeyring
         do {
-            ring = try decoder.decode(HubKeyring.self, from: data)
+            ring = try decoder.decode(HubKeyring.self, fromUntrusted: data)
         } catch {
             throw .invalid("it is not a Cordon key file (JSON with format, signing and evidence)")
         }

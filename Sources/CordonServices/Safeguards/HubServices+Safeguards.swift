@@ -59,7 +59,7 @@ extension HubServices {
         let origin = organisations.values.first.flatMap { OrganisationKind(rawValue: $0.kind) }.map(SignalOrigin.init) ?? .hub
         let events = facts.feedback.map { feedback in
             API.SignalLedger.Event(kind: feedback.kind, at: feedback.at, distance: feedback.distance,
-                                   signed: feedback.signed.flatMap { try? JSONDecoder().decode(SignedStatement.self, from: Data($0.utf8)) })
+                                   signed: feedback.signed.flatMap { try? JSONDecoder().decode(SignedStatement.self, fromUntrusted: Data($0.utf8)) })
         }
         return API.SignalLedger(
             signal: .init(signal), origin: origin, actionable: signal.status.isActionable, ledger: ledger, events: events,
