@@ -41,8 +41,9 @@ public struct PythonVenv: Sendable {
 
     /// Runs a program with a bounded time, capturing stdout and stderr.
     public static func capture(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                               timeout: TimeInterval = 120) throws -> (status: Int32, output: String, errors: String) {
-        let result = try ChildProcess.run(URL(fileURLWithPath: executable), arguments, environment: environment, timeout: timeout)
+                               in directory: URL? = nil, timeout: TimeInterval = 120) throws -> (status: Int32, output: String, errors: String) {
+        let result = try ChildProcess.run(URL(fileURLWithPath: executable), arguments, environment: environment, in: directory,
+                                          timeout: timeout)
         return (result.status, result.stdout, result.stderr)
     }
 

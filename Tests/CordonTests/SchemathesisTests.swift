@@ -25,7 +25,7 @@ extension RealProcessTests {
                 "--header", "Authorization: Bearer \(key)",
                 "--max-examples", "3", "--phases", "examples,coverage,fuzzing", "--workers", "2",
                 "--request-timeout", "20", "--generation-deterministic",
-            ], environment: ["SCHEMATHESIS_HOOKS": "", "HOME": folder.path], timeout: 900)
+            ], environment: ["SCHEMATHESIS_HOOKS": "", "HOME": folder.path], in: folder, timeout: 900) // its cache, not the checkout's
             #expect(run.status == 0, "schemathesis found failures:\n\(run.output.suffix(6000))\n\(run.errors.suffix(2000))")
             #expect(run.output.contains("Tested:") || run.output.contains("passed"), "\(run.output.suffix(2000))")
         }
