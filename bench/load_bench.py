@@ -114,6 +114,10 @@ def main():
         print(f"{'hub: ' + route[:21]:26}" + "".join(f"{c:>22}" for c in cells), file=sys.stderr)
     print(f"{'RSS after warm-up → end':26}" + "".join(
         f"{r.get('rss_mb_after_warmup', 0):>10.0f} → {r.get('rss_mb_end', 0):>5.0f} MB" for r in results.values()), file=sys.stderr)
+    print(f"{'RSS growth, second half':26}" + "".join(
+        f"{r.get('rss_growth_second_half_pct', 0):>19.1f} %" for r in results.values()), file=sys.stderr)
+    for name, r in results.items():
+        print(f"RSS every 30 s, {name}: " + " ".join(f"{v:.0f}" for v in r.get("rss_mb_every_30s", [])) + " MB", file=sys.stderr)
     for name, figures in results.items():
         missed = verdict(figures)
         figures["goals_met"] = not missed

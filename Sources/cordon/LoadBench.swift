@@ -62,6 +62,7 @@ struct LoadBench: AsyncParsableCommand {
         let started = ContinuousClock.now
         let measureFrom = started + .seconds(warmup), end = started + .seconds(seconds)
         var serverTimes = (ServerLatency(), ServerLatency())
+        async let series = Self.residentMegabytes(serverPIDs, every: .seconds(30), from: started, until: end)
         let rss = try await receiver.run { port -> [String: Double] in
             try await setup.registerWebhook(port: port)
             var rss: [String: Double] = [:]
@@ -73,6 +74,7 @@ struct LoadBench: AsyncParsableCommand {
                 for (kind, rate) in workload.rates(scale: scale) {
                     group.addTask { await workload.drive(kind, perSecond: rate, until: end) }
                 }
+
                 try await Task.sleep(until: measureFrom)
                 recorder.measuring.store(true, ordering: .relaxed)
                 rss["after_warmup"] = Self.residentMegabytes(serverPIDs)
@@ -85,8 +87,21 @@ struct LoadBench: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(3))
             return rss
         }
-        print(try Self.report(recorder, setup: setup, from: measureFrom, to: end - .seconds(5), rss: rss, streams: streams,
+        print(try Self.report(recorder, setup: setup, from: measureFrom, to: end - .seconds(5), rss: rss,
+                              rssSeries: await series, streams: streams,
                               server: serverTimes.1.p99(since: serverTimes.0), scale: scale, seconds: seconds))
+    }
+
+    /// The hubs' resident memory every `interval` from `start` until `end`: a level reached
+    /// (caches, the data the run stored) looks unlike a climb that does not stop (a leak).
+    static func residentMegabytes(_ pids: [Int32], every interval: Duration, from start: ContinuousClock.Instant,
+                                  until end: ContinuousClock.Instant) async -> [Double] {
+        var samples: [Double] = [], next = start
+        while next < end, (try? await Task.sleep(until: next)) != nil {
+            samples.append(residentMegabytes(pids))
+            next += interval
+        }
+        return samples
     }
 
     /// The hubs' resident memory in MB, summed (0 when no process ids were given).
@@ -100,8 +115,8 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     static func report(_ recorder: LoadRecorder, setup: LoadSetup, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant,
-                       rss: [String: Double], streams: Int, server: [String: [String: Double]], scale: Double,
-                       seconds: Int) throws -> String {
+                       rss: [String: Double], rssSeries: [Double] = [], streams: Int, server: [String: [String: Double]],
+                       scale: Double, seconds: Int) throws -> String {
         var figures: [String: Any] = ["scale": scale, "seconds": seconds, "hubs": setup.hubs.count, "server_time": server]
         var totalErrors = 0
         for (kind, seen) in recorder.snapshot.sorted(by: { $0.key < $1.key }) {
@@ -122,6 +137,12 @@ struct LoadBench: AsyncParsableCommand {
             figures["rss_mb_after_warmup"] = warm
             figures["rss_mb_end"] = last
             figures["rss_growth_pct"] = (last - warm) / warm * 100
+        }
+        if rssSeries.count >= 4, let last = rss["end"] {
+            // The second half's growth: near zero once memory has levelled off.
+            let middle = rssSeries[rssSeries.count / 2]
+            figures["rss_mb_every_30s"] = rssSeries.map { ($0 * 10).rounded() / 10 }
+            figures["rss_growth_second_half_pct"] = middle > 0 ? (last - middle) / middle * 100 : 0
         }
         return String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self)
     }
