@@ -74,7 +74,6 @@ struct LoadBench: AsyncParsableCommand {
                 for (kind, rate) in workload.rates(scale: scale) {
                     group.addTask { await workload.drive(kind, perSecond: rate, until: end) }
                 }
-
                 try await Task.sleep(until: measureFrom)
                 recorder.measuring.store(true, ordering: .relaxed)
                 rss["after_warmup"] = Self.residentMegabytes(serverPIDs)
