@@ -13,12 +13,6 @@ extension Request {
             throw ServiceError(.tooLarge, field: "body",
                            message: "the body is over \(context.maxUploadSize / 1_048_576) MiB; send fewer items per request")
         }
-        do {
-            return try JSONDecoder().decode(T.self, fromUntrusted: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw ServiceError.invalid(error.fieldPath, error.explanation)
-        } catch let error as JSONNestingError {
-            throw ServiceError.invalid("body", error.description)
-        }
+        return try API.decode(T.self, body: Data(buffer.readableBytesView))
     }
 }

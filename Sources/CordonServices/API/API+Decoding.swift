@@ -4,11 +4,20 @@ extension API {
     /// A command from loose fields (a web form's, the demo's): encoded as JSON and decoded as
     /// the API decodes a body, so it is checked exactly as the JSON API checks it.
     public static func command<T: Decodable>(_ type: T.Type, _ fields: [String: Any]) throws -> T {
-        let data = try JSONSerialization.data(withJSONObject: fields)
+        try decode(T.self, body: try JSONSerialization.data(withJSONObject: fields))
+    }
+
+    /// A command from a JSON body: its nesting checked first (``JSONNesting``), and every
+    /// failure a 400 that names the field (`body` for the whole).
+    public static func decode<T: Decodable>(_ type: T.Type, body data: Data) throws(ServiceError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONDecoder().decode(T.self, fromUntrusted: data)
         } catch let error as DecodingError {
             throw ServiceError.invalid(error.fieldPath, error.explanation)
+        } catch let error as JSONNestingError {
+            throw ServiceError.invalid("body", error.description)
+        } catch {
+            throw ServiceError.invalid("body", "\(error)")
         }
     }
 }
