@@ -35,6 +35,24 @@ public struct HubStore: Sendable {
         try await OrganisationRecord.find(id, on: db)
     }
 
+    /// The organisation a request names in `field`, which must be one of `kinds` (`role`
+    /// says which, for the message): not found when there is none, invalid when it is of
+    /// another kind. Every body that names an organisation answers alike.
+    public func organisation(_ id: UUID, field: String, kinds: Set<OrganisationKind>, role: String) async throws -> OrganisationRecord {
+        try await Self.organisation(id, field: field, kinds: kinds, role: role, on: db)
+    }
+
+    static func organisation(_ id: UUID, field: String, kinds: Set<OrganisationKind>, role: String,
+                             on db: any Database) async throws -> OrganisationRecord {
+        guard let organisation = try await OrganisationRecord.find(id, on: db) else {
+            throw StoreError.notFound(field: field, message: "no organisation \(id); list them with GET /v1/organisations")
+        }
+        guard let kind = OrganisationKind(rawValue: organisation.kind), kinds.contains(kind) else {
+            throw StoreError.invalid(field: field, message: "'\(organisation.name)' is not \(role)")
+        }
+        return organisation
+    }
+
     public func organisations() async throws -> [OrganisationRecord] {
         try await OrganisationRecord.query(on: db).sort(\.$name).all()
     }
