@@ -12,14 +12,6 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-/// The pages' templates and assets, compiled into the binary.
-let pageResources: [Resource] = [
-    "layout", "login", "error", "overview", "lists", "list", "label-fields", "signal", "match", "desk", "desk-rows",
-    "case", "case-summary", "crisis", "incident", "incident-live", "report", "admin", "audit", "transparency", "order-sign",
-    "import", "import-progress", "review", "review-case", "notices", "notice", "campaigns", "campaign", "safeguards",
-    "network-report", "public-transparency", "flagger-report",
-].map { .embedInCode("Templates/\($0).mustache") } + [.embedInCode("Assets/cordon.css"), .embedInCode("Assets/cordon.js")]
-
 let package = Package(
     name: "cordon",
     platforms: [.macOS(.v15)],
@@ -135,8 +127,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.embedInCode("openapi.json")],
-            swiftSettings: strict),
+            swiftSettings: strict,
+            plugins: ["EmbedText"]),
 
         // The small platform's mirror: a copy of the hub's collections that follows its feed
         // and matches offline.
@@ -162,8 +154,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
-            resources: pageResources,
-            swiftSettings: strict),
+            swiftSettings: strict,
+            plugins: ["EmbedText"]),
 
         // MARK: Video: vPDQ hashing and matching.
         // Frame features (vPDQ, TMK+PDQF), their binary form and matching: no decoding, so
@@ -180,6 +172,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+
+        // MARK: Text files (the OpenAPI document, the pages' templates and assets) compiled in
+        // as string literals: SwiftPM's `embedInCode` writes byte arrays, which take the
+        // compiler most of a minute for the OpenAPI document alone.
+        .plugin(name: "EmbedText", capability: .buildTool(), dependencies: ["embed-text"]),
+        .executableTarget(name: "embed-text"),
 
         // MARK: The command line.
         .executableTarget(

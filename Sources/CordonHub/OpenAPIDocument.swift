@@ -1,10 +1,10 @@
 import Foundation
 
 /// The OpenAPI 3.1 description of the hub's API (`openapi.json` beside this file, compiled
-/// into the binary), served at `/openapi.json`. A test checks that it and the router name
-/// the same routes, and that every reference in it resolves.
+/// into the binary by the EmbedText plugin), served at `/openapi.json`. A test checks that
+/// it and the router name the same routes, and that every reference in it resolves.
 enum OpenAPIDocument {
-    static var json: [UInt8] { PackageResources.openapi_json }
+    static var json: [UInt8] { Array(EmbeddedFiles.openapi_json.utf8) }
 
     /// The document as one hub serves it: the incident levels it was started with
     /// (`--incident-levels`) are the `level`s a proposal may name, so the contract says

@@ -1,41 +1,41 @@
 import Foundation
 import Mustache
 
-/// The pages' Mustache templates and assets, compiled into the binary (SwiftPM's
-/// `embedInCode`), so `cordon` serves its pages with nothing beside it on disk.
+/// The pages' Mustache templates and assets, compiled into the binary (the EmbedText
+/// plugin), so `cordon` serves its pages with nothing beside it on disk.
 struct PageTemplates: Sendable {
     let library: MustacheLibrary
 
     /// Every template by name; a page template names `layout` as its parent and
     /// fragments (`desk-rows`, `case-summary`, `incident-live`) are partials of both a page
     /// and the live refreshes, so a page and its update render the same markup.
-    static let sources: [String: [UInt8]] = [
-        "layout": PackageResources.layout_mustache, "login": PackageResources.login_mustache,
-        "error": PackageResources.error_mustache, "overview": PackageResources.overview_mustache,
-        "lists": PackageResources.lists_mustache, "list": PackageResources.list_mustache,
-        "label-fields": PackageResources.label_fields_mustache, "signal": PackageResources.signal_mustache,
-        "match": PackageResources.match_mustache, "desk": PackageResources.desk_mustache,
-        "desk-rows": PackageResources.desk_rows_mustache, "case": PackageResources.case_mustache,
-        "case-summary": PackageResources.case_summary_mustache, "crisis": PackageResources.crisis_mustache,
-        "incident": PackageResources.incident_mustache, "incident-live": PackageResources.incident_live_mustache,
-        "report": PackageResources.report_mustache, "admin": PackageResources.admin_mustache,
-        "audit": PackageResources.audit_mustache, "transparency": PackageResources.transparency_mustache,
-        "order-sign": PackageResources.order_sign_mustache, "import": PackageResources.import_mustache,
-        "import-progress": PackageResources.import_progress_mustache,
-        "review": PackageResources.review_mustache, "review-case": PackageResources.review_case_mustache,
-        "notices": PackageResources.notices_mustache, "notice": PackageResources.notice_mustache,
-        "campaigns": PackageResources.campaigns_mustache, "campaign": PackageResources.campaign_mustache,
-        "safeguards": PackageResources.safeguards_mustache, "network-report": PackageResources.network_report_mustache,
-        "public-transparency": PackageResources.public_transparency_mustache, "flagger-report": PackageResources.flagger_report_mustache,
+    static let sources: [String: String] = [
+        "layout": EmbeddedFiles.layout_mustache, "login": EmbeddedFiles.login_mustache,
+        "error": EmbeddedFiles.error_mustache, "overview": EmbeddedFiles.overview_mustache,
+        "lists": EmbeddedFiles.lists_mustache, "list": EmbeddedFiles.list_mustache,
+        "label-fields": EmbeddedFiles.label_fields_mustache, "signal": EmbeddedFiles.signal_mustache,
+        "match": EmbeddedFiles.match_mustache, "desk": EmbeddedFiles.desk_mustache,
+        "desk-rows": EmbeddedFiles.desk_rows_mustache, "case": EmbeddedFiles.case_mustache,
+        "case-summary": EmbeddedFiles.case_summary_mustache, "crisis": EmbeddedFiles.crisis_mustache,
+        "incident": EmbeddedFiles.incident_mustache, "incident-live": EmbeddedFiles.incident_live_mustache,
+        "report": EmbeddedFiles.report_mustache, "admin": EmbeddedFiles.admin_mustache,
+        "audit": EmbeddedFiles.audit_mustache, "transparency": EmbeddedFiles.transparency_mustache,
+        "order-sign": EmbeddedFiles.order_sign_mustache, "import": EmbeddedFiles.import_mustache,
+        "import-progress": EmbeddedFiles.import_progress_mustache,
+        "review": EmbeddedFiles.review_mustache, "review-case": EmbeddedFiles.review_case_mustache,
+        "notices": EmbeddedFiles.notices_mustache, "notice": EmbeddedFiles.notice_mustache,
+        "campaigns": EmbeddedFiles.campaigns_mustache, "campaign": EmbeddedFiles.campaign_mustache,
+        "safeguards": EmbeddedFiles.safeguards_mustache, "network-report": EmbeddedFiles.network_report_mustache,
+        "public-transparency": EmbeddedFiles.public_transparency_mustache, "flagger-report": EmbeddedFiles.flagger_report_mustache,
     ]
 
-    static let stylesheet = PackageResources.cordon_css
-    static let script = PackageResources.cordon_js
+    static let stylesheet = EmbeddedFiles.cordon_css
+    static let script = EmbeddedFiles.cordon_js
 
     init() throws {
         var library = MustacheLibrary()
-        for (name, bytes) in Self.sources {
-            try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+        for (name, text) in Self.sources {
+            try library.register(text, named: name)
         }
         self.library = library
     }

@@ -70,9 +70,9 @@ public struct WebPages: Sendable {
         addAuditRoutes(to: signedIn)
     }
 
-    static func asset(_ bytes: [UInt8], type: String) -> Response {
+    static func asset(_ text: String, type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: Rendering
