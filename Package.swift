@@ -127,6 +127,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            exclude: ["openapi.json"],
             swiftSettings: strict,
             plugins: ["EmbedText"]),
 
@@ -154,6 +155,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
+            exclude: ["Templates", "Assets"],
             swiftSettings: strict,
             plugins: ["EmbedText"]),
 
@@ -176,8 +178,7 @@ let package = Package(
         // MARK: Text files (the OpenAPI document, the pages' templates and assets) compiled in
         // as string literals: SwiftPM's `embedInCode` writes byte arrays, which take the
         // compiler most of a minute for the OpenAPI document alone.
-        .plugin(name: "EmbedText", capability: .buildTool(), dependencies: ["embed-text"]),
-        .executableTarget(name: "embed-text"),
+        .plugin(name: "EmbedText", capability: .buildTool()),
 
         // MARK: The command line.
         .executableTarget(
