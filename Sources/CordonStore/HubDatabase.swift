@@ -165,6 +165,19 @@ public final class HubDatabase: Service, @unchecked Sendable {
         }
     }
 
+    /// After a purge, makes the purged values unreadable from the disk where the database
+    /// can: on SQLite, the write-ahead log is copied into the file and emptied (tried three
+    /// times a second apart if readers hold it). PostgreSQL keeps old row versions until
+    /// VACUUM reuses their space, and in its own log and backups (see the README).
+    func eraseOverwrittenPages() async throws {
+        guard let checkpointer = checkpointer.withLock({ $0 }) else { return }
+        for attempt in 1...3 {
+            if try await checkpointer.truncate() { return }
+            if attempt < 3 { try await Task.sleep(for: .seconds(1)) }
+        }
+        logger.warning("the write-ahead log at \(location) was busy; purged values stay in it until SQLite reuses its space")
+    }
+
     /// Whether this is PostgreSQL (several hub replicas may share it).
     public var isPostgres: Bool {
         if case .postgres = location { return true }

@@ -65,13 +65,14 @@ extension HubStore {
     }
 
     /// Purges every record past its period and any legal hold: the content reference,
-    /// hashes, metadata and evidence go, the fact of the purge stays (and is audited).
+    /// hashes, metadata and evidence go, from the disk too where the database allows
+    /// (``HubDatabase/eraseOverwrittenPages()``); the fact of the purge stays (and is audited).
     @discardableResult
     public func purgeExpiredPreservations(now: Date) async throws -> Int {
         let expired = try await PreservationRecord.query(on: db).filter(\.$purgedAt == nil).filter(\.$keepUntil < now).all()
             .filter { ($0.legalHoldUntil ?? .distantPast) < now }
         guard !expired.isEmpty else { return 0 }
-        return try await hub.write([]) { db in
+        let purged = try await hub.write([]) { db in
             var purged = 0
             for candidate in expired {
                 // Read again inside the write: a legal hold placed since the first read wins.
@@ -89,6 +90,8 @@ extension HubStore {
             }
             return purged
         }
+        if purged > 0 { try await hub.eraseOverwrittenPages() }
+        return purged
     }
 
     /// The longest one legal hold may run from the moment it is placed.

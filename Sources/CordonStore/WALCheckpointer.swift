@@ -22,6 +22,8 @@ final class WALCheckpointer: Sendable {
     init(path: String, threads: NIOThreadPool, logger: Logger) async throws {
         connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
                                                      on: MultiThreadedEventLoopGroup.singleton.any()).get()
+        // Only ``truncate()`` waits (PASSIVE checkpoints never do): as long as a write may.
+        _ = try await connection.query("PRAGMA busy_timeout=10000")
         // Holds the checkpointer until ``close()`` ends it.
         let task = Task { [self] in
             while !Task.isCancelled {
@@ -37,6 +39,16 @@ final class WALCheckpointer: Sendable {
     /// After a write: the log is copied within ``interval``.
     func wrote() {
         written.store(true, ordering: .releasing)
+    }
+
+    /// Copies the whole log into the file and empties the log, so that rows rewritten by a
+    /// purge are left in neither: SQLite keeps old page images in the log until it is
+    /// overwritten, while freed space in the file is zeroed (sqlite-nio builds SQLite with
+    /// `SQLITE_SECURE_DELETE`). Waits for readers and the writer up to the busy timeout;
+    /// false if one still held the log.
+    func truncate() async throws -> Bool {
+        let result = try await connection.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        return result.first?.column("busy")?.integer == 0
     }
 
     /// Copies what is left, and closes the connection.
