@@ -24,6 +24,21 @@ import Testing
         #expect(throws: RuleError.self) { try ContentURL(input) }
     }
 
+    /// Found by FuzzURLs: a URL within the limit whose normal form, non-ASCII characters
+    /// percent-encoded, was longer than the limit, so the stored form was refused when read
+    /// again (a copy of the list, an export read back).
+    @Test func aNormalFormIsNeverLongerThanTheLimit() throws {
+        let fits = "https://example.org/" + String(repeating: "é", count: 300)
+        let normal = try ContentURL(fits).normalised
+        #expect(normal.utf8.count <= ContentURL.maxLength)
+        #expect(try ContentURL(normal).normalised == normal)
+
+        let grows = "https://example.org/" + String(repeating: "é", count: 900)
+        #expect(grows.utf8.count <= ContentURL.maxLength)
+        let error = #expect(throws: RuleError.self) { try ContentURL(grows, field: "urls[0]") }
+        #expect(error?.code == .invalid && error?.field == "urls[0]" && error?.message.contains("percent-encoded") == true)
+    }
+
     @Test func domainsCoverTheirSubdomains() throws {
         let url = try ContentURL("https://media.cdn.example.org/v/1")
         #expect(url.isUnder(domain: "example.org"))

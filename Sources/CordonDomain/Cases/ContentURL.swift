@@ -42,6 +42,11 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
         if !items.isEmpty {
             text += "?" + items.map { name, value in value.map { "\(name)=\($0)" } ?? name }.joined(separator: "&")
         }
+        // Non-ASCII characters are percent-encoded in the normal form, up to nine bytes for
+        // one character: a normal form past the limit would be refused when read again.
+        guard text.utf8.count <= Self.maxLength else {
+            throw .invalid(field, "this URL is \(text.utf8.count) characters long with its non-ASCII characters percent-encoded; at most \(Self.maxLength) can be referred")
+        }
         normalised = text
         self.host = host
     }
