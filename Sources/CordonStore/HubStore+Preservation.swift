@@ -90,7 +90,7 @@ extension HubStore {
             }
             return purged
         }
-        if purged > 0 { try await hub.eraseOverwrittenPages() }
+        if purged > 0 { await hub.eraseOverwrittenPages() }
         return purged
     }
 
