@@ -17,7 +17,7 @@ let package = Package(
         fuzzTarget("FuzzVPDQText", [.product(name: "VideoFeatures", package: "cordon")]),
         fuzzTarget("FuzzTMK", [.product(name: "VideoFeatures", package: "cordon")]),
         fuzzTarget("FuzzURLs", [.product(name: "CordonDomain", package: "cordon")]),
-        fuzzTarget("FuzzCanonicalJSON", [.product(name: "CordonDomain", package: "cordon")]),
+        fuzzTarget("FuzzCanonicalJSON", [.product(name: "CordonDomain", package: "cordon"), .product(name: "CordonServices", package: "cordon")]),
         fuzzTarget("FuzzCursors", [.product(name: "CordonDomain", package: "cordon")]),
         fuzzTarget("FuzzEXIF", [.product(name: "MediaDecoding", package: "cordon")]),
         fuzzTarget("FuzzJSONBodies", [.product(name: "CordonServices", package: "cordon")]),
