@@ -36,6 +36,9 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
         }
         text += Self.normalisePath(components.percentEncodedPath)
         let items = (components.percentEncodedQueryItems ?? [])
+            // An empty item is a stray `&`, not a parameter: kept, it would be all that is left
+            // of `?&utm_source=x`, a bare `?` that the next reading drops.
+            .filter { !($0.name.isEmpty && $0.value == nil) }
             .filter { !$0.name.lowercased().hasPrefix("utm_") && !Self.trackingParameters.contains($0.name.lowercased()) }
             .map { (Self.normaliseEscapes($0.name), $0.value.map(Self.normaliseEscapes)) }
             .sorted { ($0.0, $0.1 ?? "") < ($1.0, $1.1 ?? "") }
