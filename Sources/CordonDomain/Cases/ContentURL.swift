@@ -48,7 +48,7 @@ public struct ContentURL: Hashable, Sendable, CustomStringConvertible {
         // Non-ASCII characters are percent-encoded in the normal form, up to nine bytes for
         // one character: a normal form past the limit would be refused when read again.
         guard text.utf8.count <= Self.maxLength else {
-            throw .invalid(field, "this URL is \(text.utf8.count) characters long with its non-ASCII characters percent-encoded; at most \(Self.maxLength) can be referred")
+            throw .invalid(field, "this URL is \(text.utf8.count) characters long with its non-ASCII characters percent-encoded; a URL may be at most \(Self.maxLength)")
         }
         normalised = text
         self.host = host
