@@ -26,6 +26,19 @@ final class CrisisReceivers: Sendable {
         }
     }
 
+    /// Waits until every listener has had every item, or `limit` has passed (what is still
+    /// missing then is reported as missing, not waited for).
+    func waitForArrivals(_ expected: [String: [String]], within limit: Duration = .seconds(10)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        func complete() -> Bool {
+            arrivals.withLock { arrivals in
+                expected.allSatisfy { listener, items in items.allSatisfy { arrivals[listener]?[$0] != nil } }
+            }
+        }
+        while !complete(), clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
     /// A web server answering every webhook call with 200, recording it.
     func webhookServer(port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
@@ -37,9 +50,26 @@ final class CrisisReceivers: Sendable {
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
     }
 
+    /// Live streams the hub has answered. The hub fixes a stream's starting point before it
+    /// answers, so an event after that is never missed, however late the first byte comes.
+    let openStreams = Mutex(0)
+
     /// A platform's live incident stream.
     func subscribe(_ base: String, listener: String, key: String) async throws {
-        try await HubAPI(base: base, key: key).follow("/v1/incident-events/stream") { self.recordIncidentEvent(listener, json: $0) }
+        try await HubAPI(base: base, key: key).follow("/v1/incident-events/stream", opened: { self.openStreams.withLock { $0 += 1 } }) {
+            self.recordIncidentEvent(listener, json: $0)
+        }
+    }
+
+    /// Waits until `count` live streams are open, so the activation is sent only when every
+    /// platform is listening; a fixed pause lost the race on a busy machine.
+    func waitForStreams(_ count: Int, within limit: Duration = .seconds(30)) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while openStreams.withLock({ $0 }) < count {
+            guard clock.now < deadline else { throw DrillStreamsNotOpen(open: openStreams.withLock { $0 }, expected: count) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// A replica's feed of the incident collection: a change there has reached its match
@@ -60,5 +90,14 @@ final class CrisisReceivers: Sendable {
                   let value = (change["signal"] as? [String: Any])?["value"] as? String else { return }
             self.record("replica", value)
         }
+    }
+}
+
+/// Some platforms' live streams did not open in time, so their latencies would be wrong.
+struct DrillStreamsNotOpen: Error, CustomStringConvertible {
+    var open: Int
+    var expected: Int
+    var description: String {
+        "only \(open) of \(expected) platforms' incident streams opened within 30 s; is the hub overloaded or refusing streams (see its log)?"
     }
 }

@@ -75,7 +75,7 @@ struct DrillCommand: AsyncParsableCommand {
                         let key = api.key
                         listeners.add(Task { try await receivers.subscribe(primary, listener: "stream-\(index)", key: key) })
                     }
-                    try await Task.sleep(for: .milliseconds(500))
+                    try await receivers.waitForStreams(platforms.count)
                 }
                 script.onActivating = { _, collection, at in
                     sent.times.withLock { $0["activated"] = at }
@@ -90,7 +90,13 @@ struct DrillCommand: AsyncParsableCommand {
                 listeners.cancelAll()
                 throw error
             }
-            if bench { try await Task.sleep(for: .seconds(2)) }
+            if bench {
+                let sentItems = Array(sent.times.withLock { $0.keys })
+                var expected: [String: [String]] = [:]
+                for index in 0..<platforms { expected["stream-\(index)"] = sentItems; expected["webhook-\(index)"] = sentItems }
+                if replica != nil { expected["replica"] = sentItems.filter { $0 != "activated" } }
+                try await receivers.waitForArrivals(expected)
+            }
             listeners.cancelAll()
             let figures = bench ? CrisisFigures(receivers: receivers, sent: sent, platforms: platforms, replica: replica != nil).json : [:]
             print(Self.summary(report, figures: figures))

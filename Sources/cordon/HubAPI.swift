@@ -79,11 +79,12 @@ struct HubAPI: Sendable {
 
     /// Follows a server-sent-event stream until it ends or the task is cancelled, handing
     /// over each `data:` line.
-    func follow(_ path: String, _ handle: @Sendable (Data) -> Void) async throws {
+    func follow(_ path: String, opened: @Sendable () -> Void = {}, _ handle: @Sendable (Data) -> Void) async throws {
         var request = HTTPClientRequest(url: base + path)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         let response = try await Self.client.execute(request, timeout: .seconds(3600))
         guard response.status == .ok else { throw StreamRefused(status: Int(response.status.code)) }
+        opened()
         var pending = ""
         for try await buffer in response.body {
             pending += String(buffer: buffer)
