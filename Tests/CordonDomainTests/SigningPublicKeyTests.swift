@@ -1,4 +1,4 @@
-import CordonDomain
+@testable import CordonDomain
 import Crypto
 import Foundation
 import Testing
@@ -55,8 +55,52 @@ import Testing
         #expect(throws: RuleError.self) { try SigningPublicKey(raw: Self.bytes(hex), field: "publicKey") }
     }
 
+    /// A real key plus a point of small order: BoringSSL takes it, and under it the signer
+    /// can make signatures that a cofactored verifier accepts and the hub's refuses.
+    @Test(arguments: smallOrder.filter { $0 != smallOrder[0] })
+    func aRealKeyPlusAPointOfSmallOrderIsRefused(_ hex: String) throws {
+        let real = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+        let torsion = try #require(EdwardsPoint(encoding: Self.bytes(hex)))
+        let mixed = (try #require(EdwardsPoint(encoding: real)) + torsion).encoding
+        #expect(mixed != real)
+        _ = try Curve25519.Signing.PublicKey(rawRepresentation: mixed)
+        do {
+            _ = try SigningPublicKey(raw: mixed, field: "publicKey")
+            Issue.record("accepted \(mixed)")
+        } catch {
+            #expect(error.field == "publicKey" && error.message.contains("component of small order"), "\(error.message)")
+        }
+    }
+
+    /// Bytes whose y has no x on the curve: BoringSSL takes them as a key, under which
+    /// nothing ever verifies; the hub says so when the key is registered.
+    @Test func bytesThatAreNoPointAreRefused() throws {
+        var refused = 0
+        for first in UInt8(2)...UInt8(40) {
+            let raw = [first] + [UInt8](repeating: 0, count: 31)
+            if EdwardsPoint(encoding: raw) == nil {
+                refused += 1
+                #expect(throws: RuleError.self) { try SigningPublicKey(raw: raw, field: "k") }
+            }
+        }
+        // About half of all y values have no point; y = 2 is one of them.
+        #expect(refused > 5 && EdwardsPoint(encoding: [2] + [UInt8](repeating: 0, count: 31)) == nil)
+    }
+
+    /// The arithmetic agrees with BoringSSL's: a real key decodes and encodes back to
+    /// itself, and [L]P is the identity for it.
+    @Test func aRealKeyRoundTripsThroughThePointArithmetic() throws {
+        for _ in 0..<20 {
+            let raw = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
+            let point = try #require(EdwardsPoint(encoding: raw))
+            #expect(point.encoding == raw)
+            #expect((point + point + point).encoding == point.times([3]).encoding)
+            #expect(point.times(EdwardsPoint.primeOrder).isIdentity && !point.times([8]).isIdentity)
+        }
+    }
+
     @Test func realKeysAreAcceptedAndWrongSizesRefused() throws {
-        for _ in 0..<200 {
+        for _ in 0..<100 {
             let raw = Array(Curve25519.Signing.PrivateKey().publicKey.rawRepresentation)
             #expect(try SigningPublicKey(raw: raw, field: "k").raw == raw)
         }
