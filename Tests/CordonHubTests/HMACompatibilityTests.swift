@@ -104,7 +104,11 @@ import Testing
             let missing = try await c.call(.get, "/c/bank/NOPE", key: f.adminKey)
             #expect(missing.status == 404 && missing.object["message"] as? String == "bank 'NOPE' not found")
             #expect(try await c.call(.get, "/c/bank/TERRORIST_CONTENT/content/\(id)", key: f.adminKey).status == 404)
-            #expect(try await c.call(.delete, "/c/bank/COOP_ALPHA_TVEC", key: f.adminKey).status == 400)
+            // Refused by design, and well-formed: 403 with HMA's message, not 400.
+            let delete = try await c.call(.delete, "/c/bank/COOP_ALPHA_TVEC", key: f.adminKey)
+            #expect(delete.status == 403 && (delete.object["message"] as? String)?.contains("never deletes") == true)
+            let rename = try await c.call(.put, "/c/bank/COOP_ALPHA_TVEC", key: f.adminKey, json: ["name": "OTHER"])
+            #expect(rename.status == 403 && (rename.object["message"] as? String)?.contains("keeps its name") == true)
             #expect(try await c.call(.get, "/c/bank/COOP_ALPHA_TVEC", key: f.adminKey).status == 200, "refused, so still there")
             #expect(try await c.call(.post, "/c/bank/COOP_ALPHA_TVEC/signal", key: f.adminKey, json: ["pdq": "abc"]).status == 400)
 

@@ -31,11 +31,11 @@ extension Hub {
         }
         group.put("c/bank/:name") { _, context -> Response in
             _ = try await requireBank(context)
-            throw HMAError.badRequest("a Cordon collection keeps its name and always matches; change it with /v1")
+            throw HMAError.refused("a Cordon collection keeps its name and always matches; change it with /v1")
         }
         group.delete("c/bank/:name") { _, context -> Response in
             _ = try await requireBank(context)
-            throw HMAError.badRequest("Cordon never deletes a collection: retract its content instead (DELETE /c/bank/<name>/content/<id>)")
+            throw HMAError.refused("Cordon never deletes a collection: retract its content instead (DELETE /c/bank/<name>/content/<id>)")
         }
         group.post("c/bank/:name/signal") { request, context in
             let caller = try context.requireCaller(.submitSignals, services)

@@ -126,4 +126,6 @@ public struct HMAError: Error, Sendable, Hashable {
 
     public static func badRequest(_ message: String) -> HMAError { HMAError(status: 400, message: message) }
     public static func notFound(_ message: String) -> HMAError { HMAError(status: 404, message: message) }
+    /// A well-formed request that Cordon refuses by design (HMA's bank rename and delete).
+    public static func refused(_ message: String) -> HMAError { HMAError(status: 403, message: message) }
 }
