@@ -8,10 +8,12 @@ import PackagePlugin
 /// compiler spends most of a minute on the 280 KB OpenAPI document alone; the same text as a
 /// raw string literal compiles in a fraction of a second.
 ///
-/// The plugin writes the source itself and hands it over with `cp -p`, instead of running a
-/// tool built from this package: such a tool is built with the build's Swift flags, and
-/// `bench/fuzz` builds with `-sanitize=fuzzer`, with which no tool links. The file is
-/// rewritten only when its text changes, so an unchanged build compiles nothing again.
+/// The source is written by `render.sh` beside this file, run by `/bin/sh` as a build command
+/// whose inputs are the text files, so the build system writes it again whenever one of them
+/// changes. Not a tool built from this package: such a tool is built with the build's Swift
+/// flags, and `bench/fuzz` builds with `-sanitize=fuzzer`, with which no tool links. Not
+/// written by the plugin itself either: SwiftPM runs a plugin again only when the package's
+/// files are added or removed, so an edited template stayed stale until then.
 @main
 struct EmbedText: BuildToolPlugin {
     /// The kinds of file this plugin embeds; everything else in the target is left to SwiftPM.
@@ -25,23 +27,15 @@ struct EmbedText: BuildToolPlugin {
             .compactMap { $0 as? URL } ?? []
         let inputs = files.filter { Self.extensions.contains($0.pathExtension) }.sorted { $0.path < $1.path }
         guard !inputs.isEmpty else { return [] }
-
-        let staging = context.pluginWorkDirectoryURL.appending(path: "staging")
-        let generated = context.pluginWorkDirectoryURL.appending(path: "generated")
-        for folder in [staging, generated] {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
-        let file = staging.appending(path: "EmbeddedFiles.swift")
-        let source = Data(try EmbeddedSource.render(inputs).utf8)
-        if (try? Data(contentsOf: file)) != source {
-            try source.write(to: file)
-        }
+        let script = context.package.directoryURL.appending(path: "Plugins/EmbedText/render.sh")
+        let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFiles.swift")
         return [
-            .prebuildCommand(
+            .buildCommand(
                 displayName: "Embedding text files in \(target.name) (\(inputs.count))",
-                executable: URL(filePath: "/bin/cp"),
-                arguments: ["-p", file.path, generated.path],
-                outputFilesDirectory: generated)
+                executable: URL(filePath: "/bin/sh"),
+                arguments: [script.path, output.path] + inputs.map(\.path),
+                inputFiles: inputs + [script],
+                outputFiles: [output])
         ]
     }
 }

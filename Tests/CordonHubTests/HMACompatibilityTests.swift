@@ -100,6 +100,9 @@ import Testing
             let removed = try await c.call(.delete, "/c/bank/COOP_ALPHA_TVEC/content/\(id)", key: f.adminKey)
             #expect(removed.object as NSDictionary == ["deleted": 1] as NSDictionary)
             #expect(try await c.call(.get, "/m/lookup?signal_type=pdq&signal=\(hash)", key: f.adminKey).object.isEmpty)
+            // Deleted as HMA sees it: not found, and not deleted twice (schemathesis's ST301).
+            #expect(try await c.call(.get, "/c/bank/COOP_ALPHA_TVEC/content/\(id)", key: f.adminKey).status == 404)
+            #expect(try await c.call(.delete, "/c/bank/COOP_ALPHA_TVEC/content/\(id)", key: f.adminKey).status == 404)
 
             let missing = try await c.call(.get, "/c/bank/NOPE", key: f.adminKey)
             #expect(missing.status == 404 && missing.object["message"] as? String == "bank 'NOPE' not found")

@@ -101,7 +101,8 @@ extension Hub {
             throw HMAError.badRequest("content ids are whole numbers")
         }
         let signal = try await services.signal(id, by: caller)
-        guard signal.collectionID == collection else { throw HMAError.notFound("bank content '\(id)' not found") }
+        // Deleted content is gone as HMA sees it (Cordon keeps it, retracted, for the record).
+        guard signal.collectionID == collection, signal.status != .retracted else { throw HMAError.notFound("bank content '\(id)' not found") }
         return signal
     }
 
