@@ -52,6 +52,12 @@ extension HubServices {
         guard let key = try await store.signingKey(command.signingKey), key.organisationID == caller.organisationID,
               key.revokedAt == nil
         else { throw ServiceError.invalid("signingKey", "no valid signing key \(command.signingKey) of your organisation; register one with POST /v1/signing-keys") }
+        // A key registered before the hub refused keys of small or mixed order is checked again.
+        do {
+            _ = try SigningPublicKey(base64: key.publicKey, field: "signingKey")
+        } catch {
+            throw ServiceError.invalid("signingKey", "signing key \(command.signingKey) is no longer accepted: \(error.message); register a new one with POST /v1/signing-keys")
+        }
         let bytes = order.canonicalBytes
         guard HubNotary.verify(signature: command.signature, of: bytes, publicKey: key.publicKey) else {
             throw ServiceError.invalid("signature", "the signature does not verify: sign the RFC 8785 canonical JSON of 'order' with Ed25519 and send it base64")
