@@ -5,13 +5,16 @@ import Testing
 
 /// Bad videos get a clear error naming the file; good ones decode frame by frame.
 @Suite(.enabled(if: TestVideos.available, "ffmpeg is not installed: run scripts/install-deps.sh"))
-struct VideoDecoderTests {
+final class VideoDecoderTests {
     let folder: URL
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-video-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
+
+    /// Each test's videos go with it.
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     func code(_ path: String, decoder: VideoDecoder = VideoDecoder()) -> VideoDecodingError.Code? {
         do {

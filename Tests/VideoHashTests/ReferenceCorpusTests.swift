@@ -12,6 +12,9 @@ import VideoHash
 /// odd sizes), hashed by `VPDQHasher` and by the PyPI `vpdq` package (Meta's C++, compiled
 /// in a throwaway venv): the same lines, every frame and one a second. Small and short,
 /// encoded at the fastest settings: the suite runs beside timing-bound tests.
+/// Where ``ReferenceCorpusTests`` makes its videos: one folder a test process.
+private let corpusFolder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-vpdq-corpus-\(UUID().uuidString)")
+
 @Suite(.enabled(if: TestVideos.available, "needs Debian's ffmpeg (scripts/install-deps.sh)"), .serialized)
 struct ReferenceCorpusTests {
     static let source = ["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25:duration=2"]
@@ -41,8 +44,10 @@ struct ReferenceCorpusTests {
 
     /// The corpus, made once, with two copies given a display matrix (90° and 270°).
     static let folder: Result<URL, any Error> = Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-vpdq-corpus-\(UUID().uuidString)")
+        let folder = corpusFolder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Made once for the whole run, so removed when the test process ends.
+        atexit { try? FileManager.default.removeItem(at: corpusFolder) }
         for (name, arguments) in corpus { _ = try TestVideos.make(name, in: folder, input: arguments) }
         let bframes = folder.appendingPathComponent("bframes.mp4").path
         for degrees in [90, 270] {
