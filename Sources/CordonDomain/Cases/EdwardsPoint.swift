@@ -3,7 +3,8 @@
 ///
 /// Only what checking a public key needs: decoding (RFC 8032 §5.1.3), addition and
 /// multiplication by a public scalar. Nothing here is secret, so nothing is constant-time,
-/// and none of it is on a hot path (a key is checked once, when it is registered).
+/// and none of it is on a hot path (a key is checked when it is registered and when it signs
+/// an order).
 struct EdwardsPoint {
     var x: FieldElement, y: FieldElement, z: FieldElement, t: FieldElement
 
