@@ -29,14 +29,21 @@ final class CrisisReceivers: Sendable {
     /// Waits until every listener has had every item, or `limit` has passed (what is still
     /// missing then is reported as missing, not waited for).
     func waitForArrivals(_ expected: [String: [String]], within limit: Duration = .seconds(10)) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + limit
-        func complete() -> Bool {
-            arrivals.withLock { arrivals in
+        _ = try await Self.poll(within: limit) {
+            self.arrivals.withLock { arrivals in
                 expected.allSatisfy { listener, items in items.allSatisfy { arrivals[listener]?[$0] != nil } }
             }
         }
-        while !complete(), clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Checks `done` every 10 ms until it holds (true) or `limit` has passed (false).
+    private static func poll(within limit: Duration, until done: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while !done() {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
     }
 
     /// A web server answering every webhook call with 200, recording it.
@@ -64,11 +71,8 @@ final class CrisisReceivers: Sendable {
     /// Waits until `count` live streams are open, so the activation is sent only when every
     /// platform is listening; a fixed pause lost the race on a busy machine.
     func waitForStreams(_ count: Int, within limit: Duration = .seconds(30)) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + limit
-        while openStreams.withLock({ $0 }) < count {
-            guard clock.now < deadline else { throw DrillStreamsNotOpen(open: openStreams.withLock { $0 }, expected: count) }
-            try await Task.sleep(for: .milliseconds(10))
+        guard try await Self.poll(within: limit, until: { openStreams.withLock { $0 } >= count }) else {
+            throw DrillStreamsNotOpen(open: openStreams.withLock { $0 }, expected: count)
         }
     }
 
