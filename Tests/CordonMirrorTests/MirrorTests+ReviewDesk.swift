@@ -229,14 +229,23 @@ extension MirrorTests {
         #expect(nameless.status == 400 && (nameless.body["error"] as? [String: Any])?["field"] as? String == "contentID")
 
         // Bad uploads: clear 400s naming the field, nothing kept.
-        let before = try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []
+        @Sendable func allCases() async throws -> [String] {
+            let listed = try await call(.GET, base + "/v1/review", key: key)
+            let cases = try #require(listed.body["cases"] as? [[String: Any]], "\(listed.status) \(listed.body)")
+            return cases.map { item in
+                let reviewCase = item["reviewCase"] as? [String: Any]
+                return "\(reviewCase?["id"] ?? "?") \(reviewCase?["origin"] ?? "?") \((item["upload"] as? [String: Any])?["contentID"] ?? "?")"
+            }
+        }
+        let before = try await allCases()
         for (body, field) in [(["contentID": "x"] as [String: Any], "hashes"), (["hashes": [["type": "pdq", "value": later]]], "contentID"),
                               (["contentID": "x", "hashes": [["type": "pdq", "value": "zz"]]], "hashes[0].value"),
                               (["contentID": "x", "content_bytes": "%%%"], "content_bytes")] {
             let refused = try await call(.POST, base + "/v1/uploads", key: key, json: body)
             #expect(refused.status == 400 && (refused.body["error"] as? [String: Any])?["field"] as? String == field, "\(body): \(refused.body)")
         }
-        #expect((try await call(.GET, base + "/v1/review", key: key).body["cases"] as? [[String: Any]] ?? []).count == before.count)
+        let after = try await allCases()
+        #expect(after == before, "before: \(before); after: \(after)")
 
         // Preserved files (the platform keeps media here): the photo's is kept with its case, a hashes-only upload has none.
         let open = try await call(.GET, base + "/v1/review?state=open&limit=100", key: key).body["cases"] as? [[String: Any]] ?? []
