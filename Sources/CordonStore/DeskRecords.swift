@@ -65,6 +65,9 @@ public final class PreservationRecord: Model, @unchecked Sendable {
     @Field(key: "keep_until") public var keepUntil: Date
     @OptionalField(key: "legal_hold_until") public var legalHoldUntil: Date?
     @OptionalField(key: "purged_at") public var purgedAt: Date?
+    /// The day (since 1970, UTC) whose retention key sealed the reference, hashes, metadata
+    /// and evidence; nil: kept as given (records from before sealing, or purged).
+    @OptionalField(key: "sealed_day") public var sealedDay: Int?
 
     public init() {}
 }

@@ -106,6 +106,7 @@ public final class HubDatabase: Service, @unchecked Sendable {
             SignalFileIndexSchema(),
             SafeguardSchema(),
             CivilSocietySchema(),
+            RetentionSealSchema(),
         ]
         migrations.add(schema, to: isPostgres ? .migrating : nil)
         let migrator = Migrator(

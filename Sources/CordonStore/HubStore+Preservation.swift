@@ -4,8 +4,9 @@ import Foundation
 
 extension HubStore {
     /// The platform's preserved record of removed content, kept for the preservation period.
+    /// `sealedDay` names the retention key the values are sealed with (nil: kept as given).
     public func preserve(caseID: UUID, contentReference: String, hashes: String, metadata: String, sealedEvidence: Data?,
-                         by caller: Caller, now: Date, rules: DeskRules) async throws -> PreservationRecord {
+                         sealedDay: Int?, keepUntil: Date, by caller: Caller, now: Date) async throws -> PreservationRecord {
         try await hub.write([]) { db in
             let record = try await Self.platformCase(caseID, caller, on: db)
             guard record.removedAt != nil else {
@@ -19,7 +20,8 @@ extension HubStore {
             preservation.metadata = metadata
             preservation.evidence = sealedEvidence
             preservation.preservedAt = now
-            preservation.keepUntil = now.addingTimeInterval(rules.preservationPeriod)
+            preservation.keepUntil = keepUntil
+            preservation.sealedDay = sealedDay
             try await preservation.create(on: db)
             try await Self.audit(caller, "preservation.create", target: preservation.id!.uuidString,
                                  detail: ["case": caseID.uuidString, "evidence": String(sealedEvidence != nil)], on: db)
@@ -46,7 +48,10 @@ extension HubStore {
     }
 
     /// Keeps a record beyond its period, until `until` (a legal hold by either side).
-    public func holdPreservation(_ id: UUID, until: Date, by caller: Caller, now: Date) async throws -> PreservationRecord {
+    /// `reseal` is given the record as read in the write, with its hold set, to seal its
+    /// values for the hold's last day.
+    public func holdPreservation(_ id: UUID, until: Date, by caller: Caller, now: Date,
+                                 reseal: @escaping @Sendable (PreservationRecord) throws -> Void) async throws -> PreservationRecord {
         try await hub.write([]) { db in
             guard let record = try await PreservationRecord.find(id, on: db),
                   let owner = try await CaseRecord.find(record.caseID, on: db), HubStore.party(caller, owner) != nil
@@ -58,6 +63,7 @@ extension HubStore {
                 throw StoreError.invalid(field: "until", message: "a legal hold runs at most 366 days from now; renew it before it ends if the proceedings need longer")
             }
             record.legalHoldUntil = max(until, record.legalHoldUntil ?? until)
+            try reseal(record)
             try await record.save(on: db)
             try await Self.audit(caller, "preservation.hold", target: id.uuidString, detail: ["until": Self.iso(until)], on: db)
             return record
@@ -83,6 +89,7 @@ extension HubStore {
                 record.hashes = "[]"
                 record.metadata = "{}"
                 record.evidence = nil
+                record.sealedDay = nil
                 record.purgedAt = now
                 try await record.save(on: db)
                 try await Self.audit(nil, "preservation.purge", target: record.id!.uuidString,
@@ -92,6 +99,13 @@ extension HubStore {
         }
         if purged > 0 { await hub.eraseOverwrittenPages() }
         return purged
+    }
+
+    /// The earliest day whose retention key seals a record not yet purged: the ratchet may
+    /// not move past it.
+    public func earliestSealedDay() async throws -> Int? {
+        try await PreservationRecord.query(on: db).filter(\.$purgedAt == nil).filter(\.$sealedDay != nil)
+            .sort(\.$sealedDay).first()?.sealedDay
     }
 
     /// The longest one legal hold may run from the moment it is placed.

@@ -12,6 +12,9 @@ public final class TestPostgres: Sendable {
     /// The shared server, started on first use.
     public static let shared: Result<TestPostgres, TestPostgresError> = Result { () throws(TestPostgresError) in try TestPostgres() }
 
+    /// The cluster's files: its databases and its write-ahead log.
+    public var dataDirectory: String { root + "/data" }
+
     /// A URL for a new, empty database.
     public static func newDatabaseURL() throws -> String {
         try shared.get().createDatabase()

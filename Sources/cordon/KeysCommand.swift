@@ -10,7 +10,10 @@ struct KeysCommand: ParsableCommand {
         discussion: """
             Every replica of a hub must start with the same key file (or the same CORDON_HUB_KEYS). \
             After `rotate`, copy the file to every replica and restart them: the new keys sign and seal from then on; \
-            the retired ones still verify and open what they made, and GET /v1/hub-keys lists them.
+            the retired ones still verify and open what they made, and GET /v1/hub-keys lists them. \
+            The file's retention ratchet seals preserved records until their period ends; the hub moves it past \
+            each day whose records are purged and rewrites the file, so old copies of the file are what could \
+            still open old backups: keep none.
             """,
         subcommands: [Init.self, Rotate.self, Show.self])
 
@@ -20,7 +23,7 @@ struct KeysCommand: ParsableCommand {
     }
 
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a new key file with one signing key and one evidence key.")
+        static let configuration = CommandConfiguration(abstract: "Write a new key file with one signing key, one evidence key and a retention ratchet.")
 
         @OptionGroup var file: FileOption
 
@@ -77,6 +80,11 @@ struct KeysCommand: ParsableCommand {
             }
             for key in ring.evidence {
                 Swift.print("evidence \(key.id)  \(key.retiredAt.map { "retired \(ISO8601DateFormatter().string(from: $0))" } ?? "current")")
+            }
+            if let retention = ring.retention {
+                Swift.print("retention \(retention.id)  keys from \(retention.day) on (earlier days are forgotten)")
+            } else {
+                Swift.print("retention none: preserved records are kept unsealed; `cordon keys rotate` adds a ratchet")
             }
         }
     }

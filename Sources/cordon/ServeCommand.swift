@@ -120,7 +120,14 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = HubConfiguration(safeguards: safeguards, crisis: try crisisRules())
         if allowLoopbackOutbound { configuration.outboundPolicy = .loopbackAllowed }
         do {
-            configuration.keys = try await HubKeyFile.open(try storage.keySource(keyFile: keyFile), store: store)
+            let source = try storage.keySource(keyFile: keyFile)
+            configuration.keys = try await HubKeyFile.open(source, store: store)
+            if case .file(let path) = source { configuration.keyFile = path }
+            if configuration.keys?.retention == nil {
+                logger.warning("\(HubKeySource.environmentVariable) has no retention ratchet: preserved records are kept unsealed, and a purge cannot reach backups; set it to a key file made by `cordon keys rotate`")
+            } else if configuration.keyFile == nil {
+                logger.warning("the keys come from \(HubKeySource.environmentVariable), which the hub cannot rewrite: purged records' keys stay derivable from it until it is replaced by a key file's current content")
+            }
             let hub = try await Hub(store: store, configuration: configuration)
             try await serve(hub, database: database, logger: logger, loaded: clock.now - start)
         } catch {

@@ -23,9 +23,13 @@ struct DeskFixture {
 
     static let rules = DeskRules(firstCheckAfter: 60)
 
-    static func make(_ backend: Backend, clock: AdjustableWallClock = AdjustableWallClock()) async throws -> DeskFixture {
-        let f = try await HubFixture.make(backend, configuration: HubConfiguration(
-            clock: clock, desk: rules, outboundPolicy: .loopbackAllowed, deskTick: .milliseconds(100)))
+    /// `keys` and `keyFile`: the hub's keys and where it writes them (nil: keys for the process).
+    static func make(_ backend: Backend, clock: AdjustableWallClock = AdjustableWallClock(), keys: HubKeyring? = nil,
+                     keyFile: String? = nil) async throws -> DeskFixture {
+        var configuration = HubConfiguration(clock: clock, desk: rules, outboundPolicy: .loopbackAllowed, deskTick: .milliseconds(100))
+        configuration.keys = keys
+        configuration.keyFile = keyFile
+        let f = try await HubFixture.make(backend, configuration: configuration)
         func member(_ name: String, _ kind: OrganisationKind, _ state: String?, _ role: Role) async throws -> (UUID, String) {
             let organisation = try await f.store.createOrganisation(name: name, kind: kind, memberState: state, by: nil)
             return (organisation.id!, try await f.store.createKey(organisationID: organisation.id!, role: role, label: name, by: nil).1)

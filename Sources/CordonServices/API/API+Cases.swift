@@ -227,12 +227,13 @@ extension API {
         public var legalHoldUntil: Date?
         public var purgedAt: Date?
 
-        public init(_ record: PreservationRecord) {
+        /// `values`: the record's opened values where it is sealed (``HubServices/opened(_:)``).
+        init(_ record: PreservationRecord, values: HubServices.PreservedValues?) {
             id = record.id!
             caseID = record.caseID
-            contentReference = record.contentReference
-            hashes = HubStore.decode(record.hashes, as: [ContentHash].self) ?? []
-            metadata = HubStore.decode(record.metadata, as: [String: String].self) ?? [:]
+            contentReference = values?.contentReference ?? record.contentReference
+            hashes = HubStore.decode(values?.hashes ?? record.hashes, as: [ContentHash].self) ?? []
+            metadata = HubStore.decode(values?.metadata ?? record.metadata, as: [String: String].self) ?? [:]
             hasEvidence = record.evidence != nil
             preservedAt = record.preservedAt
             keepUntil = record.keepUntil

@@ -88,6 +88,9 @@ public struct HubConfiguration: Sendable {
     /// (``HubKeyFile/open(_:store:now:)``); nil: keys made for this process only, for tests
     /// and one-off commands that sign nothing lasting.
     public var keys: HubKeyring?
+    /// The file `keys` came from, where the retention ratchet's moves are written; nil for
+    /// keys from the environment or made for the process (the moves then last as long as it).
+    public var keyFile: String?
     /// Where the hub's counters and timers go (the HTTP surface sets Prometheus's).
     public var metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
 

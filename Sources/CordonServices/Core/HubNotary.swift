@@ -30,7 +30,7 @@ struct HubNotary: Sendable {
     /// key, say), then records these keys' ids as used. Only hubs given their keys do this:
     /// the ephemeral keys of tests and one-off commands are never recorded.
     static func register(_ keys: HubKeyring, in store: HubStore) async throws {
-        let ids = Set(keys.signing.map(\.id) + keys.evidence.map(\.id))
+        let ids = Set(keys.signing.map(\.id) + keys.evidence.map(\.id) + (keys.retention.map { ["retention-" + $0.id] } ?? []))
         let known = Set((try await store.setting(usedKeysSetting))?.split(separator: ",").map(String.init) ?? [])
         let missing = known.subtracting(ids)
         guard missing.isEmpty else { throw HubKeyError.missingFromFile(ids: missing.sorted()) }

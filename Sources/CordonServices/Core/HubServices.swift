@@ -19,6 +19,8 @@ public struct HubServices: Sendable {
     let access: AccessCache
     let follower: ChangeFollower
     let notary: HubNotary
+    /// Seals preserved records until their period ends, then forgets the keys.
+    let retention: RetentionKeys
     let caseEvents = EventSignal()
     let incidentEvents = EventSignal()
     /// Wakes the webhook sender when deliveries were queued.
@@ -63,6 +65,7 @@ public struct HubServices: Sendable {
         follower = ChangeFollower(store: store, catalog: catalog, cursor: cursor)
         try await follower.catchUp()
         notary = try HubNotary(keys: configuration.keys ?? .ephemeral)
+        retention = RetentionKeys((configuration.keys ?? .ephemeral).retention, keyFile: configuration.keyFile)
         if let keys = configuration.keys { try await HubNotary.register(keys, in: store) }
     }
 

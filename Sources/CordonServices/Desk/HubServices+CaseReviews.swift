@@ -56,37 +56,50 @@ extension HubServices {
         let reference = try Validation.text(command.contentReference, field: "contentReference",
                                             "name where the platform keeps the content (its own reference)")
         let hashes = try Self.rule { () throws(RuleError) in try ContentHash.normalised(command.hashes, field: "hashes") }
-        var sealed: Data?
-        if let evidence = command.evidence {
-            guard let bytes = Data(base64Encoded: evidence) else { throw ServiceError.invalid("evidence", "evidence must be base64") }
-            sealed = try notary.seal(bytes)
+        var evidence: Data?
+        if let given = command.evidence {
+            guard let bytes = Data(base64Encoded: given) else { throw ServiceError.invalid("evidence", "evidence must be base64") }
+            evidence = bytes
         }
-        let record = try await storeCall {
-            try await store.preserve(caseID: id, contentReference: reference, hashes: HubStore.json(hashes),
-                                     metadata: HubStore.json(command.metadata ?? [:]), sealedEvidence: sealed,
-                                     by: caller, now: now(), rules: configuration.desk)
+        let now = now(), keepUntil = now.addingTimeInterval(configuration.desk.preservationPeriod)
+        var stored = PreservedValues(contentReference: reference, hashes: HubStore.json(hashes),
+                                     metadata: HubStore.json(command.metadata ?? [:]), evidence: evidence)
+        var day: Int?
+        if retention.isSealing {
+            day = RetentionRatchet.dayNumber(of: keepUntil)
+            stored = try sealed(stored, day: day!, caseID: id)
+        } else {
+            stored.evidence = try evidence.map(notary.seal)
         }
-        return API.PreservationOut(record)
+        let record = try await storeCall { [stored, day] in
+            try await store.preserve(caseID: id, contentReference: stored.contentReference, hashes: stored.hashes,
+                                     metadata: stored.metadata, sealedEvidence: stored.evidence, sealedDay: day,
+                                     keepUntil: keepUntil, by: caller, now: now)
+        }
+        return try preservationOut(record)
     }
 
     public func preservations(of id: UUID, by caller: Caller) async throws -> [API.PreservationOut] {
         _ = try await authorisedCase(.readCase, id, caller)
-        return try await store.preservations(of: id).map { API.PreservationOut($0) }
+        return try await store.preservations(of: id).map(preservationOut)
     }
 
     /// The preserved evidence file, opened: for the platform that preserved it only.
     public func evidence(_ id: UUID, by caller: Caller) async throws -> [UInt8] {
         let record = try await authorisedPreservation(.readEvidence, id, caller)
-        guard let sealed = record.evidence else {
+        guard record.evidence != nil, let evidence = try opened(record).evidence else {
             throw ServiceError.notFound("evidence", record.purgedAt == nil ? "this record has no evidence file" : "this record was purged")
         }
-        return Array(try notary.open(sealed))
+        return Array(evidence)
     }
 
     public func placeLegalHold(on id: UUID, _ command: API.LegalHoldIn, by caller: Caller) async throws -> API.PreservationOut {
         _ = try await authorisedPreservation(.placeLegalHold, id, caller)
         let until = try Validation.date(command.until, field: "until")
-        return API.PreservationOut(try await storeCall { try await store.holdPreservation(id, until: until, by: caller, now: now()) })
+        let record = try await storeCall {
+            try await store.holdPreservation(id, until: until, by: caller, now: now()) { record in try reseal(record) }
+        }
+        return try preservationOut(record)
     }
 
     private func authorisedPreservation(_ useCase: UseCase, _ id: UUID, _ caller: Caller) async throws -> PreservationRecord {

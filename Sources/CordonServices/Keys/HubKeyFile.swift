@@ -69,7 +69,7 @@ public enum HubKeyFile {
         let legacy = try legacySigning.flatMap { signing in
             try legacyEvidence.map { evidence throws(HubKeyError) in try HubKeyring(legacySigning: signing, legacyEvidence: evidence, now: now) }
         }
-        let ring: HubKeyring
+        var ring: HubKeyring
         switch source {
         case .environment(let json):
             ring = try parse(Data(json.utf8))
@@ -80,6 +80,8 @@ public enum HubKeyFile {
             if FileManager.default.fileExists(atPath: path) {
                 let existing = try read(path)
                 ring = legacy.map { existing.adopting(retired: $0, now: now) } ?? existing
+                // A file from before the retention ratchet gets one: records are sealed from now on.
+                if ring.retention == nil { ring.retention = .generate(now: now) }
                 if ring != existing { try write(ring, to: path) }
             } else {
                 ring = legacy ?? .generate(now: now)

@@ -3,7 +3,8 @@ import Crypto
 import Foundation
 
 /// The hub's own secrets: Ed25519 keys that sign receipts, feedback and audit checkpoints,
-/// and AES-256 keys that seal preserved evidence. They live in a key file or the
+/// AES-256 keys that seal preserved evidence, and the ratchet whose daily keys seal
+/// preserved records until their period ends (``RetentionRatchet``). They live in a key file or the
 /// environment, never in the database, so a copy of the database (a backup, a replica's
 /// disk, an SQL injection) can neither forge the hub's signature nor open evidence.
 ///
@@ -33,16 +34,19 @@ public struct HubKeyring: Codable, Sendable, Equatable {
     public var format = "cordon-hub-keys/1"
     public var signing: [SigningKey]
     public var evidence: [EvidenceKey]
+    /// Absent from files written before it; the hub adds one to its key file when it opens it.
+    public var retention: RetentionRatchet?
 
-    public init(signing: [SigningKey], evidence: [EvidenceKey]) {
+    public init(signing: [SigningKey], evidence: [EvidenceKey], retention: RetentionRatchet? = nil) {
         self.signing = signing
         self.evidence = evidence
+        self.retention = retention
     }
 
-    /// One new signing key and one new evidence key.
+    /// One new signing key, one new evidence key and a new retention ratchet.
     public static func generate(now: Date = Date()) -> HubKeyring {
         let now = wholeSecond(now)
-        return HubKeyring(signing: [Self.newSigningKey(now)], evidence: [Self.newEvidenceKey(now)])
+        return HubKeyring(signing: [Self.newSigningKey(now)], evidence: [Self.newEvidenceKey(now)], retention: .generate(now: now))
     }
 
     /// Keys made once per process, for hubs opened without a key file (tests, one-off
@@ -58,6 +62,8 @@ public struct HubKeyring: Codable, Sendable, Equatable {
         for index in next.evidence.indices where next.evidence[index].retiredAt == nil { next.evidence[index].retiredAt = now }
         next.signing.append(Self.newSigningKey(now))
         next.evidence.append(Self.newEvidenceKey(now))
+        // The ratchet is not rotated (its past days are forgotten anyway); a ring from before it gets one.
+        next.retention = next.retention ?? .generate(now: now)
         return next
     }
 
@@ -69,6 +75,7 @@ public struct HubKeyring: Codable, Sendable, Equatable {
         signing = [SigningKey(id: Self.keyID(key.publicKey.rawRepresentation), privateKey: legacySigning, createdAt: now)]
         evidence = [EvidenceKey(id: Self.keyID(try Self.evidenceBytes(legacyEvidence, id: "legacy evidence key")),
                                 key: legacyEvidence, createdAt: now)]
+        retention = .generate(now: now)
     }
 
     /// This ring with the database's old keys beside its own, retired at `now`.
@@ -101,6 +108,7 @@ public struct HubKeyring: Codable, Sendable, Equatable {
                 throw .invalid("evidence key \(entry.id): the id does not match the key")
             }
         }
+        try retention?.validate()
         guard Set(signing.map(\.id)).count == signing.count, Set(evidence.map(\.id)).count == evidence.count else {
             throw .invalid("a key id appears twice")
         }

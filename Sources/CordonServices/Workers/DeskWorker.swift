@@ -34,7 +34,7 @@ struct DeskWorker: Service {
             group.addTask {
                 await loop(every: .seconds(60)) {
                     let now = services.now()
-                    try await services.store.purgeExpiredPreservations(now: now)
+                    try await services.purgeExpiredPreservations()
                     try await services.store.emptyDeliveredBodies(
                         deliveredBefore: now.addingTimeInterval(-services.configuration.desk.deliveredBodyRetention))
                 }

@@ -1,0 +1,83 @@
+import CordonStore
+import Foundation
+
+/// Preserved records sealed until their period ends (``RetentionKeys``): the reference,
+/// hashes, metadata and evidence are stored sealed with the key of the record's last day,
+/// opened for the answers, resealed when a legal hold moves that day, and made unreadable
+/// everywhere when the ratchet moves past it after the purge.
+extension HubServices {
+    /// The plain values of a preserved record, as the platform gave them.
+    struct PreservedValues {
+        var contentReference: String
+        var hashes: String
+        var metadata: String
+        var evidence: Data?
+    }
+
+    /// The day whose key seals a record kept until `keepUntil` (and any hold).
+    static func sealingDay(_ record: PreservationRecord) -> Int {
+        RetentionRatchet.dayNumber(of: max(record.keepUntil, record.legalHoldUntil ?? record.keepUntil))
+    }
+
+    /// `values` as stored for `day`: sealed, each bound to its case and field.
+    func sealed(_ values: PreservedValues, day: Int, caseID: UUID) throws -> PreservedValues {
+        let binding = { (field: String) in "preservation \(caseID.uuidString) \(field)" }
+        return PreservedValues(
+            contentReference: try retention.seal(values.contentReference, day: day, binding: binding("contentReference")),
+            hashes: try retention.seal(values.hashes, day: day, binding: binding("hashes")),
+            metadata: try retention.seal(values.metadata, day: day, binding: binding("metadata")),
+            evidence: try values.evidence.map { try retention.seal($0, day: day, binding: binding("evidence")) })
+    }
+
+    /// A stored record's values in plain form (records from before sealing are kept plain;
+    /// their evidence is sealed by the evidence key).
+    func opened(_ record: PreservationRecord) throws -> PreservedValues {
+        guard let day = record.sealedDay else {
+            return PreservedValues(contentReference: record.contentReference, hashes: record.hashes, metadata: record.metadata,
+                                   evidence: try record.evidence.map(notary.open))
+        }
+        let binding = { (field: String) in "preservation \(record.caseID.uuidString) \(field)" }
+        return PreservedValues(
+            contentReference: try retention.open(record.contentReference, day: day, binding: binding("contentReference")),
+            hashes: try retention.open(record.hashes, day: day, binding: binding("hashes")),
+            metadata: try retention.open(record.metadata, day: day, binding: binding("metadata")),
+            evidence: try record.evidence.map { try retention.open($0, day: day, binding: binding("evidence")) })
+    }
+
+    /// A stored record as answers show it.
+    func preservationOut(_ record: PreservationRecord) throws -> API.PreservationOut {
+        guard record.sealedDay != nil else { return API.PreservationOut(record, values: nil) }
+        return API.PreservationOut(record, values: try opened(record))
+    }
+
+    /// Seals `record` (its hold just set) for its new last day, in the hold's own write.
+    func reseal(_ record: PreservationRecord) throws {
+        guard let day = record.sealedDay, Self.sealingDay(record) != day else { return }
+        let values = try opened(record)
+        let next = Self.sealingDay(record)
+        let sealed = try sealed(values, day: next, caseID: record.caseID)
+        record.contentReference = sealed.contentReference
+        record.hashes = sealed.hashes
+        record.metadata = sealed.metadata
+        record.evidence = sealed.evidence
+        record.sealedDay = next
+    }
+
+    /// Purges the records past their period and holds, then forgets their keys.
+    /// - Returns: how many records were purged.
+    @discardableResult
+    public func purgeExpiredPreservations() async throws -> Int {
+        let purged = try await store.purgeExpiredPreservations(now: now())
+        try await forgetRetentionKeys()
+        return purged
+    }
+
+    /// Moves the retention ratchet to the day before today, never past a record still
+    /// kept, so no copy of a purged record (a backup, PostgreSQL's old row versions and
+    /// log) can be opened again.
+    func forgetRetentionKeys() async throws {
+        var day = RetentionRatchet.dayNumber(of: now()) - 1
+        if let kept = try await store.earliestSealedDay() { day = min(day, kept) }
+        try retention.forget(before: day)
+    }
+}
