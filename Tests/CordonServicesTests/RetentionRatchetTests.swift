@@ -57,14 +57,7 @@ import Testing
         let w = try await HubServicesTests.world(configuration)
         defer { Task { await w.close() } }
         let services = w.services
-        let platform = try await HubServicesTests.member(w, "P", .platform, .contributor)
-        let unit = try await HubServicesTests.member(w, "R", .referralUnit, .contributor)
-        func removed() async throws -> UUID {
-            let referral = try await services.refer(.init(platform: platform.organisationID, urls: ["https://example.org/v/\(UUID())"],
-                                                          statement: "Recruitment video"), by: unit)
-            _ = try await services.act(on: referral.id, .init(action: "confirm-removal"), by: platform)
-            return referral.id
-        }
+        let (platform, removed) = try await Self.removals(w)
         let marker = "account-\(UUID().uuidString)"
         let gone = try await services.preserve(try await removed(), .init(contentReference: "store/\(marker)", metadata: ["account": marker],
                                                evidence: Data("frame of \(marker)".utf8).base64EncodedString()), by: platform)
@@ -109,16 +102,25 @@ import Testing
         configuration.keys = .generate(now: clock.now())
         let w = try await HubServicesTests.world(configuration)
         defer { Task { await w.close() } }
-        let platform = try await HubServicesTests.member(w, "P", .platform, .contributor)
-        let unit = try await HubServicesTests.member(w, "R", .referralUnit, .contributor)
-        let referral = try await w.services.refer(.init(platform: platform.organisationID, urls: ["https://example.org/v/1"],
-                                                        statement: "Recruitment video"), by: unit)
-        _ = try await w.services.act(on: referral.id, .init(action: "confirm-removal"), by: platform)
-        let kept = try await w.services.preserve(referral.id, .init(contentReference: "store/1"), by: platform)
+        let (platform, removed) = try await Self.removals(w)
+        let caseID = try await removed()
+        let kept = try await w.services.preserve(caseID, .init(contentReference: "store/1"), by: platform)
         // A record the purge has not reached (its worker was behind, say) keeps its key.
         clock.advance(by: 400 * 86_400)
         try await w.services.forgetRetentionKeys()
-        #expect(try await w.services.preservations(of: referral.id, by: platform).first?.contentReference == "store/1")
+        #expect(try await w.services.preservations(of: caseID, by: platform).first?.contentReference == "store/1")
         #expect(w.services.retention.firstDay == RetentionRatchet.dayNumber(of: kept.keepUntil))
+    }
+
+    /// A platform, and a way to make a case of it whose content it has removed.
+    static func removals(_ w: HubServicesTests.World) async throws -> (Caller, @Sendable () async throws -> UUID) {
+        let platform = try await HubServicesTests.member(w, "P", .platform, .contributor)
+        let unit = try await HubServicesTests.member(w, "R", .referralUnit, .contributor)
+        return (platform, {
+            let referral = try await w.services.refer(.init(platform: platform.organisationID, urls: ["https://example.org/v/\(UUID())"],
+                                                            statement: "Recruitment video"), by: unit)
+            _ = try await w.services.act(on: referral.id, .init(action: "confirm-removal"), by: platform)
+            return referral.id
+        })
     }
 }

@@ -21,27 +21,35 @@ extension HubServices {
 
     /// `values` as stored for `day`: sealed, each bound to its case and field.
     func sealed(_ values: PreservedValues, day: Int, caseID: UUID) throws -> PreservedValues {
-        let binding = { (field: String) in "preservation \(caseID.uuidString) \(field)" }
-        return PreservedValues(
-            contentReference: try retention.seal(values.contentReference, day: day, binding: binding("contentReference")),
-            hashes: try retention.seal(values.hashes, day: day, binding: binding("hashes")),
-            metadata: try retention.seal(values.metadata, day: day, binding: binding("metadata")),
-            evidence: try values.evidence.map { try retention.seal($0, day: day, binding: binding("evidence")) })
+        try Self.each(values, caseID: caseID) { try retention.seal($0, day: day, binding: $1) } bytes: {
+            try retention.seal($0, day: day, binding: $1)
+        }
     }
 
     /// A stored record's values in plain form (records from before sealing are kept plain;
     /// their evidence is sealed by the evidence key).
     func opened(_ record: PreservationRecord) throws -> PreservedValues {
+        let stored = PreservedValues(contentReference: record.contentReference, hashes: record.hashes, metadata: record.metadata,
+                                     evidence: record.evidence)
         guard let day = record.sealedDay else {
-            return PreservedValues(contentReference: record.contentReference, hashes: record.hashes, metadata: record.metadata,
-                                   evidence: try record.evidence.map(notary.open))
+            var plain = stored
+            plain.evidence = try stored.evidence.map(notary.open)
+            return plain
         }
-        let binding = { (field: String) in "preservation \(record.caseID.uuidString) \(field)" }
-        return PreservedValues(
-            contentReference: try retention.open(record.contentReference, day: day, binding: binding("contentReference")),
-            hashes: try retention.open(record.hashes, day: day, binding: binding("hashes")),
-            metadata: try retention.open(record.metadata, day: day, binding: binding("metadata")),
-            evidence: try record.evidence.map { try retention.open($0, day: day, binding: binding("evidence")) })
+        return try Self.each(stored, caseID: record.caseID) { try retention.open($0, day: day, binding: $1) } bytes: {
+            try retention.open($0, day: day, binding: $1)
+        }
+    }
+
+    /// `values` with `text` applied to each text and `bytes` to the evidence, each given the
+    /// binding of its case and field.
+    private static func each(_ values: PreservedValues, caseID: UUID, text: (String, String) throws -> String,
+                             bytes: (Data, String) throws -> Data) throws -> PreservedValues {
+        let binding = { (field: String) in "preservation \(caseID.uuidString) \(field)" }
+        return PreservedValues(contentReference: try text(values.contentReference, binding("contentReference")),
+                               hashes: try text(values.hashes, binding("hashes")),
+                               metadata: try text(values.metadata, binding("metadata")),
+                               evidence: try values.evidence.map { try bytes($0, binding("evidence")) })
     }
 
     /// A stored record as answers show it.

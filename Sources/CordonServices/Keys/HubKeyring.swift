@@ -50,8 +50,13 @@ public struct HubKeyring: Codable, Sendable, Equatable {
     }
 
     /// Keys made once per process, for hubs opened without a key file (tests, one-off
-    /// administrative commands): nothing they sign outlives the process.
-    public static let ephemeral = generate()
+    /// administrative commands): nothing they sign outlives the process. Their ratchet
+    /// starts ten years back, for clocks set in the past.
+    public static let ephemeral: HubKeyring = {
+        var ring = generate()
+        ring.retention = .generate(now: Date().addingTimeInterval(-3650 * 86_400))
+        return ring
+    }()
 
     /// The keys with a new current pair; the old ones retired at `now`, kept for verifying
     /// and opening what they made.
