@@ -225,7 +225,7 @@ let package = Package(
             dependencies: [
                 "CordonStore", "CordonDomain", "CordonTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"), .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

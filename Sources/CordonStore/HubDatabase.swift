@@ -35,6 +35,9 @@ public final class HubDatabase: Service, @unchecked Sendable {
     /// process), where a handle kept from before fails its queries with an error.
     private let handles: [any Database]
 
+    /// How long a query waits for a pooled connection before it fails.
+    static let connectionWait: TimeAmount = .seconds(60)
+
     /// A database handle for queries.
     public var database: any Database {
         handles.randomElement()!
@@ -68,7 +71,10 @@ public final class HubDatabase: Service, @unchecked Sendable {
         databases = Databases(threadPool: threads ?? NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         switch location {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            // One connection per event loop: a request waits for its loop's connection while
+            // another holds it. The driver's 10 s wait failed requests (HTTP 500) when a busy
+            // machine stalled the holder; a minute, as on PostgreSQL, makes them slow instead.
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.connectionWait, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url):
             // Connections per event loop: with the driver's one, four requests writing at once
             // waited for two connections and, on a busy machine, gave up after 10 s (HTTP 500).
@@ -77,11 +83,11 @@ public final class HubDatabase: Service, @unchecked Sendable {
             serving.coreConfiguration.options.additionalStartupParameters = [
                 ("statement_timeout", seconds), ("idle_in_transaction_session_timeout", seconds),
             ]
-            databases.use(.postgres(configuration: serving, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(60),
+            databases.use(.postgres(configuration: serving, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: Self.connectionWait,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
             // Migrations get connections of their own without the limit: an index built over
             // millions of existing rows may take minutes, once.
-            databases.use(try .postgres(url: url, connectionPoolTimeout: .seconds(60), sqlLogLevel: .trace),
+            databases.use(try .postgres(url: url, connectionPoolTimeout: Self.connectionWait, sqlLogLevel: .trace),
                           as: .migrating, isDefault: false)
         }
         handles = MultiThreadedEventLoopGroup.singleton.makeIterator().compactMap { [databases, logger] in

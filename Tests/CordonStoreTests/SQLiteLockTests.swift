@@ -2,7 +2,9 @@
 import CordonDomain
 import Foundation
 import Logging
+import NIOCore
 import SQLKit
+import SQLiteNIO
 import Testing
 
 /// `cordon admin` beside a running server is a second process writing the same SQLite file
@@ -34,5 +36,34 @@ import Testing
         try await holder.value
         #expect(organisation.id != nil)
         #expect(try await HubStore(server).organisations().contains { $0.name == "Written while locked" })
+    }
+
+    /// A stalled request holding its event loop's one connection for longer than the
+    /// driver's default 10 s makes the others wait, not fail (seen as HTTP 500s when a busy
+    /// machine stalled the hub).
+    @Test func aQueryWaitsForABusyConnectionLongerThanTheDriversTenSeconds() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cordon-pool-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let hub = try await HubDatabase(.sqlite(path: folder.appendingPathComponent("hub.sqlite").path), logger: logger)
+        defer { Task { await hub.close() } }
+        let held = AsyncStream.makeStream(of: Void.self)
+        let holders = hub.sqliteConnections.map { handle in
+            Task {
+                try await handle.withConnection { connection in
+                    held.continuation.yield()
+                    return connection.eventLoop.scheduleTask(in: .seconds(12)) {}.futureResult
+                }.get()
+            }
+        }
+        var holding = 0
+        for await _ in held.stream {
+            holding += 1
+            if holding == holders.count { break }
+        }
+        #expect(try await HubStore(hub).organisations().isEmpty, "the read waited for a connection")
+        for holder in holders { try await holder.value }
     }
 }
