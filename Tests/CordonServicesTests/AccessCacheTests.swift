@@ -77,12 +77,12 @@ import Testing
         try await w.services.revokeKey(key.id, by: w.operator_)
         let synchroniser = Task { try await HubSynchroniser(services: replica, logger: logger).run() }
         let start = ContinuousClock.now
-        while replica.isLive(caller), ContinuousClock.now - start < .seconds(20) { try await Task.sleep(for: .milliseconds(20)) }
+        // About a second when idle, but a CI machine running every suite at once once took
+        // 15 s: the bound only ends the test, since without the timer the key is never refused.
+        while replica.isLive(caller), ContinuousClock.now - start < .seconds(60) { try await Task.sleep(for: .milliseconds(20)) }
         synchroniser.cancel()
         try? await synchroniser.value
-        #expect(!replica.isLive(caller))
-        // About a second when idle; loose, since without the timer it never happens.
-        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(!replica.isLive(caller), "the revocation did not reach the replica within a minute")
         await second.close()
     }
 
