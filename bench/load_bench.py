@@ -81,6 +81,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--streams", type=int, default=200)
+    # A large network's list is bigger (GIFCT's held 2.1 million hashes in 2022, ../shared/DOMAIN.md):
+    # --preload 2100000 runs with one (see the README).
     parser.add_argument("--preload", type=int, default=100_000)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()

@@ -41,7 +41,7 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Live streams held open the whole run.")
     var streams = 200
 
-    @Option(help: "Hashes stored before the run (matches look for near copies of them).")
+    @Option(help: "Hashes stored before the run (matches look for near copies of them); GIFCT's list held 2.1 million in 2022.")
     var preload = 100_000
 
     @Option(name: .customLong("server-pid"), help: "A hub's process id, to read its resident memory; repeat it for replicas.")
