@@ -76,13 +76,24 @@ final class CrisisReceivers: Sendable {
         }
     }
 
-    /// A replica's feed of the incident collection: a change there has reached its match
-    /// index. Retried until the replica knows the collection (it learns of it by notification).
+    /// Why the replica's feed could not be followed, if it could not.
+    let replicaFailure = Mutex<String?>(nil)
+
+    /// A replica's feed of the incident collection, read with a member platform's `key`: a
+    /// change there has reached its match index. Retried while the replica does not know the
+    /// collection yet (404: it learns of it by notification), for up to 30 s; any other
+    /// refusal is recorded in ``replicaFailure`` (a key that may not read the feed once made
+    /// every hash "missing" while the retries loaded the hub).
     func mirror(_ base: String, collection: UUID, key: String) async throws {
+        let start = ContinuousClock.now
         while true {
             do {
                 return try await followFeed(base, collection: collection, key: key)
-            } catch is StreamRefused {
+            } catch let refused as StreamRefused {
+                guard refused.status == 404, ContinuousClock.now - start < .seconds(30) else {
+                    replicaFailure.withLock { $0 = "the replica answered \(refused.status) to its feed of the incident's collection" }
+                    return
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }

@@ -66,10 +66,12 @@ struct DrillCommand: AsyncParsableCommand {
             let receivers = CrisisReceivers()
             let sent = SentTimes()
             let listeners = ListenerTasks()
+            let memberKey = Mutex<String?>(nil)
             if bench {
                 let server = receivers.webhookServer(port: port + 2, logger: logger)
                 listeners.add(Task { try await server.runService() })
                 script.onPlatforms = { platforms in
+                    memberKey.withLock { $0 = platforms.first?.1.key }
                     for (index, (_, api)) in platforms.enumerated() {
                         try await api.object(.POST, "/v1/webhooks", json: ["url": "http://127.0.0.1:\(port + 2)/hook/\(index)"])
                         let key = api.key
@@ -79,7 +81,10 @@ struct DrillCommand: AsyncParsableCommand {
                 }
                 script.onActivating = { _, collection, at in
                     sent.times.withLock { $0["activated"] = at }
-                    if let replica { listeners.add(Task { try await receivers.mirror(replica, collection: collection, key: adminKey) }) }
+                    // A member reads the incident's collection; the operator is no member.
+                    if let replica, let key = memberKey.withLock({ $0 }) {
+                        listeners.add(Task { try await receivers.mirror(replica, collection: collection, key: key) })
+                    }
                 }
                 script.onContributing = { value, at in sent.times.withLock { $0[value] = at } }
             }
@@ -96,6 +101,10 @@ struct DrillCommand: AsyncParsableCommand {
                 for index in 0..<platforms { expected["stream-\(index)"] = sentItems; expected["webhook-\(index)"] = sentItems }
                 if replica != nil { expected["replica"] = sentItems.filter { $0 != "activated" } }
                 try await receivers.waitForArrivals(expected)
+                if let failure = receivers.replicaFailure.withLock({ $0 }) {
+                    listeners.cancelAll()
+                    throw CommandFailure("the drill could not measure the second replica: \(failure)")
+                }
             }
             listeners.cancelAll()
             let figures = bench ? CrisisFigures(receivers: receivers, sent: sent, platforms: platforms, replica: replica != nil).json : [:]

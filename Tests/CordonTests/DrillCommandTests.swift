@@ -16,6 +16,18 @@ import Testing
         #expect((figures["delivery_p99_ms"] as? Double ?? -1) >= 0)
     }
 
+    /// On PostgreSQL the drill also measures a second replica, reading its feed with a
+    /// member's key: with the operator's (no member) every hash was "missing" there.
+    @Test func onPostgresTheSecondReplicaSeesEveryHash() throws {
+        let port = Int.random(in: 30_000...60_000)
+        let output = try CordonRunner.run(["drill", "--platforms", "3", "--variants", "5", "--contributions", "8", "--rate", "100",
+                                           "--bench", "--port", String(port), "--database", try TestPostgres.newDatabaseURL()])
+        #expect(output.status == 0, "\(output.stderr)")
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data((output.lines.last ?? "").utf8)) as? [String: Any])
+        #expect(figures["replica_missing"] as? Int == 0 && figures["deliveries_missing"] as? Int == 0, "\(figures)")
+        #expect((figures["replica_match_p99_ms"] as? Double ?? -1) >= 0)
+    }
+
     @Test func badOptionsAreRefusedOnStderr() throws {
         let fewer = try CordonRunner.run(["drill", "--variants", "10", "--contributions", "5"])
         #expect(fewer.status != 0 && fewer.stderr.contains("--contributions must be at least --variants"))
