@@ -44,11 +44,15 @@ import Testing
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
             }
         }
+        let started = ContinuousClock.now
         await reads.waitForRead(1)
         try await Task.sleep(for: .milliseconds(100))
         reads.release.yield()
         #expect(Set(try await answers.value) == ["read 1"])
-        #expect(reads.count.value == 1)
+        // A read that ends more than freshFor after it began is already stale, and the next
+        // look refreshes it (a CI run stalled that long): one more read then, never one per caller.
+        let shared = ContinuousClock.now - started < CampaignShelf.freshFor ? 1 : 2
+        #expect(reads.count.value <= shared, "\(reads.count.value) reads for 200 callers")
     }
 
     @Test func aReadThatStartedBeforeAnInvalidationIsNotShelved() async throws {
