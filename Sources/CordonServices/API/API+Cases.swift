@@ -227,13 +227,13 @@ extension API {
         public var legalHoldUntil: Date?
         public var purgedAt: Date?
 
-        /// `values`: the record's opened values where it is sealed (``HubServices/opened(_:)``).
-        init(_ record: PreservationRecord, values: HubServices.PreservedValues?) {
+        /// `values`: the record's values opened (``HubServices/opened(_:evidence:)``).
+        init(_ record: PreservationRecord, values: HubServices.PreservedValues) {
             id = record.id!
             caseID = record.caseID
-            contentReference = values?.contentReference ?? record.contentReference
-            hashes = HubStore.decode(values?.hashes ?? record.hashes, as: [ContentHash].self) ?? []
-            metadata = HubStore.decode(values?.metadata ?? record.metadata, as: [String: String].self) ?? [:]
+            contentReference = values.contentReference
+            hashes = HubStore.decode(values.hashes, as: [ContentHash].self) ?? []
+            metadata = HubStore.decode(values.metadata, as: [String: String].self) ?? [:]
             hasEvidence = record.evidence != nil
             preservedAt = record.preservedAt
             keepUntil = record.keepUntil

@@ -64,14 +64,13 @@ extension HubServices {
         let now = now(), keepUntil = now.addingTimeInterval(configuration.desk.preservationPeriod)
         var stored = PreservedValues(contentReference: reference, hashes: HubStore.json(hashes),
                                      metadata: HubStore.json(command.metadata ?? [:]), evidence: evidence)
-        var day: Int?
-        if retention.isSealing {
-            day = RetentionRatchet.dayNumber(of: keepUntil)
-            stored = try sealed(stored, day: day!, caseID: id)
+        let day = retention.isSealing ? RetentionRatchet.dayNumber(of: keepUntil) : nil
+        if let day {
+            stored = try sealed(stored, day: day, caseID: id)
         } else {
             stored.evidence = try evidence.map(notary.seal)
         }
-        let record = try await storeCall { [stored, day] in
+        let record = try await storeCall { [stored] in
             try await store.preserve(caseID: id, contentReference: stored.contentReference, hashes: stored.hashes,
                                      metadata: stored.metadata, sealedEvidence: stored.evidence, sealedDay: day,
                                      keepUntil: keepUntil, by: caller, now: now)
@@ -87,7 +86,7 @@ extension HubServices {
     /// The preserved evidence file, opened: for the platform that preserved it only.
     public func evidence(_ id: UUID, by caller: Caller) async throws -> [UInt8] {
         let record = try await authorisedPreservation(.readEvidence, id, caller)
-        guard record.evidence != nil, let evidence = try opened(record).evidence else {
+        guard record.evidence != nil, let evidence = try opened(record, evidence: true).evidence else {
             throw ServiceError.notFound("evidence", record.purgedAt == nil ? "this record has no evidence file" : "this record was purged")
         }
         return Array(evidence)

@@ -21,49 +21,50 @@ extension HubServices {
 
     /// `values` as stored for `day`: sealed, each bound to its case and field.
     func sealed(_ values: PreservedValues, day: Int, caseID: UUID) throws -> PreservedValues {
-        try Self.each(values, caseID: caseID) { try retention.seal($0, day: day, binding: $1) } bytes: {
-            try retention.seal($0, day: day, binding: $1)
+        let key = try retention.key(forDay: day, field: "preservation")
+        return try Self.each(values, caseID: caseID, evidence: true) { try RetentionKeys.seal($0, with: key, binding: $1) } bytes: {
+            try RetentionKeys.seal($0, with: key, binding: $1)
         }
     }
 
     /// A stored record's values in plain form (records from before sealing are kept plain;
-    /// their evidence is sealed by the evidence key).
-    func opened(_ record: PreservationRecord) throws -> PreservedValues {
+    /// their evidence is sealed by the evidence key). Without `evidence`, the evidence file
+    /// is left out (nil): answers say only whether there is one.
+    func opened(_ record: PreservationRecord, evidence: Bool) throws -> PreservedValues {
         let stored = PreservedValues(contentReference: record.contentReference, hashes: record.hashes, metadata: record.metadata,
-                                     evidence: record.evidence)
+                                     evidence: evidence ? record.evidence : nil)
         guard let day = record.sealedDay else {
             var plain = stored
             plain.evidence = try stored.evidence.map(notary.open)
             return plain
         }
-        return try Self.each(stored, caseID: record.caseID) { try retention.open($0, day: day, binding: $1) } bytes: {
-            try retention.open($0, day: day, binding: $1)
+        let key = try retention.key(forDay: day, field: "preservation")
+        return try Self.each(stored, caseID: record.caseID, evidence: evidence) { try RetentionKeys.open($0, with: key, binding: $1) } bytes: {
+            try RetentionKeys.open($0, with: key, binding: $1)
         }
     }
 
-    /// `values` with `text` applied to each text and `bytes` to the evidence, each given the
-    /// binding of its case and field.
-    private static func each(_ values: PreservedValues, caseID: UUID, text: (String, String) throws -> String,
+    /// `values` with `text` applied to each text and `bytes` to the evidence (if `evidence`),
+    /// each given the binding of its case and field.
+    private static func each(_ values: PreservedValues, caseID: UUID, evidence: Bool, text: (String, String) throws -> String,
                              bytes: (Data, String) throws -> Data) throws -> PreservedValues {
         let binding = { (field: String) in "preservation \(caseID.uuidString) \(field)" }
         return PreservedValues(contentReference: try text(values.contentReference, binding("contentReference")),
                                hashes: try text(values.hashes, binding("hashes")),
                                metadata: try text(values.metadata, binding("metadata")),
-                               evidence: try values.evidence.map { try bytes($0, binding("evidence")) })
+                               evidence: evidence ? try values.evidence.map { try bytes($0, binding("evidence")) } : nil)
     }
 
-    /// A stored record as answers show it.
+    /// A stored record as answers show it (its evidence file is not opened).
     func preservationOut(_ record: PreservationRecord) throws -> API.PreservationOut {
-        guard record.sealedDay != nil else { return API.PreservationOut(record, values: nil) }
-        return API.PreservationOut(record, values: try opened(record))
+        API.PreservationOut(record, values: try opened(record, evidence: false))
     }
 
     /// Seals `record` (its hold just set) for its new last day, in the hold's own write.
     func reseal(_ record: PreservationRecord) throws {
-        guard let day = record.sealedDay, Self.sealingDay(record) != day else { return }
-        let values = try opened(record)
         let next = Self.sealingDay(record)
-        let sealed = try sealed(values, day: next, caseID: record.caseID)
+        guard let day = record.sealedDay, next != day else { return }
+        let sealed = try sealed(try opened(record, evidence: true), day: next, caseID: record.caseID)
         record.contentReference = sealed.contentReference
         record.hashes = sealed.hashes
         record.metadata = sealed.metadata

@@ -26,32 +26,56 @@ final class RetentionKeys: Sendable {
     /// `plaintext` sealed for `day` (AES-GCM's nonce, ciphertext and tag), bound to `binding`
     /// (the record and field), so a sealed value moved to another record or field does not open.
     func seal(_ plaintext: Data, day: Int, binding: String) throws -> Data {
-        guard let sealed = try AES.GCM.seal(plaintext, using: try key(day, field: binding), authenticating: Data(binding.utf8)).combined else {
+        try Self.seal(plaintext, with: try key(forDay: day, field: binding), binding: binding)
+    }
+
+    func open(_ sealed: Data, day: Int, binding: String) throws -> Data {
+        try Self.open(sealed, with: try key(forDay: day, field: binding), binding: binding)
+    }
+
+    /// Text sealed as base64, for text columns.
+    func seal(_ text: String, day: Int, binding: String) throws -> String {
+        try Self.seal(text, with: try key(forDay: day, field: binding), binding: binding)
+    }
+
+    func open(_ sealed: String, day: Int, binding: String) throws -> String {
+        try Self.open(sealed, with: try key(forDay: day, field: binding), binding: binding)
+    }
+
+    /// The key of `day` (derived by stepping the ratchet: once per record, not per field);
+    /// an error naming `field` once the ratchet has moved past it.
+    func key(forDay day: Int, field: String) throws -> SymmetricKey {
+        let known = try ratchet.withLock { current throws(HubKeyError) in try current?.key(forDay: day) }
+        guard let known else {
+            throw ServiceError.notFound(field, "the key for this value's retention period was forgotten: the value is gone")
+        }
+        return known
+    }
+
+    static func seal(_ plaintext: Data, with key: SymmetricKey, binding: String) throws -> Data {
+        guard let sealed = try AES.GCM.seal(plaintext, using: key, authenticating: Data(binding.utf8)).combined else {
             throw ServiceError.invalid(binding, "the value could not be sealed")
         }
         return sealed
     }
 
-    func open(_ sealed: Data, day: Int, binding: String) throws -> Data {
+    static func open(_ sealed: Data, with key: SymmetricKey, binding: String) throws -> Data {
         do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: try key(day, field: binding), authenticating: Data(binding.utf8))
-        } catch let error as ServiceError {
-            throw error
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(binding.utf8))
         } catch {
             throw ServiceError.invalid(binding, "this hub's retention keys do not open this value: was it sealed by a hub with another key file?")
         }
     }
 
-    /// Text sealed as base64, for text columns.
-    func seal(_ text: String, day: Int, binding: String) throws -> String {
-        try seal(Data(text.utf8), day: day, binding: binding).base64EncodedString()
+    static func seal(_ text: String, with key: SymmetricKey, binding: String) throws -> String {
+        try seal(Data(text.utf8), with: key, binding: binding).base64EncodedString()
     }
 
-    func open(_ sealed: String, day: Int, binding: String) throws -> String {
+    static func open(_ sealed: String, with key: SymmetricKey, binding: String) throws -> String {
         guard let data = Data(base64Encoded: sealed) else {
             throw ServiceError.invalid(binding, "the stored value is not sealed text: the database was changed by hand")
         }
-        return String(decoding: try open(data, day: day, binding: binding), as: UTF8.self)
+        return String(decoding: try open(data, with: key, binding: binding), as: UTF8.self)
     }
 
     /// Moves the ratchet to `day` when it is behind it, and writes the key file. A key file
@@ -74,13 +98,5 @@ final class RetentionKeys: Sendable {
         ring.retention = try written.advanced(to: day)
         try HubKeyFile.write(ring, to: keyFile)
         return true
-    }
-
-    private func key(_ day: Int, field: String) throws -> SymmetricKey {
-        let known = try ratchet.withLock { current throws(HubKeyError) in try current?.key(forDay: day) }
-        guard let known else {
-            throw ServiceError.notFound(field, "the key for this value's retention period was forgotten: the value is gone")
-        }
-        return known
     }
 }
